@@ -1,0 +1,2 @@
+import EVM
+print(Hex.encode([1,2,3]))
