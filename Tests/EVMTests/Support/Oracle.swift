@@ -98,3 +98,17 @@ struct SeededRandom: RandomNumberGenerator {
     /// Replay hint attached to failures.
     var replay: Comment { "replay with SIXNINES_SEED=\(seed)" }
 }
+
+/// Loads a gzip'd JSON fixture (ethers ships its test cases as `.json.gz`) through `gzip -dc`.
+func fixtureGzipJSON(_ relativePath: String) throws -> Any {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+    process.arguments = ["-dc", repositoryRoot.appendingPathComponent("Tests/Fixtures/\(relativePath)").path]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw OracleError(description: "gzip failed on \(relativePath)") }
+    return try JSONSerialization.jsonObject(with: data)
+}
