@@ -29,7 +29,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["sixnines"]
+            dependencies: ["sixnines", "EVM"]
         ),
     ],
     swiftLanguageModes: [.v6]
