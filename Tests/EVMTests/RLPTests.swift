@@ -170,7 +170,7 @@ extension UInt128: RLPEncodable, RLPDecodable {}
         #expect(RLP.encode([RLPItem]()) == [0xC0])
         #expect(RLP.encode(RLPItem.list([])) == [0xC0])
         #expect(RLP.encode([[UInt8]]([[1], [2]])) == [0xC2, 0x01, 0x02])
-        #expect(RLP.encode([UInt64]([1, 0, 1024])) == [0xC4, 0x01, 0x80, 0x82, 0x04, 0x00])
+        #expect(RLP.encode([UInt64]([1, 0, 1024])) == [0xC5, 0x01, 0x80, 0x82, 0x04, 0x00])
         // Payload of 55 bytes: one 54-byte string (header 0xb6).
         let short = RLPItem.list([.bytes([UInt8](repeating: 1, count: 54))])
         #expect(RLP.encode(short).prefix(2) == [0xF7, 0xB6])
@@ -246,7 +246,7 @@ extension UInt128: RLPEncodable, RLPDecodable {}
         #expect(try RLP.decode(Bool.self, from: [0x01]) == true)
         #expect(try RLP.decode(Bool.self, from: [0x80]) == false)
         #expect(try RLP.decode(String.self, from: [0x83, 0x64, 0x6F, 0x67]) == "dog")
-        #expect(try RLP.decode([UInt64].self, from: [0xC4, 0x01, 0x80, 0x82, 0x04, 0x00]) == [1, 0, 1024])
+        #expect(try RLP.decode([UInt64].self, from: [0xC5, 0x01, 0x80, 0x82, 0x04, 0x00]) == [1, 0, 1024])
         #expect(try RLP.decode([[UInt8]].self, from: [0xC2, 0x01, 0x02]) == [[1], [2]])
     }
 
@@ -332,7 +332,8 @@ extension UInt128: RLPEncodable, RLPDecodable {}
         #expect(rlpError { () throws(RLPError) in try RLP.decode(DynamicFeeTransaction.self, from: fourteen) }
             == .listLengthMismatch(offset: 0, expected: 12, got: 14))
         // Nested: an access-list entry with one field, at offset 1 inside [[entry]].
-        #expect(rlpError { () throws(RLPError) in try RLP.decode([AccessListEntry].self, from: [0xC2, 0xC1, 0x80]) }
+        let oneField: [UInt8] = [0xD6, 0xD5, 0x94] + [UInt8](repeating: 0x11, count: 20)
+        #expect(rlpError { () throws(RLPError) in try RLP.decode([AccessListEntry].self, from: oneField) }
             == .listLengthMismatch(offset: 1, expected: 2, got: 1))
     }
 
