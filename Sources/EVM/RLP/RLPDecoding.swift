@@ -89,7 +89,7 @@ public struct RLPDecoder {
     public var remaining: ArraySlice<UInt8> { bytes[position..<end] }
 
     /// Reads the next item's header and moves past the whole item.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func next() throws(RLPError) -> (header: RLPHeader, start: Int, payloadStart: Int) {
         if position >= end, expectedCount >= 0 {
             throw .listLengthMismatch(offset: listStart &- origin, expected: expectedCount, got: itemCount)
@@ -156,17 +156,27 @@ public struct RLPDecoder {
     /// Reads an unsigned integer: canonical (no leading zero) and within `T`'s range.
     @inlinable
     public mutating func decodeInteger<T: FixedWidthInteger & UnsignedInteger>(_: T.Type = T.self) throws(RLPError) -> T {
-        let start = position
-        let payload = try decodeIntegerBytes()
-        let n = payload.count
+        let (header, start, payloadStart) = try next()
+        guard !header.isList else { throw .unexpectedList(offset: start &- origin) }
+        let n = header.payloadLength
+        if n == 0 { return 0 }
+        let first = bytes[payloadStart]
+        if first == 0 { throw .leadingZero(offset: start &- origin) }
         if n &* 8 > T.bitWidth {
-            // Only a type whose width is not a whole number of bytes could still fit a partial top byte.
+            // Only a width that is not a whole number of bytes could still fit a partial top byte.
             let spare = T.bitWidth &- (n &- 1) &* 8
-            guard spare > 0, spare < 8, payload.first! >> spare == 0 else { throw .overflow(offset: start &- origin) }
+            guard spare > 0, spare < 8, first >> spare == 0 else { throw .overflow(offset: start &- origin) }
+        }
+        if T.bitWidth <= 64 {
+            var value: UInt64 = 0
+            for i in payloadStart..<(payloadStart &+ n) {
+                value = value &<< 8 | UInt64(bytes[i])
+            }
+            return T(truncatingIfNeeded: value)
         }
         var value: T = 0
-        for b in payload {
-            value = value << 8 | T(truncatingIfNeeded: b)
+        for i in payloadStart..<(payloadStart &+ n) {
+            value = value << 8 | T(truncatingIfNeeded: bytes[i])
         }
         return value
     }

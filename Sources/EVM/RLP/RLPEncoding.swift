@@ -56,7 +56,7 @@ public struct RLPWriter {
     public var isMeasuring: Bool { base == nil }
 
     /// Advances by `count` bytes; returns where to write them, or nil when measuring.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func reserve(_ count: Int) -> UnsafeMutablePointer<UInt8>? {
         let start = position
         position = start &+ count
@@ -66,14 +66,14 @@ public struct RLPWriter {
     }
 
     /// Writes a header; the caller then writes exactly `header.payloadLength` payload bytes.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func writeHeader(_ header: RLPHeader) {
         let n = header.encodedLength
         if let p = reserve(n) { _ = header.write(to: p) }
     }
 
     /// Writes bytes that are already RLP (one or more complete items), unchanged.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func writeRaw(_ encoded: UnsafeRawBufferPointer) {
         if let p = reserve(encoded.count), encoded.count > 0 {
             UnsafeMutableRawPointer(p).copyMemory(from: encoded.baseAddress!, byteCount: encoded.count)
@@ -87,7 +87,7 @@ public struct RLPWriter {
     }
 
     /// Encodes a byte string.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func encodeBytes(_ bytes: UnsafeRawBufferPointer) {
         let count = bytes.count
         if count == 1, RLPHeader.isSingleByte(count: 1, first: bytes[0]) {
@@ -121,7 +121,7 @@ public struct RLPWriter {
     /// Size of the encoding of the unsigned integer `value` (minimal big-endian, zero is `0x80`).
     @inlinable
     public static func encodedLength<T: FixedWidthInteger & UnsignedInteger>(ofInteger value: T) -> Int {
-        if value < 0x80 { return 1 }
+        if value < RLPHeader.stringBase { return 1 }
         let n = (T.bitWidth &- value.leadingZeroBitCount &+ 7) >> 3
         return RLPHeader.encodedLength(payloadLength: n) &+ n
     }
@@ -129,7 +129,7 @@ public struct RLPWriter {
     /// Encodes an unsigned integer as its minimal big-endian bytes (zero is the empty string, `0x80`).
     @inlinable
     public mutating func encodeInteger<T: FixedWidthInteger & UnsignedInteger>(_ value: T) {
-        if value < 0x80 {
+        if value < RLPHeader.stringBase {
             if let p = reserve(1) { p[0] = value == 0 ? RLPHeader.stringBase : UInt8(truncatingIfNeeded: value) }
             return
         }

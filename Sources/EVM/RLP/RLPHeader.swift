@@ -51,7 +51,7 @@ public struct RLPHeader: Equatable, Hashable, Sendable {
     }
 
     /// Writes the header at `p` (which must have room for `encodedLength` bytes) and returns its size.
-    @inlinable
+    @inlinable @inline(__always)
     func write(to p: UnsafeMutablePointer<UInt8>) -> Int {
         let base = isList ? Self.listBase : Self.stringBase
         if payloadLength < Self.longThreshold {
@@ -59,7 +59,7 @@ public struct RLPHeader: Equatable, Hashable, Sendable {
             return 1
         }
         let n = Self.byteCount(UInt64(payloadLength))
-        p[0] = base &+ 55 &+ UInt8(truncatingIfNeeded: n)
+        p[0] = base &+ UInt8(truncatingIfNeeded: Self.longThreshold &- 1 &+ n)
         var v = UInt64(payloadLength)
         var i = n
         while i > 0 {
@@ -83,28 +83,35 @@ public struct RLPHeader: Equatable, Hashable, Sendable {
     /// byte below `0x80`, which is its own payload). Error offsets are relative to `origin`.
     /// Checks, in reading order: non-canonical single byte, leading zero in a long length,
     /// long form below 56, and that the payload fits before `end`.
-    @inlinable
+    @inlinable @inline(__always)
     static func decode(
         _ bytes: ArraySlice<UInt8>, at index: Int, end: Int, origin: Int
     ) throws(RLPError) -> (header: RLPHeader, payloadStart: Int) {
         guard index < end else { throw .inputTooShort(offset: index &- origin) }
         let b = bytes[index]
-        let available = end &- index &- 1  // bytes after the prefix byte
         if b < stringBase {
             return (RLPHeader(isList: false, payloadLength: 1), index)
         }
-        if b < stringBase &+ 56 || (b >= listBase && b < listBase &+ 56) {
-            let isList = b >= listBase
-            let length = Int(b &- (isList ? listBase : stringBase))
-            guard length <= available else { throw .inputTooShort(offset: index &- origin) }
-            if !isList && length == 1 && bytes[index &+ 1] < stringBase {
-                throw .nonCanonicalSingleByte(offset: index &- origin)
-            }
-            return (RLPHeader(isList: isList, payloadLength: length), index &+ 1)
-        }
-        // Long form: 1...8 bytes of big-endian length follow.
         let isList = b >= listBase
-        let lengthOfLength = Int(b &- (isList ? listBase : stringBase) &- 55)
+        let offsetInRange = b &- (isList ? listBase : stringBase)
+        guard offsetInRange < UInt8(longThreshold) else {
+            return try decodeLong(bytes, at: index, end: end, origin: origin, isList: isList)
+        }
+        let length = Int(offsetInRange)
+        guard length <= end &- index &- 1 else { throw .inputTooShort(offset: index &- origin) }
+        if !isList && length == 1 && bytes[index &+ 1] < stringBase {
+            throw .nonCanonicalSingleByte(offset: index &- origin)
+        }
+        return (RLPHeader(isList: isList, payloadLength: length), index &+ 1)
+    }
+
+    /// The long form: 1...8 bytes of big-endian length after the prefix byte.
+    @inlinable
+    static func decodeLong(
+        _ bytes: ArraySlice<UInt8>, at index: Int, end: Int, origin: Int, isList: Bool
+    ) throws(RLPError) -> (header: RLPHeader, payloadStart: Int) {
+        let available = end &- index &- 1  // bytes after the prefix byte
+        let lengthOfLength = Int(bytes[index] &- (isList ? listBase : stringBase)) &- (longThreshold &- 1)
         guard available >= 1 else { throw .inputTooShort(offset: index &- origin) }
         guard bytes[index &+ 1] != 0 else { throw .leadingZeroInLength(offset: index &- origin) }
         guard lengthOfLength <= available else { throw .inputTooShort(offset: index &- origin) }
