@@ -16,7 +16,7 @@ public protocol RLPDecodable {
 }
 
 /// One decoded item, viewed without copying: a byte string's payload, or a decoder over a list's items.
-public enum RLPView {
+public enum RLPView: Sendable {
     /// A byte string: a slice of the input holding its payload.
     case bytes(ArraySlice<UInt8>)
     /// A list: a decoder positioned on its first item.
@@ -29,7 +29,7 @@ public enum RLPView {
 /// decoders for lists; payloads are never copied. Every header is checked for canonical form
 /// as it is read, and every length is checked against the input before it is used.
 /// Error offsets count from the start of the input given to `init`.
-public struct RLPDecoder {
+public struct RLPDecoder: Sendable {
     /// Deepest list nesting accepted (the top-level list is depth 1); deeper input throws `depthLimitExceeded`.
     public static let maxDepth = 1024
 
@@ -197,7 +197,7 @@ public struct RLPDecoder {
 
     /// Reads a list of exactly `count` items through `body`, which reads them in order.
     ///
-    /// Too few items throws `listLengthMismatch` when `body` asks for one that is missing; items
+    /// `count` is the number of fields `body` reads; too few items throws `listLengthMismatch` when `body` asks for one that is missing; items
     /// left unread when `body` returns throw it too, with the real count.
     @inlinable
     public mutating func decodeList<R>(

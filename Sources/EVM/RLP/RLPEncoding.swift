@@ -228,6 +228,7 @@ extension Bool: RLPEncodable {
     @inlinable
     public func encode(to writer: inout RLPWriter) { writer.encodeInteger(self ? 1 as UInt8 : 0) }
 
+    /// Always 1 byte.
     @inlinable
     public var rlpEncodedLength: Int { 1 }
 }
@@ -243,6 +244,7 @@ extension Array: RLPEncodable where Element: RLPEncodable {
         }
     }
 
+    /// Size of the byte string (for `[UInt8]`) or of the list.
     @inlinable
     public var rlpEncodedLength: Int {
         if Element.self == UInt8.self {
@@ -257,6 +259,7 @@ extension ArraySlice: RLPEncodable where Element == UInt8 {
     @inlinable
     public func encode(to writer: inout RLPWriter) { writer.encodeBytes(self) }
 
+    /// Size of the byte string's encoding.
     @inlinable
     public var rlpEncodedLength: Int { RLPHeader.encodedStringLength(count: count, first: first ?? 0) }
 }
@@ -269,6 +272,7 @@ extension String: RLPEncodable {
         text.withUTF8 { writer.encodeBytes(UnsafeRawBufferPointer($0)) }
     }
 
+    /// Size of the UTF-8 byte string's encoding.
     @inlinable
     public var rlpEncodedLength: Int { RLPHeader.encodedStringLength(count: utf8.count, first: utf8.first ?? 0) }
 }

@@ -44,6 +44,7 @@ public enum RLPError: Error, Equatable, Hashable, Sendable, CustomStringConverti
         }
     }
 
+    /// A one-line message for people, naming the offset.
     public var description: String {
         switch self {
         case .leadingZero(let o):

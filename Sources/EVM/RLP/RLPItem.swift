@@ -52,6 +52,7 @@ extension RLPItem: CustomStringConvertible {
 }
 
 extension RLPItem: RLPEncodable {
+    /// Writes the byte string or the list, recursively.
     public func encode(to writer: inout RLPWriter) {
         switch self {
         case .bytes(let b): writer.encodeBytes(b)
@@ -59,6 +60,7 @@ extension RLPItem: RLPEncodable {
         }
     }
 
+    /// Size of the whole tree's encoding.
     public var rlpEncodedLength: Int {
         switch self {
         case .bytes(let b): return RLPHeader.encodedStringLength(count: b.count, first: b.first ?? 0)
