@@ -165,7 +165,8 @@ public struct RLPWriter {
         }
     }
 
-    /// Encodes a list whose items `body` writes: measures `body` first, then writes the header and runs it again.
+    /// Encodes a list whose items `body` writes: measures `body` first, then writes the header and runs it again
+    /// (so `body` must write the same items every time it runs).
     @inlinable
     public mutating func encodeList(_ body: (inout RLPWriter) -> Void) {
         var measure = RLPWriter(measuring: ())
