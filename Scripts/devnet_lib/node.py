@@ -190,6 +190,7 @@ class Node:
         self._seq = 0
         self.tx_index = {}  # tx hash -> block number (canonical)
         self._block_cache = {}  # block hash -> (block, receipts json list)
+        self._states = {}  # header hash -> read-only state
         self.time_offset = 0
         self.next_timestamp = None
         self.snapshots = {}
@@ -398,11 +399,23 @@ class Node:
         return None
 
     # ------------------------------------------------------------------ state
+    def state_of(self, header):
+        """Read-only py-evm state after `header` (cached: building one costs ~1 ms)."""
+        state = self._states.get(header.hash)
+        if state is None:
+            if len(self._states) >= 16:
+                self._states.pop(next(iter(self._states)))
+            state = self._states[header.hash] = self.chain.get_vm(header).state
+        return state
+
+    def head_state(self):
+        return self.state_of(self.head())
+
     def state_at(self, tag):
-        return self.chain.get_vm(self.header_for(tag)).state
+        return self.state_of(self.header_for(tag))
 
     def pending_nonce(self, address):
-        n = self.chain.get_vm(self.head()).state.get_nonce(address)
+        n = self.head_state().get_nonce(address)
         txs = self.pool.get(address, {})
         while n in txs:
             n += 1
@@ -497,7 +510,7 @@ class Node:
             raise RpcError(-32000, "invalid chain id for signer")
         if tx.hash in self.pool_by_hash:
             raise RpcError(-32000, "already known")
-        state = self.chain.get_vm(self.head()).state
+        state = self.head_state()
         state_nonce = state.get_nonce(sender)
         if tx.nonce < state_nonce:
             raise RpcError(
@@ -577,10 +590,11 @@ class Node:
     def _executable(self, base_fee):
         """Pool txs that can go in the next block, in nonce order per sender."""
         out = []
+        state = self.head_state()
         for sender, txs in sorted(self.pool.items(), key=lambda kv: min(p.seq for p in kv[1].values()) if kv[1] else 0):
             if not txs:
                 continue
-            n = self.chain.get_vm(self.head()).state.get_nonce(sender)
+            n = state.get_nonce(sender)
             while n in txs and tx_fee_cap(txs[n].tx) >= base_fee:
                 out.append(txs[n])
                 n += 1
@@ -608,25 +622,37 @@ class Node:
         """Mine one block with the executable pool transactions."""
         chain = self.chain
         ts = self._next_block_timestamp(timestamp)
-        chain.header = chain.create_header_from_parent(self.head()).copy(timestamp=ts)
-        base_fee = chain.header.base_fee_per_gas
-        for ptx in self._executable(base_fee):
-            tx = ptx.tx
-            if tx.gas > chain.header.gas_limit - chain.header.gas_used:
-                continue
-            try:
-                chain.apply_transaction(tx)
-            except Exception:
-                pass  # invalid now (e.g. balance spent): dropped below
-            self._remove_from_pool(ptx)
+        header = chain.create_header_from_parent(self.head()).copy(timestamp=ts)
         kwargs = {"coinbase": ZERO_ADDRESS, "mix_hash": os.urandom(32)}
-        if hasattr(chain.header, "blob_gas_used"):
+        if hasattr(header, "blob_gas_used"):
             kwargs["blob_gas_used"] = 0
-        block = chain.mine_block(**kwargs)
+        # Apply all executable transactions in one VM (one trie build, unlike
+        # MiningChain.apply_transaction, which rebuilds the block per transaction).
+        vm = chain.get_vm(chain._custom_header(header, **kwargs))
+        txs, receipts = [], []
+        for ptx in self._executable(header.base_fee_per_gas):
+            tx = ptx.tx
+            if tx.gas > header.gas_limit - header.gas_used:
+                continue  # does not fit: stays in the pool for the next block
+            self._remove_from_pool(ptx)
+            snapshot = vm.state.snapshot()
+            try:
+                receipt, _computation = vm.apply_transaction(header, tx)
+            except Exception:
+                vm.state.revert(snapshot)  # invalid now (e.g. balance spent): dropped
+                continue
+            header = vm.add_receipt_to_header(header, receipt)
+            txs.append(tx)
+            receipts.append(receipt)
+        filled = vm.set_block_transactions_and_withdrawals(vm.get_block(), header, txs, receipts)
+        block = vm.mine_block(filled, **kwargs).block
+        chain.validate_block(block)
+        chain.chaindb.persist_block(block)
+        chain.header = chain.create_header_from_parent(block.header)
         for tx in block.transactions:
             self.tx_index[tx.hash] = block.number
         # drop pool txs made stale by the new state
-        state = chain.get_vm(self.head()).state
+        state = self.head_state()
         for sender, txs in list(self.pool.items()):
             n = state.get_nonce(sender)
             for nonce in [k for k in txs if k < n]:
