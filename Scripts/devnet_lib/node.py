@@ -692,13 +692,20 @@ class Node:
         head_hash, pool, self.time_offset, self.next_timestamp, self._seq = snap
         old_head = self.head_number()
         header = self.chain.get_block_header_by_hash(head_hash)
+        removed = []  # logs of the blocks that leave the chain, as a reorg reports them
+        if self.listeners:
+            for n in range(header.block_number + 1, old_head + 1):
+                block = self.block_by_number(n)
+                if block is not None and block.transactions:
+                    for receipt in self.block_receipts(block):
+                        removed.extend(dict(log, removed=True) for log in receipt["logs"])
         chaindb = self.chain.chaindb
         chaindb._set_as_canonical_chain_head(chaindb.db, header, GENESIS_PARENT_HASH)
         self.chain.header = self.chain.create_header_from_parent(header)
         self.pool = {s: dict(txs) for s, txs in pool.items()}
         self.pool_by_hash = {p.hash: p for txs in self.pool.values() for p in txs.values()}
         self.tx_index = {h: n for h, n in self.tx_index.items() if n <= header.block_number}
-        self._notify("revert", (header.block_number, old_head))
+        self._notify("revert", removed)
         return True
 
     # ------------------------------------------------------------------ logs

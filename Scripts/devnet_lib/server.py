@@ -284,6 +284,12 @@ class WSConnection:
                     for log in logs:
                         if match_log(log, *flt):
                             self._notify(sid, log)
+        elif kind == "revert":
+            for sid, (skind, flt) in list(self.subs.items()):
+                if skind == "logs":
+                    for log in payload:
+                        if match_log(log, *flt):
+                            self._notify(sid, log)
         elif kind == "pendingTransaction":
             for sid, (skind, _) in list(self.subs.items()):
                 if skind == "newPendingTransactions":

@@ -5,6 +5,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 
 import pytest
@@ -330,6 +331,16 @@ def test_websocket_subscriptions(chain):
         # heads: deploy block, the evm_mine block, the log block
         assert got_heads[1]["hash"] == expected["hash"] and got_heads[1]["number"] == expected["number"]
         assert got_logs[0]["transactionHash"] == h and got_logs[0]["address"] == contract
+        # a revert (the devnet's reorg) re-sends the logs of dropped blocks with removed=true
+        sid = chain.rpc("evm_snapshot")
+        h2 = send(chain, to=contract, value=0, gas=100_000)
+        chain.rpc("evm_revert", sid)
+        seen = []
+        while len(seen) < 2:
+            params = ws.recv()["params"]
+            if params["subscription"] == logs_sub["result"]:
+                seen.append(params["result"])
+        assert [(l["transactionHash"], l["removed"]) for l in seen] == [(h2, False), (h2, True)]
         resp, _ = ws.call("eth_unsubscribe", heads["result"])
         assert resp["result"] is True
         resp, _ = ws.call("eth_subscribe", "nonsense")
@@ -352,6 +363,26 @@ def test_interval_mining(chain):
         ws.close()
 
 
+def test_concurrent_sends_get_consecutive_nonces(chain):
+    nonce = int(chain.rpc("eth_getTransactionCount", ADDR0, "pending"), 16)
+    raws = [sign(chain, nonce=nonce + i, value=1 + i) for i in range(60)]
+    errors = []
+
+    def go(raw):
+        try:
+            chain.rpc("eth_sendRawTransaction", raw)
+        except Exception as e:  # collected and asserted below
+            errors.append(e)
+
+    threads = [threading.Thread(target=go, args=(r,)) for r in raws]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert int(chain.rpc("eth_getTransactionCount", ADDR0, "latest"), 16) == nonce + 60
+
+
 # ---------------------------------------------------------------- process lifecycle
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_clean_stop(sig):
@@ -359,3 +390,20 @@ def test_clean_stop(sig):
     assert d.info["chainId"] == 1337 and len(d.info["accounts"]) == 2
     assert d.rpc("eth_chainId") == "0x539"
     assert d.stop(sig) == 0
+
+
+def test_exit_with_stdin():
+    import subprocess
+
+    from conftest import DEVNET
+
+    proc = subprocess.Popen(
+        [DEVNET, "--port", "0", "--quiet", "--exit-with-stdin"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout.readline().startswith("devnet ready http://127.0.0.1:")
+    proc.stdin.close()  # what happens when the parent dies
+    assert proc.wait(timeout=10) == 0
+    proc.stdout.close()
