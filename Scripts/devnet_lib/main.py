@@ -29,9 +29,14 @@ def parse_args(argv):
         "--block-time",
         type=float,
         default=0,
-        help="interval mining every N seconds (fractions allowed); automine stays on unless --no-automine",
+        help="mine a block every N seconds (fractions allowed); turns automine off unless --automine",
     )
-    p.add_argument("--no-automine", action="store_true", help="do not mine a block for each transaction")
+    p.add_argument(
+        "--automine",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="mine a block for each transaction (default: on, off with --block-time)",
+    )
     p.add_argument("--gas-limit", type=int, default=30_000_000, help="block gas limit (default 30000000)")
     p.add_argument(
         "--max-logs-range",
@@ -80,7 +85,7 @@ def main(argv=None):
         mnemonic=a.mnemonic or HARDHAT_MNEMONIC,
         gas_limit=a.gas_limit,
         max_logs_range=a.max_logs_range,
-        automine=not a.no_automine,
+        automine=(not a.block_time) if a.automine is None else a.automine,
         safe_depth=a.safe_depth,
         finalized_depth=a.finalized_depth,
     )

@@ -249,10 +249,13 @@ class Devnet:
     def eth_getStorageAt(self, p):
         a, slot, b = args(p, 2, 3)
         address = parse_address(a, 0)
-        if isinstance(slot, str) and len(slot) == 66:
-            key = int.from_bytes(parse_hash(slot, 1), "big")
-        else:
-            key = parse_qty(slot, 1)
+        # geth decodes the slot as a hash: up to 32 bytes, leading zeros allowed
+        if not isinstance(slot, str) or not slot.startswith(("0x", "0X")) or len(slot) > 66:
+            raise invalid_arg(1, "invalid storage slot")
+        try:
+            key = int(slot[2:] or "0", 16)
+        except ValueError:
+            raise invalid_arg(1, "invalid hex string")
         return word(self.node.state_at(parse_block(b, 2)).get_storage(address, key))
 
     def eth_call(self, p):

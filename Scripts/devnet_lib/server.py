@@ -64,16 +64,37 @@ class Handler(BaseHTTPRequestHandler):
         if body:
             self.wfile.write(body)
 
+    def _read_chunked(self):
+        body = b""
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return body
+            body += self.rfile.read(size)
+            self.rfile.readline()
+            if len(body) > MAX_BODY:
+                raise ValueError("request too large")
+
     def do_POST(self):
-        try:
-            length = int(self.headers.get("Content-Length") or "0")
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_BODY:
-            self.close_connection = True
-            self._send(413, b"request too large\n", "text/plain")
-            return
-        body = self.rfile.read(length)
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            try:
+                body = self._read_chunked()
+            except ValueError:
+                self.close_connection = True
+                self._send(413, b"request too large\n", "text/plain")
+                return
+        else:
+            try:
+                length = int(self.headers.get("Content-Length") or "0")
+            except ValueError:
+                length = -1
+            if length < 0 or length > MAX_BODY:
+                self.close_connection = True
+                self._send(413, b"request too large\n", "text/plain")
+                return
+            body = self.rfile.read(length)
         if (self.headers.get("Content-Encoding") or "").lower() == "gzip":
             try:
                 body = gzip.decompress(body)

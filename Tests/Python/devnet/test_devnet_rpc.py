@@ -127,6 +127,17 @@ def test_batch_and_jsonrpc_errors(devnet):
     assert devnet.error("eth_getBalance", ADDR0, "0xffff")["message"] == "header not found"
 
 
+def test_chunked_request(devnet):
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", devnet.port, timeout=10)
+    body = json.dumps({"jsonrpc": "2.0", "id": 7, "method": "eth_chainId"}).encode()
+    conn.request("POST", "/", body=iter([body[:10], body[10:]]), headers={"Content-Type": "application/json"},
+                 encode_chunked=True)
+    assert json.loads(conn.getresponse().read()) == {"jsonrpc": "2.0", "id": 7, "result": "0x7a69"}
+    conn.close()
+
+
 def test_gzip_response(devnet):
     batch = [{"jsonrpc": "2.0", "id": i, "method": "eth_getBalance", "params": [ADDR0]} for i in range(100)]
     body, headers = devnet.raw(json.dumps(batch).encode(), {"Accept-Encoding": "gzip"})
@@ -262,6 +273,7 @@ def test_logs_storage_and_range_limit(chain):
     receipts = [chain.rpc("eth_getTransactionReceipt", h) for h in hashes]
     last = int(receipts[-1]["blockNumber"], 16)
     assert int(chain.rpc("eth_getStorageAt", contract, "0x0"), 16) == last
+    assert int(chain.rpc("eth_getStorageAt", contract, "0x" + "00" * 32), 16) == last
     assert int(chain.rpc("eth_getStorageAt", contract, "0x0", receipts[0]["blockNumber"]), 16) == last - 2
     logs = chain.rpc("eth_getLogs", {"fromBlock": hex(last - 2), "toBlock": "latest", "address": contract})
     assert [l["transactionHash"] for l in logs] == hashes
@@ -384,12 +396,26 @@ def test_concurrent_sends_get_consecutive_nonces(chain):
 
 
 # ---------------------------------------------------------------- process lifecycle
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_clean_stop(sig):
+def test_clean_stop_on_sigterm():
     d = Devnet("--chain-id", "1337", "--accounts", "2")
     assert d.info["chainId"] == 1337 and len(d.info["accounts"]) == 2
     assert d.rpc("eth_chainId") == "0x539"
-    assert d.stop(sig) == 0
+    assert d.stop(signal.SIGTERM) == 0
+
+
+def test_block_time_option_and_sigint():
+    d = Devnet("--block-time", "0.3")
+    try:
+        ws = WSClient(d.port)
+        ws.call("eth_subscribe", "newHeads")
+        h = send(d)
+        assert d.rpc("eth_getTransactionReceipt", h) is None  # waits for the next interval block
+        head = ws.recv()["params"]["result"]
+        receipt = d.rpc("eth_getTransactionReceipt", h)
+        assert receipt is not None and receipt["blockNumber"] == head["number"]
+        ws.close()
+    finally:
+        assert d.stop(signal.SIGINT) == 0
 
 
 def test_exit_with_stdin():
