@@ -61,7 +61,7 @@ def parse_args(argv):
     a = p.parse_args(argv)
     if not 0 <= a.port <= 65535:
         p.error("--port must be between 0 and 65535")
-    if a.accounts < 0 or a.chain_id <= 0 or a.block_time < 0 or a.max_logs_range < 0:
+    if a.accounts < 1 or a.chain_id <= 0 or a.block_time < 0 or a.max_logs_range < 0:
         p.error("invalid numeric option")
     return a
 
@@ -142,5 +142,8 @@ def main(argv=None):
     close_all(server)
     server.server_close()
     if not a.json_ready and not a.quiet:
-        print(f"devnet stopped ({signal.Signals(sig).name})", flush=True)
+        try:
+            print(f"devnet stopped ({signal.Signals(sig).name})", flush=True)
+        except OSError:
+            pass  # nobody reads stdout any more
     return 0

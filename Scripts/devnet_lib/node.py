@@ -249,8 +249,14 @@ class Node:
             block = self.chain.get_block_by_hash(block_hash)
         except Exception:
             return None
-        self._block_cache[block_hash] = (block, None)
+        self._cache_block(block_hash, (block, None))
         return block
+
+    def _cache_block(self, block_hash, entry):
+        cache = self._block_cache
+        if block_hash not in cache and len(cache) >= 4096:
+            cache.pop(next(iter(cache)))  # oldest first
+        cache[block_hash] = entry
 
     def is_canonical(self, block):
         return self.canonical_hash(block.number) == block.hash
@@ -302,7 +308,7 @@ class Node:
                 }
             )
             prev_cumulative = r.gas_used
-        self._block_cache[block.hash] = (block, out)
+        self._cache_block(block.hash, (block, out))
         return out
 
     def block_json(self, block, full):

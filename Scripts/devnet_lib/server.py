@@ -12,6 +12,7 @@ import json
 import queue
 import socket
 import struct
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,6 +22,13 @@ from .rpc import args
 
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 MAX_BODY = 32 * 1024 * 1024
+
+
+def _no_notifications(_params):
+    raise RpcError(-32601, "notifications not supported")
+
+
+HTTP_ONLY = {"eth_subscribe": _no_notifications, "eth_unsubscribe": _no_notifications}
 
 
 def dumps(obj):
@@ -37,6 +45,12 @@ class DevnetHTTPServer(ThreadingHTTPServer):
         self.ws_connections = set()
         self.ws_lock = threading.Lock()
         super().__init__(address, Handler)
+
+    def handle_error(self, request, client_address):
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return  # a client that went away is not news
+        super().handle_error(request, client_address)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -100,7 +114,7 @@ class Handler(BaseHTTPRequestHandler):
                 body = gzip.decompress(body)
             except Exception:
                 body = b"\xff"  # parse error below
-        resp = self.server.devnet.handle_body(body)
+        resp = self.server.devnet.handle_body(body, HTTP_ONLY)
         self._send(200, b"" if resp is None else dumps(resp))
 
     def do_GET(self):
