@@ -12,7 +12,7 @@ import pytest
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
-from conftest import Devnet, RpcFailure, WSClient
+from devnet_harness import Devnet, WSClient
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "Scripts"))
 
@@ -421,7 +421,7 @@ def test_block_time_option_and_sigint():
 def test_exit_with_stdin():
     import subprocess
 
-    from conftest import DEVNET
+    from devnet_harness import DEVNET
 
     proc = subprocess.Popen(
         [DEVNET, "--port", "0", "--quiet", "--exit-with-stdin"],
