@@ -734,13 +734,28 @@ class Node:
             blocks = (self.block_by_number(n) for n in range(from_block, min(to_block, head) + 1))
         out = []
         for block in blocks:
-            if not block.transactions:
+            if not block.transactions or not block.header.bloom:
+                continue
+            if not bloom_may_match(block.header.bloom, addresses, topics):
                 continue
             for receipt in self.block_receipts(block):
                 for log in receipt["logs"]:
                     if match_log(log, addresses, topics):
                         out.append(log)
         return out
+
+
+def bloom_may_match(bloom, addresses, topics):
+    """False only when the block's logs bloom rules the filter out."""
+    from eth_bloom import BloomFilter
+
+    bf = BloomFilter(bloom)
+    if addresses and not any(bytes.fromhex(a[2:]) in bf for a in addresses):
+        return False
+    for want in topics or []:
+        if want is not None and not any(bytes.fromhex(t[2:]) in bf for t in want):
+            return False
+    return True
 
 
 def match_log(log, addresses, topics):

@@ -280,6 +280,8 @@ def test_logs_storage_and_range_limit(chain):
     assert logs[0]["topics"] == ["0x" + TOPIC.hex()] and int(logs[0]["data"], 16) == last - 2
     assert logs == [r["logs"][0] for r in receipts]
     assert chain.rpc("eth_getLogs", {"fromBlock": hex(last), "topics": [["0x" + "00" * 32]]}) == []
+    assert chain.rpc("eth_getLogs", {"fromBlock": hex(last - 2), "topics": [["0x" + "00" * 32, "0x" + TOPIC.hex()]]}) == logs
+    assert chain.rpc("eth_getLogs", {"fromBlock": hex(last - 2), "address": ADDR1}) == []
     assert chain.rpc("eth_getLogs", {"blockHash": receipts[1]["blockHash"]}) == [logs[1]]
     # the shared devnet runs with --max-logs-range 50
     chain.rpc("evm_mine", {"blocks": 60})
