@@ -19,7 +19,7 @@ from .hexfmt import (
     qty,
     word,
 )
-from .node import Node, effective_gas_price, tx_type
+from .node import Node, effective_gas_price
 
 BLOCK_TAGS = ("latest", "earliest", "pending", "safe", "finalized")
 

@@ -16,7 +16,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .hexfmt import RpcError, qty
+from .hexfmt import RpcError
 from .node import match_log
 from .rpc import args
 

@@ -8,7 +8,6 @@ import sys
 import threading
 import time
 
-import pytest
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
