@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import logging
 import signal
 import sys
 import threading
@@ -73,6 +74,10 @@ def main(argv=None):
     # mask and the main thread receives them synchronously in sigwait below.
     stop_signals = {signal.SIGTERM, signal.SIGINT}
     signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
+
+    # Library log output (py-evm, eth-tester) only for real errors: a parent that pipes
+    # stderr without reading it must never block the devnet.
+    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
 
     from .node import HARDHAT_MNEMONIC, Node
     from .rpc import Devnet
