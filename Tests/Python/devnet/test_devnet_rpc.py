@@ -124,6 +124,9 @@ def test_batch_and_jsonrpc_errors(devnet):
     assert devnet.error("eth_getBalance", ADDR0, "0x01")["code"] == -32602  # leading zero
     assert devnet.error("eth_blockNumber", 1)["code"] == -32602  # too many arguments
     assert devnet.error("eth_getBalance", ADDR0, "0xffff")["message"] == "header not found"
+    assert devnet.error("eth_subscribe", "newHeads") == {"code": -32601, "message": "notifications not supported"}
+    genesis = devnet.rpc("eth_getBlockByNumber", "0x0", False)["hash"]
+    assert devnet.rpc("eth_getBalance", ADDR0, {"blockHash": genesis}) == hex(10_000 * 10**18)
 
 
 def test_chunked_request(devnet):
