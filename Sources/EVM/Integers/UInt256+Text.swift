@@ -1,8 +1,10 @@
 // Decimal and hex text, big-endian bytes and Codable for UInt256.
 
 extension UInt256 {
-    /// 10^19, the largest power of ten in a limb.
+    /// 10^19, the largest power of ten in a limb (already normalised: its top bit is set).
     @usableFromInline static let tenToThe19: UInt64 = 10_000_000_000_000_000_000
+    /// `Limb.reciprocal(tenToThe19)`.
+    @usableFromInline static let tenToThe19Reciprocal: UInt64 = 0xd83c_94fb_6d2a_c34a
 
     /// The character whose UTF-8 starts at byte `offset` of `text`.
     static func character<S: StringProtocol>(in text: S, atUTF8Offset offset: Int) -> Character {
@@ -10,51 +12,76 @@ extension UInt256 {
         return Character(text.unicodeScalars[index])
     }
 
+    /// Runs `body` over the contiguous UTF-8 of `text` (copying only non-native strings).
+    static func withUTF8<S: StringProtocol, R>(
+        _ text: S, _ body: (UnsafeBufferPointer<UInt8>) throws(IntegerParseError) -> R
+    ) throws(IntegerParseError) -> R {
+        var string = String(text)
+        let result: Result<R, IntegerParseError> = string.withUTF8 { buffer in
+            do throws(IntegerParseError) { return .success(try body(buffer)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
     /// Parses the decimal digits of `text` from UTF-8 offset `start` to the end.
     static func parseDecimalDigits<S: StringProtocol>(_ text: S, from start: Int) throws(IntegerParseError) -> UInt256 {
-        var value = UInt256.zero
-        var chunk: UInt64 = 0
-        var chunkDigits = 0
-        var offset = 0
-        var scale: UInt64 = 1
-        for c in text.utf8 {
-            defer { offset += 1 }
-            if offset < start { continue }
-            let d = c &- UInt8(ascii: "0")
-            guard d < 10 else { throw .invalidCharacter(character(in: text, atUTF8Offset: offset), offset: offset) }
-            chunk = chunk &* 10 &+ UInt64(d)
-            scale &*= 10
-            chunkDigits += 1
-            if chunkDigits == 19 {
-                guard value.multiplyAdd(scale, chunk) == 0 else { throw .overflow }
-                chunk = 0
-                chunkDigits = 0
-                scale = 1
-            }
+        do {
+            return try withUTF8(text) { (utf8) throws(IntegerParseError) in try parseDecimalDigits(utf8, from: start) }
+        } catch .invalidCharacter(_, let offset) {
+            throw .invalidCharacter(character(in: text, atUTF8Offset: offset), offset: offset)
         }
-        guard offset > start else { throw offset == 0 ? .empty : .missingDigits(offset: start) }
-        if chunkDigits > 0 {
-            guard value.multiplyAdd(scale, chunk) == 0 else { throw .overflow }
+    }
+
+    /// Parses the decimal digits of `utf8[start...]`; an invalid character is reported as `"?"`
+    /// with its offset (the caller names it).
+    static func parseDecimalDigits(_ utf8: UnsafeBufferPointer<UInt8>, from start: Int) throws(IntegerParseError) -> UInt256 {
+        guard utf8.count > start else { throw utf8.isEmpty ? .empty : .missingDigits(offset: start) }
+        var value = UInt256.zero
+        var i = start
+        while i < utf8.count {
+            // Up to 19 digits at a time fit in one limb.
+            let end = Swift.min(utf8.count, i + 19)
+            var chunk: UInt64 = 0
+            var scale: UInt64 = 1
+            while i < end {
+                let d = utf8[i] &- UInt8(ascii: "0")
+                guard d < 10 else { throw .invalidCharacter("?", offset: i) }
+                chunk = chunk &* 10 &+ UInt64(d)
+                scale &*= 10
+                i += 1
+            }
+            guard value.multiplyAdd(scale, chunk) == 0 else {
+                // Report a bad character later in the text before the overflow.
+                while i < utf8.count {
+                    guard utf8[i] &- UInt8(ascii: "0") < 10 else { throw .invalidCharacter("?", offset: i) }
+                    i += 1
+                }
+                throw .overflow
+            }
         }
         return value
     }
 
     /// Parses the hex digits of `text` from UTF-8 offset `start` to the end.
     static func parseHexDigits<S: StringProtocol>(_ text: S, from start: Int) throws(IntegerParseError) -> UInt256 {
+        do {
+            return try withUTF8(text) { (utf8) throws(IntegerParseError) in try parseHexDigits(utf8, from: start) }
+        } catch .invalidCharacter(_, let offset) {
+            throw .invalidCharacter(character(in: text, atUTF8Offset: offset), offset: offset)
+        }
+    }
+
+    /// Parses the hex digits of `utf8[start...]`; see `parseDecimalDigits(_:from:)`.
+    static func parseHexDigits(_ utf8: UnsafeBufferPointer<UInt8>, from start: Int) throws(IntegerParseError) -> UInt256 {
+        guard utf8.count > start else { throw utf8.isEmpty ? .empty : .missingDigits(offset: start) }
         var value = UInt256.zero
-        var offset = 0
         var overflow = false
-        for c in text.utf8 {
-            defer { offset += 1 }
-            if offset < start { continue }
-            guard let nibble = Hex.nibble(c) else {
-                throw .invalidCharacter(character(in: text, atUTF8Offset: offset), offset: offset)
-            }
+        for i in start..<utf8.count {
+            guard let nibble = Hex.nibble(utf8[i]) else { throw .invalidCharacter("?", offset: i) }
             if value.w3 &>> 60 != 0 { overflow = true }
             value = value.shiftedLeft(4)
             value.w0 |= UInt64(nibble)
         }
-        guard offset > start else { throw offset == 0 ? .empty : .missingDigits(offset: start) }
         if overflow { throw .overflow }
         return value
     }
@@ -90,41 +117,29 @@ extension UInt256 {
         var count = 0
         var v = self
         while !v.isZero {
-            let (q, r) = v.quotientAndRemainder(dividingBy: UInt256.tenToThe19)
-            switch count {
-            case 0: chunks.0 = r
-            case 1: chunks.1 = r
-            case 2: chunks.2 = r
-            case 3: chunks.3 = r
-            default: chunks.4 = r
-            }
+            let (q, r) = v.shiftedDivide(0, UInt256.tenToThe19, UInt256.tenToThe19Reciprocal)
+            withUnsafeMutableBytes(of: &chunks) { $0.storeBytes(of: r, toByteOffset: count * 8, as: UInt64.self) }
             count += 1
             v = q
         }
-        let top = [chunks.0, chunks.1, chunks.2, chunks.3, chunks.4][count - 1]
-        var topDigits = 0
-        var t = top
-        while t > 0 { topDigits += 1; t /= 10 }
-        let length = topDigits + 19 * (count - 1)
-        return String(unsafeUninitializedCapacity: length) { buffer in
-            var o = length
-            for i in 0..<count {
-                var c: UInt64
-                switch i {
-                case 0: c = chunks.0
-                case 1: c = chunks.1
-                case 2: c = chunks.2
-                case 3: c = chunks.3
-                default: c = chunks.4
+        return withUnsafeBytes(of: chunks) { raw in
+            let chunk = { (i: Int) in raw.load(fromByteOffset: i * 8, as: UInt64.self) }
+            var topDigits = 0
+            var t = chunk(count - 1)
+            while t > 0 { topDigits += 1; t /= 10 }
+            let length = topDigits + 19 * (count - 1)
+            return String(unsafeUninitializedCapacity: length) { buffer in
+                var o = length
+                for i in 0..<count {
+                    var c = chunk(i)
+                    for _ in 0..<(i == count - 1 ? topDigits : 19) {
+                        o -= 1
+                        buffer[o] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: c % 10)
+                        c /= 10
+                    }
                 }
-                let digits = i == count - 1 ? topDigits : 19
-                for _ in 0..<digits {
-                    o -= 1
-                    buffer[o] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: c % 10)
-                    c /= 10
-                }
+                return length
             }
-            return length
         }
     }
 

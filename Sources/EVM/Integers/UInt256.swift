@@ -91,6 +91,34 @@ internal enum Limb {
         return (d2, o1 || o2)
     }
 
+    /// The reciprocal `floor((2^128 - 1) / d) - 2^64` of a normalised divisor (top bit set), for
+    /// `divide2by1`.
+    @inlinable
+    static func reciprocal(_ d: UInt64) -> UInt64 {
+        d.dividingFullWidth((~d, .max)).quotient
+    }
+
+    /// `(u1 * 2^64 + u0) / d` and its remainder for a normalised `d` with reciprocal `v` and `u1 < d`,
+    /// with two multiplications instead of a 128-bit division (Möller and Granlund, "Improved division
+    /// by invariant integers", algorithm 4).
+    @inlinable @inline(__always)
+    static func divide2by1(_ u1: UInt64, _ u0: UInt64, _ d: UInt64, _ v: UInt64) -> (q: UInt64, r: UInt64) {
+        var (q1, q0) = v.multipliedFullWidth(by: u1)
+        let (s0, c) = q0.addingReportingOverflow(u0)
+        q0 = s0
+        q1 = q1 &+ u1 &+ (c ? 1 : 0) &+ 1
+        var r = u0 &- q1 &* d
+        if r > q0 {
+            q1 &-= 1
+            r &+= d
+        }
+        if r >= d {
+            q1 &+= 1
+            r &-= d
+        }
+        return (q1, r)
+    }
+
     /// `acc + x * y + carry` as a 128-bit `(high, low)`; it cannot overflow.
     @inlinable @inline(__always)
     static func mac(_ acc: UInt64, _ x: UInt64, _ y: UInt64, _ carry: UInt64) -> (hi: UInt64, lo: UInt64) {
@@ -276,13 +304,27 @@ extension UInt256 {
     @inlinable
     public func quotientAndRemainder(dividingBy d: UInt64) -> (quotient: UInt256, remainder: UInt64) {
         precondition(d != 0, "Division by zero")
-        var r: UInt64 = 0
+        let s = d.leadingZeroBitCount
+        let dn = d &<< s
+        return shiftedDivide(s, dn, Limb.reciprocal(dn))
+    }
+
+    /// Divides by `dn >> s`, given the normalised `dn` and its reciprocal `v`.
+    @inlinable
+    internal func shiftedDivide(_ s: Int, _ dn: UInt64, _ v: UInt64) -> (quotient: UInt256, remainder: UInt64) {
+        // The dividend shifted left by s, as five limbs u4...u0.
+        let u4 = s == 0 ? 0 : w3 &>> (64 - s)
+        let u3 = s == 0 ? w3 : (w3 &<< s) | (w2 &>> (64 - s))
+        let u2 = s == 0 ? w2 : (w2 &<< s) | (w1 &>> (64 - s))
+        let u1 = s == 0 ? w1 : (w1 &<< s) | (w0 &>> (64 - s))
+        let u0 = w0 &<< s
         var q = UInt256.zero
-        if w3 != 0 { (q.w3, r) = d.dividingFullWidth((r, w3)) }
-        if (w2 | r) != 0 { (q.w2, r) = d.dividingFullWidth((r, w2)) }
-        if (w1 | r) != 0 { (q.w1, r) = d.dividingFullWidth((r, w1)) }
-        (q.w0, r) = d.dividingFullWidth((r, w0))
-        return (q, r)
+        var r: UInt64
+        (q.w3, r) = Limb.divide2by1(u4, u3, dn, v)
+        (q.w2, r) = Limb.divide2by1(r, u2, dn, v)
+        (q.w1, r) = Limb.divide2by1(r, u1, dn, v)
+        (q.w0, r) = Limb.divide2by1(r, u0, dn, v)
+        return (q, r &>> s)
     }
 
     /// Quotient and remainder for a nonzero divisor (no checks beyond that).
@@ -344,6 +386,7 @@ extension UInt256 {
             u[m] = 0
         }
         let vTop = v[n - 1], vNext = v[n - 2]
+        let vInverse = Limb.reciprocal(vTop)
         var j = m - n
         while j >= 0 {
             // Estimate the quotient digit from the top two limbs of the remainder.
@@ -355,7 +398,7 @@ extension UInt256 {
                 qhat = .max
                 (rhat, rhatOverflow) = u[j + n - 1].addingReportingOverflow(vTop)
             } else {
-                (qhat, rhat) = vTop.dividingFullWidth((uTop, u[j + n - 1]))
+                (qhat, rhat) = Limb.divide2by1(uTop, u[j + n - 1], vTop, vInverse)
             }
             // Refine with the next divisor limb: at most two corrections.
             while !rhatOverflow {
@@ -464,10 +507,19 @@ extension UInt256 {
                 up.withMemoryRebound(to: UInt64.self, capacity: 9) { u in
                     qp.withMemoryRebound(to: UInt64.self, capacity: 8) { q in
                         if n == 1 {
+                            let s = d.w0.leadingZeroBitCount
+                            let dn = d.w0 &<< s
+                            let inverse = Limb.reciprocal(dn)
                             var r: UInt64 = 0
                             var i = m - 1
-                            while i >= 0 { (q[i], r) = d.w0.dividingFullWidth((r, u[i])); i -= 1 }
-                            u[0] = r
+                            while i >= 0 {
+                                // Feed the dividend shifted left by s, one limb at a time.
+                                let limb = s == 0 ? u[i] : (u[i] &<< s) | (i > 0 ? u[i - 1] &>> (64 - s) : 0)
+                                if i == m - 1 && s > 0 { r = u[i] &>> (64 - s) }
+                                (q[i], r) = Limb.divide2by1(r, limb, dn, inverse)
+                                i -= 1
+                            }
+                            u[0] = r &>> s
                             for k in 1..<m { u[k] = 0 }
                         } else {
                             withUnsafeMutablePointer(to: &v) { vp in
