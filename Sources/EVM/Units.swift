@@ -112,6 +112,11 @@ public enum Units {
     /// Rejected with `UnitsError`: empty text, signs, spaces, exponents, a second point, a nonzero digit
     /// beyond `decimals`, and results above 2^256 - 1.
     public static func parse(_ text: some StringProtocol, decimals: Int) throws(UnitsError) -> UInt256 {
+        try parse(String(text), decimals: decimals)
+    }
+
+    /// Parses a decimal amount; the non-generic body of `parse(_:decimals:)`.
+    static func parse(_ text: String, decimals: Int) throws(UnitsError) -> UInt256 {
         guard decimals >= 0 else { throw .invalidDecimals(decimals) }
         if text.utf8.isEmpty { throw .empty }
         if text.utf8.first == UInt8(ascii: "-") { throw .negative }
@@ -169,7 +174,7 @@ public enum Units {
     }
 
     /// Reports the first invalid character or second decimal point from `start` on, if any.
-    static func checkRest(_ text: some StringProtocol, from start: Int) throws(UnitsError) {
+    static func checkRest(_ text: String, from start: Int) throws(UnitsError) {
         var offset = 0
         for c in text.utf8 {
             defer { offset += 1 }
