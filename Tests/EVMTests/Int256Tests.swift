@@ -100,6 +100,23 @@ struct Int256Tests {
         #expect(Int256(truncatingIfNeeded: UInt256.max) == -1)
     }
 
+    @Test("dividingFullWidth inverts multipliedFullWidth, with the remainder's sign following the dividend")
+    func fullWidthDivision() {
+        var rng = SeededRandom()
+        for _ in 0..<500 {
+            let a = Int256(bitPattern: rng.biasedUInt256()), c = Int256(bitPattern: rng.biasedUInt256())
+            guard !c.isZero else { continue }
+            let product = a.multipliedFullWidth(by: c)
+            let (q, r) = c.dividingFullWidth(product)
+            #expect(q == a && r == 0, "\(a) * \(c); \(rng.replay)")
+            let u = UInt256(bitPattern: a), v = UInt256(bitPattern: c)
+            let (uq, ur) = v.dividingFullWidth(u.multipliedFullWidth(by: v))
+            #expect(uq == u && ur == 0, "\(u) * \(v); \(rng.replay)")
+        }
+        #expect(Int256(7).dividingFullWidth((Self.minusOne, UInt256(bitPattern: Int256(-15)))) == (-2, -1))
+        #expect(Int256(-7).dividingFullWidth((0, 15)) == (-2, 1))
+    }
+
     @Test("random operands agree with Python's signed integers")
     func differentialAgainstPython() throws {
         var rng = SeededRandom()
