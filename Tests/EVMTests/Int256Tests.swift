@@ -31,6 +31,13 @@ struct Int256Tests {
         #expect((-3 as Int256).multipliedFullWidth(by: 5) == (Self.minusOne, UInt256(bitPattern: Int256(-15))))
     }
 
+    @Test("trapping operators trap on min / -1, negation of min and overflow", .tags(.traps))
+    func traps() async {
+        await #expect(processExitsWith: .failure) { _ = Int256.min / Int256(-1) }
+        await #expect(processExitsWith: .failure) { _ = -Int256.min }
+        await #expect(processExitsWith: .failure) { _ = Int256.max * Int256(2) }
+    }
+
     @Test("EVM SDIV and SMOD: truncation, sign of the dividend, zero divisor, min / -1")
     func evmSignedDivision() {
         let cases: [(Int256, Int256, Int256, Int256)] = [

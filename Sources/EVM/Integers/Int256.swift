@@ -330,7 +330,7 @@ extension Int256 {
 
 // MARK: - Standard protocols
 
-extension Int256: FixedWidthInteger, SignedInteger {
+extension Int256: FixedWidthInteger, SignedInteger, LosslessStringConvertible {
     /// The absolute value type.
     public typealias Magnitude = UInt256
     /// The words of the two's complement bits.

@@ -13,6 +13,10 @@
 ///
 /// Shifts by `Self` with `&<<`/`&>>` mask the amount to 0..<256 (Swift's masking shift); `<<` and `>>`
 /// are Swift's smart shifts, so `x << 256` and `x >> 300` are 0, as the EVM `SHL`/`SHR` define.
+///
+/// Text: `description` is decimal, `hexString` is minimal `0x` hex; `init(decimalString:)`,
+/// `init(hexString:)` and `init(parsing:)` throw `IntegerParseError`. `Codable` uses the JSON-RPC
+/// quantity form, a `0x` hex string (decoding also accepts a decimal string).
 public struct UInt256: Sendable, Hashable {
     /// Least significant limb.
     @usableFromInline internal var w0: UInt64
@@ -830,7 +834,7 @@ extension UInt256 {
 
 // MARK: - Standard protocols
 
-extension UInt256: FixedWidthInteger, UnsignedInteger {
+extension UInt256: FixedWidthInteger, UnsignedInteger, LosslessStringConvertible {
     /// The magnitude of an unsigned value is itself.
     public typealias Magnitude = UInt256
 
