@@ -75,9 +75,22 @@ struct UInt256Tests {
         ("0x2220a956d3947d47c372eaacc531c12ba4bcdfc4e2a443175bcb937020e27c17", "0x1fc7383bf9e6fb2b73c39679d771c23e1e67cd60b7924dede"),
     ]
 
-    @Test("Knuth D add-back cases satisfy q * b + r == a with r < b")
+    /// Operands where the top remainder limb equals the top divisor limb (the estimate is 2^64 - 1),
+    /// where the estimate's remainder overflows a limb, and more add-backs, from limb patterns.
+    static let knuthEdgeCases: [(String, String)] = [
+        ("0xfffffffffffffffffffffffffffffffefffffffffffffffeffffffffffffffff", "0xffffffffffffffffffffffffffffffff"),
+        ("0x80e4a64e8e36f2c7fffffffffffffffeffffffffffffffff8000000000000000", "0x80e4a64e8e36f2c7fffffffffffffffffffffffffffffffe"),
+        ("0xfffffffffffffffeb88062f1fe27732480000000000000007fffffffffffffff", "0xfffffffffffffffeffffffffffffffff7fffffffffffffff"),
+        ("0xffffffffffffffff000000000000000080000000000000008000000000000000", "0xfffffffffffffffffffffffffffffffe"),
+        ("0x80000000000000000000000000000000fffffffffffffffeedcf6109ea6d5547", "0x80000000000000008000000000000000ac0ae4e2f729b4c8"),
+        ("0x8000000000000000800000000000000000000000000000008000000000000000", "0x800000000000000080000000000000007fffffffffffffff"),
+        ("0xd94be7865c8204fd0000000000000000fffffffffffffffefffffffffffffffe", "0xd94be7865c8204fd0000000000000000ffffffffffffffff"),
+        ("0xffffffffffffffff80000000000000000000000000000000fffffffffffffffe", "0xffffffffffffffff8000000000000000d027c039fa985b77"),
+    ]
+
+    @Test("Knuth D add-back and equal-top-limb cases satisfy q * b + r == a with r < b")
     func knuthAddBack() {
-        for (a, b) in Self.addBackCases {
+        for (a, b) in Self.addBackCases + Self.knuthEdgeCases {
             let (q, r) = u256(a).quotientAndRemainder(dividingBy: u256(b))
             #expect(r < u256(b), "\(a) / \(b)")
             #expect(q * u256(b) + r == u256(a), "\(a) / \(b)")
@@ -141,6 +154,9 @@ struct UInt256Tests {
 
     @Test("standard integer conversions")
     func conversions() {
+        #expect(UInt256(5) == 5 as Int && UInt256.max > Int.max && UInt256.zero > -1 as Int)
+        #expect(Set([UInt256(1), 1, UInt256.max]).count == 2)
+        #expect(UInt256(truncatingIfNeeded: Int8(-1)) == .max && UInt256(truncatingIfNeeded: UInt8(255)) == 255)
         #expect(UInt256(UInt64.max) == u256("0xffffffffffffffff"))
         #expect(UInt256(truncatingIfNeeded: -1 as Int) == .max)
         #expect(UInt256(exactly: -1 as Int) == nil)
@@ -159,6 +175,9 @@ struct UInt256Tests {
     // MARK: Text and bytes
 
     @Test("decimal and hex round trips", arguments: [
+        ("0x8ac7230489e7ffff", "9999999999999999999"),
+        ("0x4b3b4ca85a86c47a098a224000000000", "100000000000000000000000000000000000000"),
+        ("0x4b3b4ca85a86c47a098a224000000001", "100000000000000000000000000000000000001"),
         ("0x0", "0"), ("0x1", "1"), ("0xff", "255"),
         ("0xffffffffffffffff", "18446744073709551615"),
         ("0x10000000000000000", "18446744073709551616"),
@@ -278,7 +297,7 @@ struct UInt256Tests {
         for i in cases.indices where cases[i][0] == "eq" {
             mine[i] = render(u256(cases[i][1]) == u256(cases[i][2]))
         }
-        for (a, b) in Self.addBackCases {
+        for (a, b) in Self.addBackCases + Self.knuthEdgeCases {
             let (q, r) = u256(a).quotientAndRemainder(dividingBy: u256(b))
             cases.append(["div", a, b]); mine.append(q.hexString)
             cases.append(["mod", a, b]); mine.append(r.hexString)
