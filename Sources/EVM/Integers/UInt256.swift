@@ -412,16 +412,18 @@ extension UInt256 {
                 qhat &-= 1
                 (rhat, rhatOverflow) = rhat.addingReportingOverflow(vTop)
             }
-            // Multiply and subtract qhat * v from u[j...j+n].
-            var carry: UInt64 = 0
-            var borrow = false
+            // Multiply and subtract qhat * v from u[j...j+n]; `k` folds the product's high limb and
+            // the borrow together (it stays below 2^64), which keeps the loop free of branches.
+            var k: UInt64 = 0
             for i in 0..<n {
-                let (ph, pl) = Limb.mac(0, qhat, v[i], carry)
-                carry = ph
-                (u[i + j], borrow) = Limb.sub(u[i + j], pl, borrow)
+                let (ph, pl) = qhat.multipliedFullWidth(by: v[i])
+                let (s1, b1) = u[i + j].subtractingReportingOverflow(pl)
+                let (s2, b2) = s1.subtractingReportingOverflow(k)
+                u[i + j] = s2
+                k = ph &+ (b1 ? 1 : 0) &+ (b2 ? 1 : 0)
             }
-            var lastBorrow: Bool
-            (u[j + n], lastBorrow) = Limb.sub(u[j + n], carry, borrow)
+            let (top, lastBorrow) = u[j + n].subtractingReportingOverflow(k)
+            u[j + n] = top
             if lastBorrow {
                 // qhat was one too large: add the divisor back.
                 qhat &-= 1
