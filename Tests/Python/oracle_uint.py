@@ -35,15 +35,12 @@ def _pow_overflows(a, b):
 
 def _spow(a, b):
     """(wrapped bits, overflow) of the signed power a**b with unsigned exponent b."""
-    wrapped = pow(a % M, b, M)
-    mag = abs(a)
-    if mag <= 1 or b == 0:
-        true = a ** b
-        return _h(wrapped), False
+    wrapped = _h(pow(a % M, b, M))
+    if abs(a) <= 1 or b == 0:
+        return wrapped, False
     if b >= 256:
-        return _h(wrapped), True
-    true = a ** b
-    return _h(wrapped), not (-SIGN <= true < SIGN)
+        return wrapped, True
+    return wrapped, not (-SIGN <= a ** b < SIGN)
 
 
 def _tdiv(a, b):
