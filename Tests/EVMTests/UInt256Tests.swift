@@ -220,6 +220,39 @@ struct UInt256Tests {
         #expect(IntegerParseError.invalidCharacter("g", offset: 3).description == "invalid digit \"g\" at offset 3")
     }
 
+    @Test("random text never crashes the parsers and agrees with the standard library's parser")
+    func randomText() {
+        var rng = SeededRandom()
+        let alphabet = Array("0000111222333456789abcdefABCDEFxX-+. _é9")
+        for _ in 0..<3000 {
+            let length = Int(rng.next() % 90)
+            let text = String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
+            let signless = !text.contains("-") && !text.contains("+")
+            do {
+                let x = try UInt256(decimalString: text)
+                #expect(x.description == String(text.drop(while: { $0 == "0" })).ifEmpty("0"), "\(text); \(rng.replay)")
+            } catch .invalidCharacter(let c, let offset) {
+                #expect(Array(text.utf8)[offset] == Array(String(c).utf8)[0], "\(text); \(rng.replay)")
+            } catch {
+                // empty / overflow: the standard library's parser must reject it too.
+            }
+            if signless {
+                let mine = try? UInt256(decimalString: text)
+                #expect(mine == UInt256(text, radix: 10), "\(text); \(rng.replay)")
+                let digits = text.hasPrefix("0x") || text.hasPrefix("0X") ? String(text.dropFirst(2)) : text
+                #expect((try? UInt256(hexString: text)) == UInt256(digits, radix: 16), "\(text); \(rng.replay)")
+            }
+            let signed = try? Int256(parsing: text)
+            if let signed { #expect((try? Int256(parsing: signed.description)) == signed, "\(text); \(rng.replay)") }
+        }
+        // Digit strings around the 78-digit limit.
+        for _ in 0..<300 {
+            let length = 70 + Int(rng.next() % 12)
+            let text = String((0..<length).map { _ in Character(String(rng.next() % 10)) })
+            #expect((try? UInt256(decimalString: text)) == UInt256(text, radix: 10), "\(text); \(rng.replay)")
+        }
+    }
+
     @Test("big-endian bytes: 32-byte word, minimal form, short input, too many bytes")
     func bytes() throws {
         let x = u256("0x0102")
@@ -317,6 +350,11 @@ struct UInt256Tests {
             #expect(try UInt256(decimalString: x.description) == x, "\(rng.replay)")
         }
     }
+}
+
+extension String {
+    /// `replacement` when the string is empty.
+    func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
 }
 
 extension Testing.Tag {
