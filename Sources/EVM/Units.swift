@@ -188,6 +188,7 @@ public enum Units {
 
     /// Formats an amount of the smallest unit with `decimals` places: the shortest exact form, with no
     /// trailing fractional zeros and no point for whole amounts (`"1.5"`, `"0.000000001"`, `"1"`, `"0"`).
+    /// `decimals` must not be negative (a precondition).
     public static func format(_ value: UInt256, decimals: Int) -> String {
         precondition(decimals >= 0, "decimals must not be negative")
         let digits = value.description
