@@ -2,7 +2,8 @@
 /// (the EVM's view of a word for `SDIV`, `SMOD`, `SLT`, `SGT`, `SAR`, `SIGNEXTEND`).
 ///
 /// Range -2^255 ... 2^255 - 1. Conventions match Swift's signed integers:
-/// - `+`, `-`, `*`, unary `-` trap on overflow; `&+`, `&-`, `&*` wrap (identical bits to `UInt256`'s).
+/// - `+`, `-`, `*`, unary `-` trap on overflow; `&+`, `&-`, `&*` wrap (identical bits to `UInt256`'s;
+///   they are `FixedWidthInteger`'s generic defaults over the reporting forms).
 /// - `/` and `%` trap on a zero divisor and on `min / -1`; the reporting forms return
 ///   `(self, true)` for a zero divisor, `(min, true)` for `min / -1` and `(0, true)` for `min % -1`.
 /// - `evmDivided(by:)` / `evmRemainder(dividingBy:)` are the EVM `SDIV` / `SMOD`: 0 for a zero divisor,
@@ -108,11 +109,18 @@ extension Int256 {
     }
 
     /// `self * rhs` wrapped to 256 bits, and whether the true product is out of range.
-    @inlinable
+    @inlinable @inline(__always)
     public func multipliedReportingOverflow(by rhs: Int256) -> (partialValue: Int256, overflow: Bool) {
-        let (high, low) = multipliedFullWidth(by: rhs)
+        // Independent halves, so that `&*` (which drops the flag) inlines to the low product only.
+        (Int256(bitPattern: UInt256.wrappingProduct(bits, rhs.bits)), Int256.productOverflows(self, rhs))
+    }
+
+    /// Whether `a * b` is outside -2^255...2^255-1.
+    @inlinable @inline(__always)
+    internal static func productOverflows(_ a: Int256, _ b: Int256) -> Bool {
+        let (high, low) = a.multipliedFullWidth(by: b)
         let signFill: UInt256 = low.w3 &>> 63 == 1 ? .max : .zero
-        return (Int256(bitPattern: low), high.bits != signFill)
+        return high.bits != signFill
     }
 
     /// Quotient (truncated toward zero); `(self, true)` for a zero divisor, `(min, true)` for `min / -1`.
@@ -212,13 +220,6 @@ extension Int256 {
         precondition(!o, "Int256 remainder overflow")
         return r
     }
-
-    /// Sum wrapped to 256 bits.
-    @inlinable public static func &+ (lhs: Int256, rhs: Int256) -> Int256 { Int256(bitPattern: lhs.bits &+ rhs.bits) }
-    /// Difference wrapped to 256 bits.
-    @inlinable public static func &- (lhs: Int256, rhs: Int256) -> Int256 { Int256(bitPattern: lhs.bits &- rhs.bits) }
-    /// Product wrapped to 256 bits.
-    @inlinable public static func &* (lhs: Int256, rhs: Int256) -> Int256 { Int256(bitPattern: lhs.bits &* rhs.bits) }
 
     /// Adds in place; traps on overflow.
     @inlinable public static func += (lhs: inout Int256, rhs: Int256) { lhs = lhs + rhs }

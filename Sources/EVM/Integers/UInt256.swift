@@ -200,17 +200,9 @@ extension UInt256 {
         return r
     }
 
-    /// Sum modulo 2^256 (EVM `ADD`).
-    @inlinable
-    public static func &+ (lhs: UInt256, rhs: UInt256) -> UInt256 {
-        lhs.addingReportingOverflow(rhs).partialValue
-    }
-
-    /// Difference modulo 2^256 (EVM `SUB`).
-    @inlinable
-    public static func &- (lhs: UInt256, rhs: UInt256) -> UInt256 {
-        lhs.subtractingReportingOverflow(rhs).partialValue
-    }
+    // `&+`, `&-` and `&*` come from `FixedWidthInteger`'s generic defaults (through the reporting forms
+    // above, inlined so the unused overflow flag costs nothing). Concrete overloads here would make
+    // untyped literal expressions elsewhere (`(0..<n).map { $0 &* 31 }`) ambiguous.
 
     /// Adds in place; traps on overflow.
     @inlinable public static func += (lhs: inout UInt256, rhs: UInt256) { lhs = lhs + rhs }
@@ -252,15 +244,24 @@ extension UInt256 {
     }
 
     /// `self * rhs` modulo 2^256, and whether the true product needed more than 256 bits.
-    @inlinable
+    @inlinable @inline(__always)
     public func multipliedReportingOverflow(by rhs: UInt256) -> (partialValue: UInt256, overflow: Bool) {
-        let (high, low) = multipliedFullWidth(by: rhs)
-        return (low, !high.isZero)
+        // Two independent computations, so that `&*` (which drops the flag) inlines to the low half only.
+        (UInt256.wrappingProduct(self, rhs), UInt256.productOverflows(self, rhs))
     }
 
-    /// Product modulo 2^256 (EVM `MUL`); computes only the low 256 bits.
-    @inlinable
-    public static func &* (lhs: UInt256, rhs: UInt256) -> UInt256 {
+    /// Whether `a * b` needs more than 256 bits, from the operands' lengths where they decide it.
+    @inlinable @inline(__always)
+    internal static func productOverflows(_ a: UInt256, _ b: UInt256) -> Bool {
+        let la = a.limbCount, lb = b.limbCount
+        if la == 0 || lb == 0 || la + lb <= 4 { return false }
+        if la + lb >= 6 { return true }
+        return !a.multipliedFullWidth(by: b).high.isZero
+    }
+
+    /// Product modulo 2^256 (EVM `MUL`); computes only the low 256 bits. `&*` is the public spelling.
+    @inlinable @inline(__always)
+    internal static func wrappingProduct(_ lhs: UInt256, _ rhs: UInt256) -> UInt256 {
         let a0 = lhs.w0, a1 = lhs.w1, a2 = lhs.w2, a3 = lhs.w3
         let b0 = rhs.w0, b1 = rhs.w1, b2 = rhs.w2, b3 = rhs.w3
         var c: UInt64
@@ -593,9 +594,9 @@ extension UInt256 {
         var base = self
         var e = exponent
         while !e.isZero {
-            if e.w0 & 1 == 1 { result = result &* base }
+            if e.w0 & 1 == 1 { result = UInt256.wrappingProduct(result, base) }
             e = e &>> 1
-            if !e.isZero { base = base &* base }
+            if !e.isZero { base = UInt256.wrappingProduct(base, base) }
         }
         return result
     }
