@@ -276,6 +276,17 @@ struct UInt256Tests {
 
     // MARK: Differential against Python integers
 
+    @Test("untyped integer literals elsewhere still infer Int (the operators add no ambiguity)")
+    func literalInference() {
+        // Compiling this is the test: concrete `&*`/`&+`/`&-` overloads on UInt256 and Int256 once made
+        // each of these lines an "ambiguous use of operator" error.
+        let a = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let b = (0..<3).map { $0 &+ 1 }
+        let c = (0..<3).map { $0 &- 1 }
+        let d = (0..<3).map { ($0 % 3) ^ 5 | 1 << 2 &>> 1 }
+        #expect(a.count == 300 && b == [1, 2, 3] && c == [-1, 0, 1] && type(of: d) == [Int].self)
+    }
+
     @Test("random operands agree with Python integers on every operation")
     func differentialAgainstPython() throws {
         var rng = SeededRandom()
