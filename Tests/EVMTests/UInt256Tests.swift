@@ -283,7 +283,7 @@ struct UInt256Tests {
         let a = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         let b = (0..<3).map { $0 &+ 1 }
         let c = (0..<3).map { $0 &- 1 }
-        let d = (0..<3).map { ($0 % 3) ^ 5 | 1 << 2 &>> 1 }
+        let d = (0..<3).map { ((($0 % 3) ^ 5 | 1) &>> 1) << 2 }
         #expect(a.count == 300 && b == [1, 2, 3] && c == [-1, 0, 1] && type(of: d) == [Int].self)
     }
 
