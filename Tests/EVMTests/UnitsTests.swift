@@ -74,6 +74,35 @@ struct UnitsTests {
             == "digit at offset 11 is beyond the 9 decimals of the unit (amounts are never rounded)")
     }
 
+    @Test("ethers units vectors: every parse and format case (ethers writes whole amounts as \"1.0\"; negatives are rejected)")
+    func ethersVectors() throws {
+        let cases = try #require(try fixtureGzipJSON("vectors/ethers/testcases/units.json.gz") as? [[String: String]])
+        var checked = 0
+        for vector in cases {
+            let name = vector["name"] ?? "?"
+            let weiText = try #require(vector["wei"])
+            for (key, text) in vector where key != "name" && key != "wei" {
+                let unitName = key.hasSuffix("_format") ? String(key.dropLast(7)) : key
+                let decimals = try #require(Denomination(name: unitName)?.decimals ?? (unitName == "satoshi" ? 8 : nil), "\(unitName)")
+                if weiText.hasPrefix("-") {
+                    if !key.hasSuffix("_format") {
+                        #expect(throws: UnitsError.negative, "\(name) \(key)") { try Units.parse(text, decimals: decimals) }
+                    }
+                    continue
+                }
+                let wei = try UInt256(decimalString: weiText)
+                if key.hasSuffix("_format") {
+                    let expected = text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+                    #expect(Units.format(wei, decimals: decimals) == expected, "\(name) \(key)")
+                } else {
+                    #expect(try Units.parse(text, decimals: decimals) == wei, "\(name) \(key)")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked > 30)
+    }
+
     @Test("formatting agrees with Python and parses back exactly")
     func differential() throws {
         var rng = SeededRandom()
