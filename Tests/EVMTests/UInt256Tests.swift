@@ -266,6 +266,26 @@ struct UInt256Tests {
         #expect(throws: IntegerParseError.tooManyBytes(33)) { try UInt256(bigEndianBytes: [UInt8](repeating: 0, count: 33)) }
     }
 
+    @Test("RLP: minimal big-endian integers, canonical decoding", arguments: [
+        ("0x0", "0x80"), ("0x7f", "0x7f"), ("0x80", "0x8180"), ("0x400", "0x820400"),
+        ("0x10000000000000000", "0x89010000000000000000"),
+        ("0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+         "0xa0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"),
+    ])
+    func rlp(value: String, encoding: String) throws {
+        let x = u256(value)
+        #expect(RLP.encode(x).hexString == encoding)
+        #expect(try RLP.decode(UInt256.self, from: [UInt8](hex: encoding)) == x)
+    }
+
+    @Test("RLP: a leading zero and a 33-byte integer are rejected")
+    func rlpRejects() throws {
+        #expect(throws: RLPError.leadingZero(offset: 0)) { try RLP.decode(UInt256.self, from: [UInt8](hex: "0x820001")) }
+        #expect(throws: RLPError.overflow(offset: 0)) {
+            try RLP.decode(UInt256.self, from: [UInt8](hex: "0xa1" + "01" + String(repeating: "00", count: 32)))
+        }
+    }
+
     @Test("Codable: 0x-hex quantity out, hex or decimal in")
     func codable() throws {
         let data = try JSONEncoder().encode([UInt256(255)])
