@@ -15,9 +15,9 @@ struct SixNines: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Keccak.self,
-            // RLPCommand.self,
-            // ToWei.self,
-            // FromWei.self,
+            RLPCommand.self,
+            ToWei.self,
+            FromWei.self,
             ToChecksum.self,
         ]
     )

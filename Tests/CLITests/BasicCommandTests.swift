@@ -52,3 +52,42 @@ struct BasicCommandTests {
         for command in ["keccak", "to-checksum"] { #expect(help.contains(command)) }
     }
 }
+
+@Suite("sixnines rlp, to-wei, from-wei")
+struct EncodingCommandTests {
+    @Test func rlpRoundTrip() throws {
+        #expect(try CLI.value(["rlp", "encode", #"["0x636174", ["0x", "0x0400"]]"#]) == "0xc983636174c480820400")
+        #expect(try CLI.value(["rlp", "decode", "0xc983636174c480820400"]) == #"["0x636174", ["0x", "0x0400"]]"#)
+        #expect(try CLI.value(["rlp", "encode", #""0x7f""#]) == "0x7f")
+        #expect(try CLI.value(["rlp", "decode", "0x820400"]) == #""0x0400""#)
+    }
+
+    @Test func rlpErrors() throws {
+        try CLI.fails(["rlp", "decode", "0xc98363"], mentioning: "offset 0")
+        try CLI.fails(["rlp", "decode", "0x8100"], mentioning: "single byte")
+        try CLI.fails(["rlp", "decode", "0x0000"], mentioning: "trailing")
+        try CLI.fails(["rlp", "encode", #"["0x01", ["abc"]]"#], mentioning: "$[1][0]")
+        try CLI.fails(["rlp", "encode", "[1"], mentioning: "not valid JSON")
+    }
+
+    @Test func unitConversionsAreExact() throws {
+        #expect(try CLI.value(["to-wei", "1.5"]) == "1500000000000000000")
+        #expect(try CLI.value(["to-wei", "30", "gwei"]) == "30000000000")
+        #expect(try CLI.value(["to-wei", "12.34", "6"]) == "12340000")
+        #expect(try CLI.value(["to-wei", "115792089237316195423570985008687907853269984665640564039457.584007913129639935"])
+            == "115792089237316195423570985008687907853269984665640564039457584007913129639935")
+        #expect(try CLI.value(["from-wei", "1500000000000000000"]) == "1.5")
+        #expect(try CLI.value(["from-wei", "1", "ether"]) == "0.000000000000000001")
+        #expect(try CLI.value(["from-wei", "0x10", "gwei"]) == "0.000000016")
+        #expect(try CLI.value(["from-wei", "30000000000", "gwei"]) == "30")
+    }
+
+    @Test func unitErrors() throws {
+        try CLI.fails(["to-wei", "1.0000000000000000001"], mentioning: "18 decimals")
+        try CLI.fails(["to-wei", "1.2.3"], mentioning: "<amount>")
+        try CLI.fails(["to-wei", "1", "furlong"], mentioning: "unknown unit")
+        try CLI.fails(["to-wei", "115792089237316195423570985008687907853269984665640564039457.584007913129639936"], mentioning: "<amount>")
+        try CLI.fails(["from-wei", "1.5"], mentioning: "<wei>")
+        try CLI.fails(["from-wei", "0x1" + String(repeating: "0", count: 64)], mentioning: "<wei>")
+    }
+}
