@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "EVM", targets: ["EVM"]),
+        .library(name: "EVMSigner", targets: ["EVMSigner"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
     ],
     dependencies: [
@@ -16,10 +17,20 @@ let package = Package(
         .target(
             name: "EVM"
         ),
+        // Debian's libsecp256k1 (with the recovery module), through pkg-config.
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        // OpenSSL's libcrypto: scrypt, PBKDF2, AES-128-CTR and random bytes for keystores.
+        .systemLibrary(name: "CLibcrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // Keys, recoverable signatures, typed transactions, EIP-191 and keystores.
+        .target(
+            name: "EVMSigner",
+            dependencies: ["EVM", "CSecp256k1", "CLibcrypto"]
+        ),
         .executableTarget(
             name: "sixnines",
             dependencies: [
                 "EVM",
+                "EVMSigner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -28,8 +39,12 @@ let package = Package(
             dependencies: ["EVM"]
         ),
         .testTarget(
+            name: "EVMSignerTests",
+            dependencies: ["EVMSigner", "EVM"]
+        ),
+        .testTarget(
             name: "CLITests",
-            dependencies: ["sixnines", "EVM"]
+            dependencies: ["sixnines", "EVM", "EVMSigner"]
         ),
     ],
     swiftLanguageModes: [.v6]
