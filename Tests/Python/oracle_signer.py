@@ -44,7 +44,6 @@ def coincurve_check(case):
     pub = coincurve.PublicKey.from_signature_and_message(rec, digest, hasher=None)
     address = "0x" + keccak(pub.format(compressed=False)[1:])[12:].hex()
     r, s = int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:64], "big")
-    der = coincurve.utils.der_to_cdata  # noqa: F841 (presence check)
     verified = pub.verify(_to_der(r, s), digest, hasher=None)
     return {"address": address, "verified": verified}
 
