@@ -99,9 +99,11 @@ def _chain_time():
 
 @pytest.fixture(autouse=True)
 def _isolate():
-    """Every test runs against a snapshot and is rolled back afterwards."""
+    """Every test starts at GENESIS_TIME on a snapshot that is rolled back afterwards."""
     with boa.env.anchor():
+        boa.env.evm.patch.timestamp = GENESIS_TIME
         yield
+    boa.env.evm.patch.timestamp = GENESIS_TIME
 
 
 def contract_path(name: str) -> str:
