@@ -21,6 +21,14 @@ def set_fail(fail: bool):
     self.fail = fail
 
 @external
+def transferFrom(owner: address, to: address, amount: uint256) -> bool:
+    # no allowances: the tests only need balances to move (or `fail`)
+    self.balanceOf[owner] -= amount
+    self.balanceOf[to] += amount
+    log Transfer(sender=owner, receiver=to, value=amount)
+    return not self.fail
+
+@external
 def transfer(to: address, amount: uint256) -> bool:
     self.balanceOf[msg.sender] -= amount
     self.balanceOf[to] += amount
