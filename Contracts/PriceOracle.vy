@@ -18,7 +18,8 @@
         Consumers read `price(asset, t) -> (price, status)` and settle
         only on `FINAL` or `RESOLVED` (docs/PROTOCOL.md §7).
 @dev Roles from snekmate's `access_control`. Each report is one
-     storage word, `reporter << 96 | price`.
+     storage word, `reporter << 96 | price`; a round's outcome is one
+     packed word (`_pack`), so finalising writes a single slot.
 """
 
 
@@ -65,8 +66,9 @@ _PRICE_BOUND: constant(uint256) = 1 << 96
 _BPS: constant(uint256) = 10_000
 
 
+# @dev A round's outcome, packed in one word by `_pack`:
+# price (96 bits) | final_after << 96 (64 bits) | status << 160 | source << 168.
 struct Round:
-    reports: DynArray[uint256, MAX_REPORTS]
     price: uint256
     final_after: uint64
     status: uint8
@@ -124,7 +126,8 @@ deviation_bps: public(uint256)
 min_reports: public(uint256)
 aggregator: public(HashMap[bytes32, address])
 
-_rounds: HashMap[bytes32, HashMap[uint64, Round]]
+_reports: HashMap[bytes32, HashMap[uint64, DynArray[uint256, MAX_REPORTS]]]
+_rounds: HashMap[bytes32, HashMap[uint64, uint256]]
 
 
 @deploy
@@ -157,12 +160,12 @@ def submit(asset: bytes32, settles_at: uint64, price: uint256):
     assert block.timestamp >= convert(settles_at, uint256), "oracle: round not settled yet"
     assert block.timestamp <= convert(settles_at + self.report_window, uint256), "oracle: report window closed"
     assert price != 0 and price < _PRICE_BOUND, "oracle: price out of range"
-    reports: DynArray[uint256, MAX_REPORTS] = self._rounds[asset][settles_at].reports
+    reports: DynArray[uint256, MAX_REPORTS] = self._reports[asset][settles_at]
     sender: uint256 = convert(msg.sender, uint256)
     for r: uint256 in reports:
         assert r >> 96 != sender, "oracle: already reported"
     assert len(reports) < MAX_REPORTS, "oracle: too many reports"
-    self._rounds[asset][settles_at].reports.append((sender << 96) | price)
+    self._reports[asset][settles_at].append((sender << 96) | price)
     log ReportSubmitted(asset=asset, settles_at=settles_at, reporter=msg.sender, price=price)
 
 
@@ -177,8 +180,8 @@ def finalize(asset: bytes32, settles_at: uint64) -> uint256:
     @return uint256 The finalised price.
     """
     assert block.timestamp > convert(settles_at + self.report_window, uint256), "oracle: report window open"
-    assert self._rounds[asset][settles_at].status == 0, "oracle: already finalized"
-    reports: DynArray[uint256, MAX_REPORTS] = self._rounds[asset][settles_at].reports
+    assert self._rounds[asset][settles_at] == 0, "oracle: already finalized"
+    reports: DynArray[uint256, MAX_REPORTS] = self._reports[asset][settles_at]
     price: uint256 = 0
     source: uint8 = SOURCE_MEDIAN
     if len(reports) >= self.min_reports:
@@ -193,10 +196,7 @@ def finalize(asset: bytes32, settles_at: uint64) -> uint256:
         price = self._fallback(asset, settles_at)
         source = SOURCE_FALLBACK
     final_after: uint64 = convert(block.timestamp, uint64) + self.dispute_window
-    self._rounds[asset][settles_at].price = price
-    self._rounds[asset][settles_at].final_after = final_after
-    self._rounds[asset][settles_at].status = STATUS_PROVISIONAL
-    self._rounds[asset][settles_at].source = source
+    self._rounds[asset][settles_at] = self._pack(Round(price=price, final_after=final_after, status=STATUS_PROVISIONAL, source=source))
     log PriceFinalized(asset=asset, settles_at=settles_at, price=price, source=source, report_count=len(reports), final_after=final_after)
     return price
 
@@ -209,9 +209,11 @@ def dispute(asset: bytes32, settles_at: uint64):
     @param settles_at The settlement time.
     """
     access_control._check_role(DISPUTER_ROLE, msg.sender)
-    assert self._rounds[asset][settles_at].status == STATUS_PROVISIONAL, "oracle: nothing to dispute"
-    assert block.timestamp < convert(self._rounds[asset][settles_at].final_after, uint256), "oracle: dispute window closed"
-    self._rounds[asset][settles_at].status = STATUS_DISPUTED
+    r: Round = self._unpack(self._rounds[asset][settles_at])
+    assert r.status == STATUS_PROVISIONAL, "oracle: nothing to dispute"
+    assert block.timestamp < convert(r.final_after, uint256), "oracle: dispute window closed"
+    r.status = STATUS_DISPUTED
+    self._rounds[asset][settles_at] = self._pack(r)
     log PriceDisputed(asset=asset, settles_at=settles_at, disputer=msg.sender)
 
 
@@ -227,15 +229,13 @@ def resolve(asset: bytes32, settles_at: uint64, price: uint256):
     access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
     assert settles_at % _ROUND_SECONDS == _SETTLEMENT_OFFSET, "oracle: not a settlement time"
     assert price != 0 and price < _PRICE_BOUND, "oracle: price out of range"
-    status: uint8 = self._rounds[asset][settles_at].status
-    if status == 0:
+    r: Round = self._unpack(self._rounds[asset][settles_at])
+    if r.status == 0:
         assert block.timestamp > convert(settles_at + self.report_window, uint256), "oracle: report window open"
     else:
-        assert status == STATUS_DISPUTED, "oracle: not disputed"
-    previous: uint256 = self._rounds[asset][settles_at].price
-    self._rounds[asset][settles_at].price = price
-    self._rounds[asset][settles_at].status = STATUS_RESOLVED
-    self._rounds[asset][settles_at].source = SOURCE_RESOLVED
+        assert r.status == STATUS_DISPUTED, "oracle: not disputed"
+    previous: uint256 = r.price
+    self._rounds[asset][settles_at] = self._pack(Round(price=price, final_after=r.final_after, status=STATUS_RESOLVED, source=SOURCE_RESOLVED))
     log PriceResolved(asset=asset, settles_at=settles_at, price=price, previous_price=previous)
 
 
@@ -251,10 +251,10 @@ def price(asset: bytes32, settles_at: uint64) -> (uint256, uint8):
     @return uint256 The price (8 decimals; 0 when missing).
     @return uint8 The status.
     """
-    status: uint8 = self._rounds[asset][settles_at].status
-    if status == STATUS_PROVISIONAL and block.timestamp >= convert(self._rounds[asset][settles_at].final_after, uint256):
-        status = STATUS_FINAL
-    return self._rounds[asset][settles_at].price, status
+    r: Round = self._unpack(self._rounds[asset][settles_at])
+    if r.status == STATUS_PROVISIONAL and block.timestamp >= convert(r.final_after, uint256):
+        r.status = STATUS_FINAL
+    return r.price, r.status
 
 
 @external
@@ -264,8 +264,8 @@ def round_info(asset: bytes32, settles_at: uint64) -> (uint8, uint64, uint256):
     @dev Returns the price source, the end of the dispute window and the
          number of reports of a round.
     """
-    r: Round = self._rounds[asset][settles_at]
-    return r.source, r.final_after, len(r.reports)
+    r: Round = self._unpack(self._rounds[asset][settles_at])
+    return r.source, r.final_after, len(self._reports[asset][settles_at])
 
 
 @external
@@ -274,7 +274,7 @@ def reports(asset: bytes32, settles_at: uint64) -> DynArray[uint256, MAX_REPORTS
     """
     @dev Returns the raw reports of a round, each `reporter << 96 | price`.
     """
-    return self._rounds[asset][settles_at].reports
+    return self._reports[asset][settles_at]
 
 
 @external
@@ -309,6 +309,23 @@ def _set_parameters(report_window_: uint64, dispute_window_: uint64, max_stalene
     self.deviation_bps = deviation_bps_
     self.min_reports = min_reports_
     log ParametersSet(report_window=report_window_, dispute_window=dispute_window_, max_staleness=max_staleness_, deviation_bps=deviation_bps_, min_reports=min_reports_)
+
+
+@internal
+@pure
+def _pack(r: Round) -> uint256:
+    return r.price | (convert(r.final_after, uint256) << 96) | (convert(r.status, uint256) << 160) | (convert(r.source, uint256) << 168)
+
+
+@internal
+@pure
+def _unpack(packed: uint256) -> Round:
+    return Round(
+        price=packed & (_PRICE_BOUND - 1),
+        final_after=convert((packed >> 96) & convert(max_value(uint64), uint256), uint64),
+        status=convert((packed >> 160) & 255, uint8),
+        source=convert((packed >> 168) & 255, uint8),
+    )
 
 
 @internal

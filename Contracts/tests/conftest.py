@@ -79,10 +79,42 @@ def measure(label: str, contract, fn: str, *args, sender=None, value=0, note: st
     return result
 
 
+GAS_MD_HEAD = """# Gas of the SixNines contracts
+
+Measured by the contract tests (`Contracts/tests`, titanoboa 0.2.8 on py-evm, Vyper 0.4.3,
+EVM version cancun, optimisation `gas`), regenerated with
+
+    SIXNINES_WRITE_GAS=1 .venv/bin/python -m pytest -q Contracts/tests
+
+Each figure is one call made as a fresh transaction: the EIP-2929 access lists are emptied first,
+so every storage slot and account starts cold, as on chain.
+
+- **execution**: gas metered by the EVM for the call (no intrinsic cost);
+- **transaction**: what the sender pays: 21,000 + calldata (4 gas per zero byte, 16 per non-zero
+  byte) + execution, minus the refund (capped at 1/5). For views it is what an `eth_call` costs.
+
+Polygon PoS charges the same gas as Ethereum; multiply by the gas price (gwei) for the fee.
+
+"""
+
+
+def _gas_markdown() -> str:
+    rows = ["| function | execution | transaction | calldata bytes | note |", "| --- | ---: | ---: | ---: | --- |"]
+    for label, g in sorted(GAS.items()):
+        rows.append(f"| `{label}` | {g['execution']:,} | {g['transaction']:,} | {g['calldata_bytes']} | {g['note']} |")
+    return GAS_MD_HEAD + "\n".join(rows) + "\n"
+
+
 def pytest_sessionfinish(session, exitstatus):
     out = os.environ.get("SIXNINES_GAS_OUT")
     if out and GAS:
         Path(out).write_text(json.dumps(dict(sorted(GAS.items())), indent=1) + "\n")
+    if os.environ.get("SIXNINES_WRITE_GAS") and GAS and exitstatus == 0:
+        target = CONTRACTS / "GAS.md"
+        text = target.read_text() if target.exists() else ""
+        marker = "<!-- measured table -->"
+        tail = text.split(marker, 1)[1].split(marker, 1)[1] if text.count(marker) >= 2 else ""
+        target.write_text(_gas_markdown().replace("| function |", marker + "\n\n| function |", 1) + "\n" + marker + tail)
 
 
 # --------------------------------------------------------------------------------------

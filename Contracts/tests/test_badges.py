@@ -166,9 +166,9 @@ def test_collectibles_trade_and_pay_royalties(badges, minter, treasury, accounts
     assert events(badges, "Locked") == []
     assert not badges.locked(token_id)
     badges.transferFrom(alice, bob, token_id, sender=alice)
-    badges.approve(carol, token_id, sender=bob)
+    measure("Badges.approve", badges, "approve", carol, token_id, sender=bob)
     assert badges.getApproved(token_id) == carol
-    badges.safeTransferFrom(bob, carol, token_id, sender=carol)
+    measure("Badges.safeTransferFrom (EOA receiver)", badges, "safeTransferFrom", bob, carol, token_id, sender=carol)
     assert badges.ownerOf(token_id) == carol
     with boa.reverts("erc721: caller is not token owner or approved"):
         badges.transferFrom(carol, alice, token_id, sender=alice)
@@ -247,7 +247,7 @@ def test_vip_prices_are_owner_only(badges, owner, accounts):
         badges.set_vip_price(VIP_DIAMOND, NATIVE, 10**18, sender=accounts[2])
     with boa.reverts("badges: not a VIP pass"):
         badges.set_vip_price(FOUNDER, NATIVE, 10**18, sender=owner)
-    badges.set_vip_price(VIP_DIAMOND, NATIVE, 10**18, sender=owner)
+    measure("Badges.set_vip_price", badges, "set_vip_price", VIP_DIAMOND, NATIVE, 10**18, sender=owner)
     ev = events(badges, "VipPriceSet")[0]
     assert (ev.badge_class, ev.payment_token, ev.price) == (VIP_DIAMOND, NATIVE, 10**18)
 
@@ -277,7 +277,7 @@ def test_buy_vip_with_erc20(badges, owner, treasury, token, accounts):
     badges.set_vip_price(VIP_GOLD, token.address, 250 * 10**6, sender=owner)
     with boa.reverts("badges: wrong payment"):
         badges.buy_vip(VIP_GOLD, token.address, sender=buyer, value=1)
-    token_id = badges.buy_vip(VIP_GOLD, token.address, sender=buyer)
+    token_id = measure("Badges.buy_vip (ERC-20)", badges, "buy_vip", VIP_GOLD, token.address, sender=buyer)
     ev = events(badges, "VipPurchased")[0]
     assert (ev.buyer, ev.token_id, ev.payment_token, ev.price) == (buyer, token_id, token.address, 250 * 10**6)
     assert token.balanceOf(treasury) == 250 * 10**6 and token.balanceOf(buyer) == 750 * 10**6

@@ -419,7 +419,9 @@ def test_cancelled_proposal_cannot_execute(vault, signed):
     pid, nonce = signed.propose(P.ACTION_UNPAUSE, b"")
     with boa.reverts("vault: too few signatures"):
         signed.cancel(pid, key_list=SIGNER_KEYS[:2])
-    signed.cancel(pid)
+    nonce_c, deadline_c = vault.nonce(), GENESIS_TIME + 100 * DAY
+    digest_c = P.typed_digest(signed.dsep, P.cancellation_hash(pid, nonce_c, deadline_c))
+    measure("PredictionVault.cancel (3 signatures)", vault, "cancel", pid, nonce_c, deadline_c, sigs_sorted(digest_c, SIGNER_KEYS[:3]))
     ev = vault_logs(vault)[0]
     assert vault.proposal_eta(pid) == 0
     assert type(ev).__name__ == "ProposalCancelled" and ev.proposal_id == pid
@@ -452,7 +454,7 @@ def test_change_signers_and_threshold(vault, signed, token, accounts):
     data = abi_encode(["address[]", "uint256"], [[addr(k) for k in new_keys], 2])
     pid, nonce = signed.propose(P.ACTION_SET_SIGNERS, data)
     boa.env.time_travel(seconds=TIMELOCK)
-    vault.execute(P.ACTION_SET_SIGNERS, data, nonce)
+    measure("PredictionVault.execute (set 4 signers, threshold 2)", vault, "execute", P.ACTION_SET_SIGNERS, data, nonce)
     events = vault_logs(vault)
     assert vault.get_signers() == [addr(k) for k in new_keys]
     assert vault.threshold() == 2
@@ -481,7 +483,7 @@ def test_migration_moves_everything_to_the_successor_and_retires_the_vault(vault
     native_before = boa.env.get_balance(vault.address)
     _, nonce = signed.propose(P.ACTION_MIGRATE, data)
     boa.env.time_travel(seconds=TIMELOCK)
-    vault.execute(P.ACTION_MIGRATE, data, nonce)
+    measure("PredictionVault.execute (migrate native + 2 tokens)", vault, "execute", P.ACTION_MIGRATE, data, nonce)
     names = [type(e).__name__ for e in vault_logs(vault)]
     assert vault.successor() == successor
     assert vault.paused()

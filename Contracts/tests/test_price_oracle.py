@@ -87,7 +87,7 @@ def test_constructor_rejects_zero_admin(oracle_deployer):
 def test_parameters_are_admin_only_and_bounded(oracle, admin, accounts):
     with boa.reverts(MISSING_ROLE):
         oracle.set_parameters(60, 300, 1800, 20, 5, sender=accounts[5])
-    oracle.set_parameters(60, 300, 1800, 20, 5, sender=admin)
+    measure("PriceOracle.set_parameters", oracle, "set_parameters", 60, 300, 1800, 20, 5, sender=admin)
     ev = events(oracle, "ParametersSet")[0]
     assert (ev.report_window, ev.dispute_window, ev.max_staleness, ev.deviation_bps, ev.min_reports) == (60, 300, 1800, 20, 5)
     for args, reason in [((0, 300, 1800, 20, 5), "oracle: bad report window"), ((600, 300, 1800, 20, 5), "oracle: bad report window"),
@@ -101,7 +101,7 @@ def test_parameters_are_admin_only_and_bounded(oracle, admin, accounts):
 def test_set_aggregator_is_admin_only(oracle, admin, aggregator, accounts):
     with boa.reverts(MISSING_ROLE):
         oracle.set_aggregator(BTC, aggregator.address, sender=accounts[5])
-    oracle.set_aggregator(BTC, aggregator.address, sender=admin)
+    measure("PriceOracle.set_aggregator", oracle, "set_aggregator", BTC, aggregator.address, sender=admin)
     ev = events(oracle, "AggregatorSet")[0]
     assert (ev.asset, ev.aggregator) == (BTC, aggregator.address)
     assert oracle.aggregator(BTC) == aggregator.address
@@ -190,6 +190,7 @@ def test_finalize_takes_the_median(oracle, prices, median):
     assert oracle.round_info(BTC, T) == (1, T + 721, len(prices))
     at(T + 721)
     assert oracle.price(BTC, T) == (median, FINAL)
+    measure("PriceOracle.price (view)", oracle, "price", BTC, T)
     with boa.reverts("oracle: already finalized"):
         oracle.finalize(BTC, T)
 

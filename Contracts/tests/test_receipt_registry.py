@@ -76,7 +76,7 @@ def test_admin_grants_and_revokes_writers(registry, admin, writer, stranger):
     bid = P.batch_id(1, 1)
     with boa.reverts(MISSING_ROLE):
         registry.grantRole(WRITER_ROLE, stranger, sender=stranger)
-    registry.grantRole(WRITER_ROLE, stranger, sender=admin)
+    measure("ReceiptRegistry.grantRole (writer)", registry, "grantRole", WRITER_ROLE, stranger, sender=admin)
     assert registry.anchor(bid, 1, b"\x01" * 32, 1, 0, 0, sender=stranger)
     registry.revokeRole(WRITER_ROLE, stranger, sender=admin)
     with boa.reverts(MISSING_ROLE):
