@@ -221,6 +221,38 @@ extension UInt256 {
     }
 }
 
+// MARK: - Bytes32
+
+extension UInt256 {
+    /// The value of a 32-byte big-endian word (a storage slot, a topic, an ABI word).
+    @inlinable
+    public init(_ word: Bytes32) {
+        self = word.withUnsafeBytes { raw in
+            UInt256(
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)),
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)))
+        }
+    }
+
+    /// The value as a 32-byte big-endian word.
+    @inlinable
+    public var bytes32: Bytes32 {
+        Bytes32(unsafeUninitialized: { storeBigEndian(into: $0) })
+    }
+}
+
+extension Int256 {
+    /// The value of a 32-byte big-endian two's complement word.
+    @inlinable
+    public init(_ word: Bytes32) { self.init(bitPattern: UInt256(word)) }
+
+    /// The value as a 32-byte big-endian two's complement word.
+    @inlinable
+    public var bytes32: Bytes32 { UInt256(bitPattern: self).bytes32 }
+}
+
 // MARK: - Codable
 
 extension UInt256: Codable {
