@@ -9,6 +9,10 @@
 /// - `evmDivided(by:)` / `evmRemainder(dividingBy:)` are the EVM `SDIV` / `SMOD`: 0 for a zero divisor,
 ///   `min / -1 == min`, quotient truncated toward zero, remainder with the sign of the dividend.
 /// - `>>` is an arithmetic shift (EVM `SAR`): shifting by 256 or more gives 0 or -1.
+///
+/// Text: `description` is decimal with a leading `-`; `hexString` is `[-]0x` and the magnitude;
+/// `init(decimalString:)`, `init(hexString:)` and `init(parsing:)` accept a leading `-`. `Codable` uses a
+/// decimal string (decoding also accepts `[-]0x` hex).
 public struct Int256: Sendable, Hashable {
     /// The two's complement bits.
     @usableFromInline internal var bits: UInt256
