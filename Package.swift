@@ -3,10 +3,11 @@ import PackageDescription
 
 let package = Package(
     name: "SixNines",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "EVM", targets: ["EVM"]),
         .library(name: "EVMSigner", targets: ["EVMSigner"]),
+        .library(name: "Receipts", targets: ["Receipts"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
     ],
     dependencies: [
@@ -19,12 +20,17 @@ let package = Package(
         ),
         // Debian's libsecp256k1 (with the recovery module), through pkg-config.
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
-        // OpenSSL's libcrypto: scrypt, PBKDF2, AES-128-CTR and random bytes for keystores.
+        // OpenSSL's libcrypto: scrypt, PBKDF2, AES-128-CTR for keystores.
         .systemLibrary(name: "CLibcrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Keys, recoverable signatures, typed transactions, EIP-191 and keystores.
         .target(
             name: "EVMSigner",
             dependencies: ["EVM", "CSecp256k1", "CLibcrypto"]
+        ),
+        // Receipts, Merkle trees and proofs (docs/PROTOCOL.md §2–4).
+        .target(
+            name: "Receipts",
+            dependencies: ["EVM"]
         ),
         .executableTarget(
             name: "sixnines",
@@ -34,13 +40,22 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Shared test helpers: the Python reference oracle, fixtures, seeded randomness.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "EVMTests",
-            dependencies: ["EVM"]
+            dependencies: ["EVM", "TestSupport"]
         ),
         .testTarget(
             name: "EVMSignerTests",
-            dependencies: ["EVMSigner", "EVM"]
+            dependencies: ["EVMSigner", "EVM", "TestSupport"]
+        ),
+        .testTarget(
+            name: "ReceiptsTests",
+            dependencies: ["Receipts", "EVM", "TestSupport"]
         ),
         .testTarget(
             name: "CLITests",
