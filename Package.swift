@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "EVM", targets: ["EVM"]),
         .library(name: "EVMSigner", targets: ["EVMSigner"]),
+        // The libsecp256k1 module itself, so benchmarks can time the bare C calls through the same module.
+        .library(name: "CSecp256k1", targets: ["CSecp256k1"]),
         .library(name: "Receipts", targets: ["Receipts"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
     ],

@@ -23,6 +23,17 @@ let package = Package(
             path: "Benchmarks/EVMBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "SignerBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "EVM", package: "SixNines"),
+                .product(name: "EVMSigner", package: "SixNines"),
+                .product(name: "CSecp256k1", package: "SixNines"),
+            ],
+            path: "Benchmarks/SignerBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
