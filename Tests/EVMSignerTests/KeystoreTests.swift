@@ -123,11 +123,11 @@ struct KeystoreTests {
     /// One keystore with geth's standard parameters (n = 2^18, r = 8, p = 1), written and read back.
     @Test func standard_parameters_round_trip() throws {
         let key = PrivateKey.random()
-        let start = ContinuousClock.now
+        // Timing belongs to SignerBenchmarks (a shared, loaded machine makes wall-clock bounds here flaky).
         let json = try Keystore.encrypt(key, password: "standard")
         #expect(try Keystore.decrypt(json: json, password: "standard") == key)
-        let elapsed = ContinuousClock.now - start
-        #expect(elapsed < .seconds(15), "two standard scrypt runs took \(elapsed)")
+        let params = ((try JSONSerialization.jsonObject(with: json) as! [String: Any])["crypto"] as! [String: Any])["kdfparams"] as! [String: Any]
+        #expect(params["n"] as? Int == 1 << 18 && params["r"] as? Int == 8 && params["p"] as? Int == 1)
     }
 
     @Test func rejects_unsupported_and_malformed_keystores() throws {
