@@ -17,19 +17,13 @@ struct KeystoreTests {
         for (name, c) in cases.sorted(by: { $0.key < $1.key }) {
             let params = ((c["json"] as! [String: Any])["crypto"] as! [String: Any])["kdfparams"] as! [String: Any]
             let password = c["password"] as! String
-            if params["r"] as? Int == 1 {
-                // n = 2^18 with r = 1 breaks RFC 7914 (n < 2^(16·r)); OpenSSL refuses it and so do we (see NOTES.md).
-                #expect(throws: KeystoreError.self, "\(name)") { try Keystore.decrypt(json: Self.json(c["json"]!), password: password) }
-                do { _ = try Keystore.decrypt(json: Self.json(c["json"]!), password: password) } catch {
-                    guard case .invalidKDFParameters = error else { Issue.record("\(name): \(error)"); continue }
-                }
-                continue
-            }
+            // n = 2^18 with r = 1, p = 8 breaks RFC 7914's n < 2^(16·r), but geth and pycryptodome read it, and so do we
+            // (libsodium's scrypt has no such bound); see NOTES.md.
             let key = try Keystore.decrypt(json: Self.json(c["json"]!), password: password)
             let expected = hex(c["priv"] as! String)
             #expect(key.rawRepresentation == [UInt8](repeating: 0, count: 32 - expected.count) + expected, "\(name)")
             // A wrong password (checked on the cheap KDFs; pbkdf2 with c = 262144 costs as much as the right one).
-            if (params["c"] as? Int ?? 0) < 100_000 {
+            if (params["c"] as? Int ?? 0) < 100_000, (params["n"] as? Int ?? 0) < 1 << 17 {
                 #expect(throws: KeystoreError.macMismatch, "\(name)") { try Keystore.decrypt(json: Self.json(c["json"]!), password: password + "x") }
             }
         }

@@ -8,10 +8,17 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
 
     init(point: secp256k1_pubkey) {
         var point = point
-        var out = [UInt8](repeating: 0, count: 65)
+        // 0x04 ‖ x ‖ y into a stack buffer (no allocation on the recovery path).
+        var out: (UInt8, Bytes32, Bytes32) = (0, .zero, .zero)
+        var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
         var length = 65
-        _ = secp256k1_ec_pubkey_serialize(Secp256k1.context, &out, &length, &point, UInt32(SECP256K1_EC_UNCOMPRESSED))
-        xy = (try! Bytes32(out[1..<33]), try! Bytes32(out[33..<65]))
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            _ = secp256k1_ec_pubkey_serialize(Secp256k1.context, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), &length, &point,
+                                              UInt32(SECP256K1_EC_UNCOMPRESSED))
+            out.1 = Bytes32 { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[1..<33])) }
+            out.2 = Bytes32 { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[33..<65])) }
+        }
+        xy = (out.1, out.2)
     }
 
     /// Parses 33 bytes (compressed, `0x02`/`0x03`), 65 bytes (uncompressed, `0x04`) or 64 bytes (x‖y without prefix).
