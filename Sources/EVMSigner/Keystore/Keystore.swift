@@ -63,7 +63,7 @@ public enum Keystore {
         let dklen = try integer(params, "dklen")
         guard dklen >= 32, dklen <= 1024 else { throw .invalidKDFParameters("dklen \(dklen) must be at least 32") }
         let salt = try hexField(params, "salt")
-        let derived: [UInt8]
+        var derived: [UInt8]
         switch kdf {
         case "scrypt":
             derived = try KeystoreCrypto.scrypt(
@@ -76,9 +76,11 @@ public enum Keystore {
         default:
             throw .unsupportedKDF(kdf)
         }
+        defer { KeystoreCrypto.wipe(&derived) }
         let expected = Keccak256.hash(data: Array(derived[16..<32]) + ciphertext)
         guard mac.count == 32, expected == (try! Bytes32(mac)) else { throw .macMismatch }
         var secret = try KeystoreCrypto.aes128ctr(key: derived[0..<16], iv: iv, ciphertext)
+        defer { KeystoreCrypto.wipe(&secret) }
         // go-ethereum wrote 31- and 30-byte keys unpadded; left-pad as it does.
         if secret.count < 32 { secret = [UInt8](repeating: 0, count: 32 - secret.count) + secret }
         let key: PrivateKey
@@ -93,7 +95,8 @@ public enum Keystore {
     public static func encrypt(_ key: PrivateKey, password: String, scrypt params: ScryptParameters = .standard) throws(KeystoreError) -> Data {
         let salt = KeystoreCrypto.randomBytes(32)
         let iv = KeystoreCrypto.randomBytes(16)
-        let derived = try KeystoreCrypto.scrypt(password: Array(password.utf8), salt: salt, n: params.n, r: params.r, p: params.p, length: 32)
+        var derived = try KeystoreCrypto.scrypt(password: Array(password.utf8), salt: salt, n: params.n, r: params.r, p: params.p, length: 32)
+        defer { KeystoreCrypto.wipe(&derived) }
         let ciphertext = try KeystoreCrypto.aes128ctr(key: derived[0..<16], iv: iv, key.rawRepresentation)
         let mac = Keccak256.hash(data: Array(derived[16..<32]) + ciphertext)
         let object: [String: Any] = [

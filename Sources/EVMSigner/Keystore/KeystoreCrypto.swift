@@ -60,6 +60,11 @@ enum KeystoreCrypto {
         return Array(out.prefix(Int(written + final)))
     }
 
+    /// Overwrites key material in place (best effort: copies made by value semantics are not reached).
+    static func wipe(_ bytes: inout [UInt8]) {
+        bytes.withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) }
+    }
+
     static func randomBytes(_ count: Int) -> [UInt8] {
         var g = SystemRandomNumberGenerator()
         return (0..<count).map { _ in UInt8.random(in: 0...255, using: &g) }
