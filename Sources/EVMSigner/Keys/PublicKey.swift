@@ -74,7 +74,9 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
     /// `0x`-hex of the compressed form.
     public var description: String { Hex.encode(compressedRepresentation) }
 
+    /// Same point.
     public static func == (lhs: PublicKey, rhs: PublicKey) -> Bool { lhs.xy.0 == rhs.xy.0 && lhs.xy.1 == rhs.xy.1 }
+    /// Hashes x and y.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(xy.0)
         hasher.combine(xy.1)
