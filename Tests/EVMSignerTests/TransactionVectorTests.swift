@@ -197,3 +197,32 @@ struct TransactionVectorTests {
         }
     }
 }
+
+@Suite("Signer: EIP-7702 decoding")
+struct SetCodeDecodingTests {
+    /// A type-4 transaction signed by eth-account 0.14 (key 0x11…11, one authorization by key 0x22…22).
+    static let raw = "0x04f901050103843b9aca008506fc23ac00830186a0945aaeb6053f3e94c9b9a09f33669435e7ef1beaed05821234f838f7945aaeb6053f3e94c9b9a09f33669435e7ef1beaede1a00000000000000000000000000000000000000000000000000000000000000001f85cf85a01945aaeb6053f3e94c9b9a09f33669435e7ef1beaed0701a010b22d335df73d66dec684b2ed122fb513d60d3d0be6cc6e4ad8a2bf710bace7a05a437407533f6235b08e25dbf1c912dff6fdc0f2f94d4e82de615a18112b199b01a08249a0b83b650805cc983a48e094a3d15bd937dfb41bacdbbdd9ccc9c7af0014a069ea6754dfaa8ccda9d3fdd6248ccf9c630039c77073a80789672f178d378f46"
+
+    @Test func decodes_eth_account_type4() throws {
+        let tx = try SignedTransaction(hex: Self.raw)
+        #expect(tx.hash == word("0x6b30e69ee03f2a8fbdcdf4b0fdf31ae15a0897b9ba3cee1fe885522fa64db164"))
+        #expect(try tx.recoverSender() == (try Address("0x19E7E376E7C213B7E7e7e46cc70A5dD086DAff2A")))
+        guard case .setCode(let t) = tx.transaction else { Issue.record("not type 4"); return }
+        #expect(t.nonce == 3 && t.gasLimit == 100_000 && t.value == UInt256(5) && t.data == [0x12, 0x34])
+        #expect(t.accessList.count == 1 && t.accessList[0].storageKeys.count == 1)
+        #expect(t.authorizationList.count == 1)
+        let auth = t.authorizationList[0]
+        #expect(auth.chainId == UInt256(1) && auth.nonce == 7)
+        #expect(auth.address == (try Address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")))
+        // Re-encodes to the same bytes; signing a type-4 transaction is refused.
+        #expect(tx.transaction.attaching(tx.signature).rawHex == Self.raw)
+        #expect(throws: TransactionError.signingNotSupported(type: 4)) {
+            try tx.transaction.signed(by: try PrivateKey(hex: "0x" + String(repeating: "11", count: 32)))
+        }
+        // An empty authorization list fails validation.
+        var empty = t
+        empty.authorizationList = []
+        #expect(throws: TransactionError.emptyAuthorizationList) { try Transaction.setCode(empty).validate() }
+        #expect(Transaction.setCode(t).intrinsicGas == 21_000 + 16 + 16 + 2_400 + 1_900 + 25_000)
+    }
+}
