@@ -26,6 +26,7 @@ let package = Package(
             name: "sixnines",
             dependencies: [
                 "EVM",
+                "Receipts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,7 +45,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["sixnines", "EVM"]
+            dependencies: ["sixnines", "EVM", "Receipts", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]
