@@ -3,9 +3,10 @@ import PackageDescription
 
 let package = Package(
     name: "SixNines",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "EVM", targets: ["EVM"]),
+        .library(name: "Receipts", targets: ["Receipts"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
     ],
     dependencies: [
@@ -16,6 +17,11 @@ let package = Package(
         .target(
             name: "EVM"
         ),
+        // Receipts, Merkle trees and proofs (docs/PROTOCOL.md §2–4).
+        .target(
+            name: "Receipts",
+            dependencies: ["EVM"]
+        ),
         .executableTarget(
             name: "sixnines",
             dependencies: [
@@ -23,13 +29,22 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Shared test helpers: the Python reference oracle, fixtures, seeded randomness.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "EVMTests",
-            dependencies: ["EVM"]
+            dependencies: ["EVM", "TestSupport"]
+        ),
+        .testTarget(
+            name: "ReceiptsTests",
+            dependencies: ["Receipts", "EVM", "TestSupport"]
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["sixnines"]
+            dependencies: ["sixnines", "EVM"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,38 @@
+// swift-tools-version: 6.1
+// Release-mode benchmarks of SixNines' hot paths (ordo-one/benchmark), kept in their own package so the
+// main build and CI do not pay for the benchmark toolchain. Run with Scripts/bench.
+import PackageDescription
+
+let package = Package(
+    name: "SixNinesBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "SixNines", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // OpenSSL's libcrypto, the assembly Keccak-f[1600] (SHA3-256) we compare against.
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto"),
+        .executableTarget(
+            name: "EVMBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "EVM", package: "SixNines"),
+                "COpenSSL",
+            ],
+            path: "Benchmarks/EVMBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "ReceiptsBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "EVM", package: "SixNines"),
+                .product(name: "Receipts", package: "SixNines"),
+            ],
+            path: "Benchmarks/ReceiptsBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

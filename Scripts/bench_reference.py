@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Times the Python reference stack on the same inputs as the Swift benchmark target.
+
+Prints one line per case: name, median time per operation, ops/s. Used by Scripts/bench so that
+BENCHMARKS.md shows Swift and Python measured in the same run.
+"""
+import statistics
+import sys
+import timeit
+
+import rlp
+from Crypto.Hash import keccak
+from eth_account import Account
+
+WORD = bytes([0x5A]) * 32
+MIB = bytes([0xA5]) * (1 << 20)
+
+
+def signed_1559_fields():
+    """A signed EIP-1559 transaction's 12 fields (the same one the Swift benchmark uses)."""
+    acct = Account.from_key("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")
+    tx = {
+        "type": 2, "chainId": 137, "nonce": 42, "maxPriorityFeePerGas": 30_000_000_000,
+        "maxFeePerGas": 120_000_000_000, "gas": 60_000,
+        "to": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "value": 10**18,
+        "data": bytes(range(57)),
+        "accessList": [],
+    }
+    raw = bytes(acct.sign_transaction(tx).raw_transaction)
+    return raw, rlp.decode(raw[1:])
+
+
+def measure(name, fn, number):
+    runs = timeit.repeat(fn, number=number, repeat=7)
+    per_op = statistics.median(runs) / number
+    print(f"{name}\t{per_op * 1e9:.0f} ns\t{1 / per_op:,.0f} ops/s")
+
+
+def main():
+    raw, fields = signed_1559_fields()
+    body = raw[1:]
+    print(f"# python {sys.version.split()[0]}; pycryptodome keccak, pyrlp {rlp.__version__ if hasattr(rlp, '__version__') else ''}")
+    print(f"# eip-1559 tx: {len(raw)} bytes, {len(fields)} fields; body {body.hex()}")
+    measure("keccak256 32 B (pycryptodome)", lambda: keccak.new(digest_bits=256, data=WORD).digest(), 20000)
+    measure("keccak256 1 MiB (pycryptodome)", lambda: keccak.new(digest_bits=256, data=MIB).digest(), 20)
+    measure("rlp encode eip-1559 tx (pyrlp)", lambda: rlp.encode(fields), 20000)
+    measure("rlp decode eip-1559 tx (pyrlp)", lambda: rlp.decode(body), 20000)
+    a, b = (1 << 255) - 19, (1 << 128) + 12345
+    measure("uint256 mul mod 2^256 (python int)", lambda: (a * b) & ((1 << 256) - 1), 200000)
+    measure("uint256 div (python int)", lambda: a // b, 200000)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+import ArgumentParser
+import EVM
+import Foundation
+
+/// `sixnines keccak`: Keccak-256 of hex bytes, text, or a file.
+struct Keccak: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Keccak-256 of bytes, text or a file.",
+        discussion: """
+            0x-prefixed input is hashed as the bytes it encodes; anything else as UTF-8 text.
+            --file hashes a file (or - for stdin) in constant memory.
+
+            Examples:
+              sixnines keccak 'transfer(address,uint256)'
+              sixnines keccak 0xdeadbeef
+              sixnines keccak --file Contracts/ReceiptRegistry.vy
+            """
+    )
+
+    @Argument(help: "0x-hex bytes, or text hashed as UTF-8.")
+    var data: String?
+
+    @Option(name: .long, help: "Hash this file instead (- for stdin).")
+    var file: String?
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if (data == nil) == (file == nil) {
+            throw ValidationError("give either <data> or --file, not both or neither")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let digest: Bytes32
+            var length = 0
+            if let file {
+                (digest, length) = try hashFile(file)
+            } else if let data, data.hasPrefix("0x") || data.hasPrefix("0X") {
+                let bytes: [UInt8]
+                do { bytes = try Hex.decode(data) } catch { throw CLIError("<data>: \(error)") }
+                length = bytes.count
+                digest = Keccak256.hash(data: bytes)
+            } else {
+                length = data!.utf8.count
+                digest = Keccak256.hash(utf8: data!)
+            }
+            if output.json {
+                try printJSON(["keccak256": digest.description, "length": length])
+            } else {
+                print(digest)
+            }
+        }
+    }
+
+    /// Hashes a file in 1 MiB chunks.
+    private func hashFile(_ path: String) throws -> (Bytes32, Int) {
+        let fd = path == "-" ? 0 : open(path, O_RDONLY)
+        guard fd >= 0 else { throw CLIError("--file \(path): \(String(cString: strerror(errno)))") }
+        defer { if fd != 0 { close(fd) } }
+        var hasher = Keccak256()
+        var total = 0
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 8)
+        defer { chunk.deallocate() }
+        while true {
+            let n = read(fd, chunk.baseAddress, chunk.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CLIError("--file \(path): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
+            total += n
+        }
+        return (hasher.finalize(), total)
+    }
+}
+
+/// `sixnines to-checksum`: EIP-55 form of an address.
+struct ToChecksum: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print an address in its EIP-55 checksummed form.",
+        discussion: """
+            Accepts lower-case, upper-case or correctly checksummed input; a mixed-case address with a wrong
+            checksum is an error.
+
+            Example:
+              sixnines to-checksum 0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359
+            """
+    )
+
+    @Argument(help: "A 20-byte address, with or without 0x.")
+    var address: String
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try reportingErrors {
+            let parsed: Address
+            do { parsed = try Address(address) } catch { throw CLIError("<address>: \(error)") }
+            if output.json {
+                try printJSON(["address": parsed.checksummed, "lowercase": parsed.lowercased])
+            } else {
+                print(parsed.checksummed)
+            }
+        }
+    }
+}

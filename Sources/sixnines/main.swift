@@ -1,2 +1,0 @@
-import EVM
-print(Hex.encode([1,2,3]))
