@@ -41,6 +41,7 @@ let package = Package(
             dependencies: [
                 "EVM",
                 "EVMSigner",
+                "Receipts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,7 +64,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["sixnines", "EVM", "EVMSigner"]
+            dependencies: ["sixnines", "EVM", "EVMSigner", "Receipts", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -63,10 +63,7 @@ public struct MerkleTree: Sendable {
         let n = leaves.count
         guard n > 0 else { throw .emptyTree }
         let total = 2 * n - 1
-        var order = Array(0..<n)
-        if sortLeaves {
-            order.sort { leaves[$0] < leaves[$1] || (leaves[$0] == leaves[$1] && $0 < $1) }
-        }
+        let order = sortLeaves ? MerkleTree.sortedOrder(leaves) : Array(0..<n)
         var treeIndices = [Int](repeating: 0, count: n)
         nodes = [Bytes32](unsafeUninitializedCapacity: total) { buffer, initialized in
             for (position, original) in order.enumerated() {
@@ -82,6 +79,24 @@ public struct MerkleTree: Sendable {
             initialized = total
         }
         self.treeIndices = treeIndices
+    }
+
+    /// Leaf positions in ascending hash order (ties keep insertion order), sorting compact
+    /// (first 8 bytes, position) keys so that almost every comparison is one integer compare.
+    static func sortedOrder(_ leaves: [Bytes32]) -> [Int] {
+        struct Key {
+            var prefix: UInt64
+            var position: Int
+        }
+        var keys = leaves.enumerated().map { position, leaf in
+            Key(prefix: leaf.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }, position: position)
+        }
+        keys.sort { a, b in
+            if a.prefix != b.prefix { return a.prefix < b.prefix }
+            let x = leaves[a.position], y = leaves[b.position]
+            return x < y || (x == y && a.position < b.position)
+        }
+        return keys.map(\.position)
     }
 
     /// Rebuilds a tree from its serialised nodes (an OpenZeppelin dump's `tree`), checking every parent.

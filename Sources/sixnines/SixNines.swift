@@ -19,6 +19,7 @@ struct SixNines: AsyncParsableCommand {
             ToWei.self,
             FromWei.self,
             ToChecksum.self,
+            ReceiptCommand.self,
             WalletCommand.self,
             TxCommand.self,
         ]
