@@ -43,14 +43,17 @@ func parseKey(_ text: String, source: String) throws -> PrivateKey {
 /// The password: the first line of `file`, or typed at a prompt on the terminal (not echoed).
 func readPassword(_ file: String?, prompt: String, confirm: Bool = false) throws -> String {
     if let file {
-        let text: String
-        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch { throw CLIError("--password-file \(file): cannot read the file") }
+        // FileHandle rather than String(contentsOfFile:) so pipes work too (--password-file <(pass show key)).
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("--password-file \(file): cannot read the file") }
+        defer { try? handle.close() }
+        let text = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
         return String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
             .trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
     }
-    guard isatty(0) == 1 || FileManager.default.isReadableFile(atPath: "/dev/tty") else {
-        throw CLIError("no password: give --password-file FILE (no terminal to prompt on)")
-    }
+    // Prompt only on a real controlling terminal; never read a password from a pipe by accident.
+    let tty = open("/dev/tty", O_RDWR)
+    guard tty >= 0 else { throw CLIError("no password: give --password-file FILE (no terminal to prompt on)") }
+    close(tty)
     guard let first = getpass(prompt) else { throw CLIError("no password entered") }
     let password = String(cString: first)
     if confirm {

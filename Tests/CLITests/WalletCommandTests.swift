@@ -66,6 +66,20 @@ struct WalletCommandTests {
             == Self.address + "\n" + Self.key)
         try CLI.fails(["wallet", "decrypt", file, "--password-file", wrongFile.path], mentioning: "MAC mismatch")
 
+        // No password file and no terminal: a clear error, not an empty password.
+        let detached = Process()
+        detached.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        detached.arguments = [CLI.executable.path, "wallet", "decrypt", file]
+        detached.standardInput = FileHandle.nullDevice
+        let err = Pipe()
+        detached.standardError = err
+        detached.standardOutput = Pipe()
+        try detached.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        detached.waitUntilExit()
+        #expect(detached.terminationStatus == 1)
+        #expect(message.contains("give --password-file"), "\(message)")
+
         // The keystore as a signing key source.
         #expect(try CLI.value(["wallet", "address", "--keystore", file, "--password-file", passwordFile.path]) == Self.address)
 
