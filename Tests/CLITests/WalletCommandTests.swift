@@ -69,7 +69,7 @@ struct WalletCommandTests {
         // No password file and no terminal: a clear error, not an empty password.
         let detached = Process()
         detached.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-        detached.arguments = [CLI.executable.path, "wallet", "decrypt", file]
+        detached.arguments = ["--wait", CLI.executable.path, "wallet", "decrypt", file]
         detached.standardInput = FileHandle.nullDevice
         let err = Pipe()
         detached.standardError = err
