@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "EVM", targets: ["EVM"]),
         .library(name: "Receipts", targets: ["Receipts"]),
+        .library(name: "PredictionCore", targets: ["PredictionCore"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
     ],
     dependencies: [
@@ -22,10 +23,16 @@ let package = Package(
             name: "Receipts",
             dependencies: ["EVM"]
         ),
+        // The off-chain prediction core: schedule, prices, rounds, pari-mutuel settlement, ledger, receipts.
+        .target(
+            name: "PredictionCore",
+            dependencies: ["EVM", "Receipts"]
+        ),
         .executableTarget(
             name: "sixnines",
             dependencies: [
                 "EVM",
+                "PredictionCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +48,10 @@ let package = Package(
         .testTarget(
             name: "ReceiptsTests",
             dependencies: ["Receipts", "EVM", "TestSupport"]
+        ),
+        .testTarget(
+            name: "PredictionCoreTests",
+            dependencies: ["PredictionCore", "Receipts", "EVM", "TestSupport"]
         ),
         .testTarget(
             name: "CLITests",
