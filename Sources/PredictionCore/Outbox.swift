@@ -47,7 +47,7 @@ public struct ReceiptOutbox: Sendable {
 
     /// Removes and returns up to `max` of the oldest pending receipts.
     public mutating func drain(max: Int) -> [OutboxEntry] {
-        let end = min(storage.count, head + Swift.max(0, max))
+        let end = head + Swift.min(storage.count - head, Swift.max(0, max))
         let taken = Array(storage[head..<end])
         head = end
         if head > 4096, head * 2 > storage.count {

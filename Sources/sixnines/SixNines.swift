@@ -19,6 +19,8 @@ struct SixNines: AsyncParsableCommand {
             ToWei.self,
             FromWei.self,
             ToChecksum.self,
+            Simulate.self,
+            Rounds.self,
         ]
     )
 }

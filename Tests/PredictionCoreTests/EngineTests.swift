@@ -252,6 +252,7 @@ struct EngineTests {
         #expect(e.outbox.pendingCount == 6 && e.outbox.pending.map(\.sequence) == Array(1...6))
         let drained = e.outbox.drain(max: 4)
         #expect(drained.count == 4 && e.outbox.pendingCount == 2 && e.outbox.pending.first?.sequence == 5)
+        #expect(e.outbox.drain(max: .max).map(\.sequence) == [5, 6] && e.outbox.pendingCount == 0 && e.outbox.emitted == 6)
     }
 
     @Test func predictionIdsAreUUIDv7AndUnique() throws {
