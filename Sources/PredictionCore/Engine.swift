@@ -1,3 +1,4 @@
+import Dispatch
 import EVM
 import Receipts
 
@@ -650,6 +651,8 @@ public struct PredictionEngine: Sendable {
         let l = winning == .up ? round.downPool : round.upPool
         let feeBps = VIPTier.allCases.map { configuration.fees.bps(for: $0) }
         var paid: UInt64 = 0, refunded: UInt64 = 0, fees: UInt64 = 0, shares: UInt64 = 0, winners = 0
+        var receipts: [Receipt] = []
+        receipts.reserveCapacity(round.predictions.count)
 
         for number in round.predictions {
             let p = predictions[Int(number)]
@@ -682,8 +685,10 @@ public struct PredictionEngine: Sendable {
                                   direction: p.direction, stake: UInt128(p.stake), placedAt: p.placedAt,
                                   settlesAt: p.settlesAt, entryPrice: UInt128(lockPrice ?? 0),
                                   settlementPrice: UInt128(price ?? 0), outcome: outcome, payout: UInt128(payout))
-            outbox.appendEntry(receipt, leaf: receipt.leaf)
+            receipts.append(receipt)
         }
+        let leaves = PredictionEngine.leaves(of: receipts)
+        for i in receipts.indices { outbox.appendEntry(receipts[i], leaf: leaves[i]) }
         let dust = winning == nil ? 0 : l - shares
         if fees > 0 { try! ledger.transfer(fees, from: round.escrow, to: .fees, kind: .fee, reference: UInt64(r)) }
         if dust > 0 { try! ledger.transfer(dust, from: round.escrow, to: .dust, kind: .dust, reference: UInt64(r)) }
@@ -698,6 +703,29 @@ public struct PredictionEngine: Sendable {
         rounds[r].predictions = []
         rounds[r].predictions.reserveCapacity(0)
         return report
+    }
+
+    /// The leaves of `receipts`, in order; large sets are hashed on every core (the result does not depend on it).
+    static func leaves(of receipts: [Receipt]) -> [Bytes32] {
+        let n = receipts.count
+        let chunk = 8_192
+        return [Bytes32](unsafeUninitializedCapacity: n) { buffer, initialized in
+            receipts.withUnsafeBufferPointer { source in
+                let out = buffer.baseAddress!
+                let chunks = (n + chunk - 1) / chunk
+                if chunks <= 1 {
+                    for i in 0..<n { (out + i).initialize(to: source[i].leaf) }
+                } else {
+                    // Each chunk writes its own disjoint slots; the caller waits for all of them.
+                    nonisolated(unsafe) let target = out
+                    nonisolated(unsafe) let input = source
+                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                        for i in (c * chunk)..<min(n, (c + 1) * chunk) { (target + i).initialize(to: input[i].leaf) }
+                    }
+                }
+            }
+            initialized = n
+        }
     }
 
     /// The report of a settled round, or `nil`.

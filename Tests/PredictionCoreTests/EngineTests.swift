@@ -268,4 +268,23 @@ struct EngineTests {
         }
         #expect(ids.count == 200)
     }
+
+    /// A round large enough for the parallel leaf hashing: every settlement leaf is its receipt's leaf, in order.
+    @Test func largeRoundLeavesMatchTheirReceipts() throws {
+        var e = makeEngine(limits: try StakeLimits(minimum: 1, maximum: 1_000_000, exposureCap: 1_000_000_000))
+        let users = (0..<50).map { e.user($0) }
+        let n = 17_000
+        for i in 0..<n {
+            _ = try e.place(PlacementRequest(user: users[i % 50], asset: btc, direction: i % 3 == 0 ? .down : .up,
+                                             stake: 1 + UInt64(i % 1_000)), at: mark - 100)
+        }
+        _ = e.outbox.drain(max: n)
+        try e.lock(asset: btc, settlesAt: mark, price: 10)
+        let r = try e.settle(asset: btc, settlesAt: mark, price: 9)
+        #expect(r.result == .down && r.isConserved && r.receiptsEmitted == n)
+        let pending = Array(e.outbox.pending)
+        #expect(pending.count == n)
+        #expect(pending.map(\.receipt.predictionId) == e.predictions.map(\.id))
+        for entry in pending { #expect(entry.leaf == entry.receipt.leaf) }
+    }
 }
