@@ -438,13 +438,12 @@ public struct PredictionEngine: Sendable {
     }
 
     /// Paper-money deposit: the faucet credits `amount` micro-units to the user.
-    public mutating func deposit(_ amount: UInt64, to user: UserID) throws(PlacementError) {
+    /// Refused for an unknown user, a zero amount, or one that would take the balance beyond `Int64.max`.
+    public mutating func deposit(_ amount: UInt64, to user: UserID) throws(LedgerError) {
         guard Int(user.raw) < users.count else { throw .unknownUser(user) }
-        do {
-            try ledger.transfer(amount, from: .faucet, to: users[Int(user.raw)].account, kind: .deposit, reference: 0)
-        } catch {
-            throw .insufficientBalance(available: 0, required: amount)
-        }
+        let account = users[Int(user.raw)].account
+        guard amount <= UInt64(Int64.max - ledger.balance(account)) else { throw .invalidAmount(amount) }
+        try ledger.transfer(amount, from: .faucet, to: account, kind: .deposit, reference: 0)
     }
 
     /// The user's spendable balance in micro-units (0 for an unknown user).

@@ -67,12 +67,15 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     case insufficientFunds(AccountID, balance: Int64, amount: UInt64)
     /// A zero amount, or one beyond `Int64.max`.
     case invalidAmount(UInt64)
+    /// A user the engine does not know.
+    case unknownUser(UserID)
 
     public var description: String {
         switch self {
         case .unknownAccount(let a): return "unknown \(a)"
         case .insufficientFunds(let a, let b, let x): return "\(a) holds \(b), cannot pay \(x)"
         case .invalidAmount(let x): return "invalid amount \(x)"
+        case .unknownUser(let u): return "unknown \(u)"
         }
     }
 }

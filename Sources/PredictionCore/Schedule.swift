@@ -4,7 +4,7 @@ import Receipts
 public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The cutoff must leave part of the 600-second round open: `0 ≤ c < 600`.
     case invalidCutoff(UInt64)
-    /// Stake limits must satisfy `0 < minimum ≤ maximum ≤ exposure cap`.
+    /// Stake limits must satisfy `0 < minimum ≤ maximum ≤ exposure cap ≤ 2^62`.
     case invalidLimits(minimum: UInt64, maximum: UInt64, exposureCap: UInt64)
     /// A fee above 10 000 basis points.
     case invalidFee(bps: UInt64)
@@ -102,10 +102,11 @@ public struct StakeLimits: Sendable, Equatable {
     /// Largest sum of one user's stakes in one round (both directions together).
     public let exposureCap: UInt64
 
-    /// Limits with `0 < minimum ≤ maximum ≤ exposureCap`. Defaults: 1 USDC, 1 000 USDC, 5 000 USDC.
+    /// Limits with `0 < minimum ≤ maximum ≤ exposureCap ≤ 2^62` (so sums of stakes cannot overflow).
+    /// Defaults: 1 USDC, 1 000 USDC, 5 000 USDC.
     public init(minimum: UInt64 = 1_000_000, maximum: UInt64 = 1_000_000_000,
                 exposureCap: UInt64 = 5_000_000_000) throws(ConfigurationError) {
-        guard minimum > 0, minimum <= maximum, maximum <= exposureCap else {
+        guard minimum > 0, minimum <= maximum, maximum <= exposureCap, exposureCap <= 1 << 62 else {
             throw .invalidLimits(minimum: minimum, maximum: maximum, exposureCap: exposureCap)
         }
         self.minimum = minimum

@@ -99,6 +99,24 @@ struct EngineTests {
         }
     }
 
+    @Test func depositsAndLimitsAreChecked() throws {
+        var e = makeEngine()
+        let u = e.user(1, funds: 0)
+        #expect(throws: LedgerError.invalidAmount(0)) { try e.deposit(0, to: u) }
+        #expect(throws: LedgerError.unknownUser(UserID(raw: 9))) { try e.deposit(1, to: UserID(raw: 9)) }
+        try e.deposit(UInt64(Int64.max), to: u)
+        #expect(throws: LedgerError.invalidAmount(1)) { try e.deposit(1, to: u) }
+        #expect(throws: ConfigurationError.invalidLimits(minimum: 0, maximum: 1, exposureCap: 1)) {
+            try StakeLimits(minimum: 0, maximum: 1, exposureCap: 1)
+        }
+        #expect(throws: ConfigurationError.invalidLimits(minimum: 2, maximum: 1, exposureCap: 3)) {
+            try StakeLimits(minimum: 2, maximum: 1, exposureCap: 3)
+        }
+        #expect(throws: ConfigurationError.invalidFee(bps: 10_001)) { try FeeSchedule(bps: 10_001) }
+        #expect(try FeeSchedule(bps: 301).bps(for: .gold) == 150)
+        #expect(throws: ConfigurationError.duplicateAsset("BTC-USD")) { try e.addAsset(btc) }
+    }
+
     @Test func placementIsIdempotent() throws {
         var e = makeEngine()
         let u = e.user(1)

@@ -58,6 +58,10 @@ struct PropertyTests {
                     #expect(now < m - e.configuration.schedule.cutoffSeconds, "\(random.replay)")
                 } catch {
                     refusals += 1
+                    let cutoff = m - e.configuration.schedule.cutoffSeconds
+                    if now >= cutoff {
+                        #expect(error == .afterCutoff(settlesAt: m, cutoff: cutoff, now: now), "\(random.replay)")
+                    }
                     #expect(Observable(e) == snapshot, "refusal \(error) changed state; \(random.replay)")
                 }
             }
