@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // The EVM layer: pure Swift, no dependencies at all.
@@ -26,7 +27,7 @@ let package = Package(
         // The off-chain prediction core: schedule, prices, rounds, pari-mutuel settlement, ledger, receipts.
         .target(
             name: "PredictionCore",
-            dependencies: ["EVM", "Receipts"]
+            dependencies: ["EVM", "Receipts", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "sixnines",
