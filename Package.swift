@@ -56,7 +56,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["sixnines", "EVM"]
+            dependencies: ["sixnines", "EVM", "PredictionCore", "Receipts"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -216,3 +216,76 @@ func parseTime(_ text: String) -> UInt64? {
     // Refuse impossible dates (Feb 30 …) by round-tripping.
     return iso8601(t) == text ? t : nil
 }
+
+/// `sixnines durable-stress` (hidden): drives a `DurableEngine` at `--db`, group-committing placements and
+/// settling rounds, and prints `ack <prediction id>` for each prediction only after its commit. The crash
+/// tests kill it at random moments and check the store against the acknowledgements.
+struct DurableStress: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "durable-stress",
+        abstract: "Drive a durable engine for crash tests (prints an ack per committed prediction).",
+        shouldDisplay: false
+    )
+
+    @Option(name: .long, help: "SQLite file.")
+    var db: String
+
+    @Option(name: .long, help: "Batches to commit before exiting.")
+    var batches = 100
+
+    @Option(name: .long, help: "Placements per batch (one transaction each).")
+    var batchSize = 50
+
+    @Option(name: .long, help: "Batches per round (then the round is locked and settled).")
+    var batchesPerRound = 5
+
+    @Option(name: .long, help: "Seed.")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        try reportingErrors {
+            let asset = try AssetID(symbol: "BTC-USD")
+            let store = try DurableEngine(path: db, configuration: EngineConfiguration(entropy: .system))
+            if store.engine.assetIDs.isEmpty {
+                try store.addAsset(asset)
+                for i in 0..<20 {
+                    let u = try store.registerUser(address: PredictionEngine.address(forUserName: "stress-\(i)"),
+                                                   tier: VIPTier.allCases[i % 3])
+                    try store.deposit(1_000_000_000_000, to: u)
+                }
+            }
+            let start: UInt64 = 1_795_608_540
+            var mark = start + 600
+            while store.engine.report(asset: asset, settlesAt: mark) != nil { mark += 600 }
+            var random = SplitMix64(seed: seed ^ UInt64(getpid()))
+            var batchInRound = 0
+            for _ in 0..<batches {
+                try store.setCurrentPrice(9_712_345_000_000 + random.below(1_000_000), asset: asset)
+                if store.engine.isLocked(asset: asset, settlesAt: mark) {
+                    batchInRound = batchesPerRound
+                } else {
+                    let batch = (0..<batchSize).map { _ in
+                        (PlacementRequest(user: UserID(raw: UInt32(random.below(20))), asset: asset,
+                                          direction: random.below(2) == 0 ? .up : .down, stake: 1_000_000 + random.below(9_000_000),
+                                          clientKey: UInt128(random.next())), mark - 300)
+                    }
+                    var out = ""
+                    for result in try store.place(batch: batch) {
+                        if case .success(let p) = result { out += "ack \(p.prediction.id)\n" }
+                    }
+                    FileHandle.standardOutput.write(Data(out.utf8))
+                    batchInRound += 1
+                }
+                if batchInRound >= batchesPerRound {
+                    if !store.engine.isLocked(asset: asset, settlesAt: mark) {
+                        try store.lock(asset: asset, settlesAt: mark, price: 9_712_345_000_000 + random.below(100))
+                    }
+                    let report = try store.settle(asset: asset, settlesAt: mark, price: 9_712_345_000_000 + random.below(100))
+                    FileHandle.standardOutput.write(Data("settled \(mark) \(report.predictions) \(report.isConserved)\n".utf8))
+                    mark += 600
+                    batchInRound = 0
+                }
+            }
+        }
+    }
+}

@@ -21,6 +21,7 @@ struct SixNines: AsyncParsableCommand {
             ToChecksum.self,
             Simulate.self,
             Rounds.self,
+            DurableStress.self,
         ]
     )
 }
