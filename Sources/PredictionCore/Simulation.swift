@@ -3,8 +3,8 @@ import Receipts
 
 /// A deterministic simulation in accelerated time: simulated feeds, simulated users placing random
 /// predictions, locks at the cutoff, settlement at the mark. The same configuration gives the same
-/// result, bit for bit.
-public struct Simulation: Sendable {
+/// result, bit for bit — in memory or on a durable store.
+public struct Simulation {
     /// Settings of a run.
     public struct Configuration: Sendable, Equatable {
         /// Asset symbols.
@@ -63,12 +63,15 @@ public struct Simulation: Sendable {
         case duplicateAsset(String)
         /// `start` is not a settlement mark.
         case startNotAMark(UInt64)
+        /// The durable store could not be opened, or already holds data.
+        case store(String)
 
         public var description: String {
             switch self {
             case .invalidAsset(let s): return "invalid asset symbol \(s.debugDescription)"
             case .duplicateAsset(let s): return "asset \(s) given twice"
             case .startNotAMark(let t): return "start \(t) is not a settlement mark (t % 600 != 540)"
+            case .store(let why): return "store: \(why)"
             }
         }
     }
@@ -76,7 +79,9 @@ public struct Simulation: Sendable {
     /// The settings.
     public let configuration: Configuration
     /// The engine, as left by the run.
-    public private(set) var engine: PredictionEngine
+    public var engine: PredictionEngine { durable?.engine ?? memory }
+    private var memory: PredictionEngine
+    private let durable: DurableEngine?
     private var feed: SimulatedFeed
     private var random: SplitMix64
     private var userIDs: [UserID] = []
@@ -84,29 +89,75 @@ public struct Simulation: Sendable {
     private var lastKey: [UserID: (PlacementRequest, Placement)] = [:]
 
     /// Sets up users (1 000 USDC each from the faucet, one in ten Gold, one in twenty Diamond) and assets.
-    public init(_ configuration: Configuration) throws(SetupError) {
+    /// With `storePath`, every command is committed to a new SQLite store there (`DurableEngine`) before
+    /// the run goes on; the output is the same as in memory.
+    public init(_ configuration: Configuration, storePath: String? = nil) throws(SetupError) {
         guard SettlementSchedule.isSettlementTime(configuration.start) else { throw .startNotAMark(configuration.start) }
         var engineConfiguration = configuration.engine
         engineConfiguration.entropy = .seeded(configuration.seed)
-        var engine = PredictionEngine(configuration: engineConfiguration)
+        memory = PredictionEngine(configuration: engineConfiguration)
+        if let storePath {
+            do {
+                let store = try DurableEngine(path: storePath, configuration: engineConfiguration)
+                guard store.engine.assetIDs.isEmpty else { throw DurableError.store("\(storePath) already holds a run") }
+                durable = store
+            } catch {
+                throw .store("\(error)")
+            }
+        } else {
+            durable = nil
+        }
+        self.configuration = configuration
         var assets: [SimulatedFeed.Asset] = []
         for symbol in configuration.assets {
             guard let asset = try? SimulatedFeed.Asset.standard(symbol) else { throw .invalidAsset(symbol) }
-            do { try engine.addAsset(asset.id) } catch { throw .duplicateAsset(symbol) }
-            try! engine.setCurrentPrice(asset.startPrice, asset: asset.id)
             assets.append(asset)
         }
-        self.configuration = configuration
         self.feed = SimulatedFeed(assets: assets, seed: configuration.seed, start: configuration.start)
         self.random = SplitMix64(seed: configuration.seed ^ 0x0051_4D55_4C41_5445)
+        for asset in assets {
+            if let durable {
+                do { try durable.addAsset(asset.id) } catch { throw .duplicateAsset(asset.id.symbol) }
+            } else {
+                do { try memory.addAsset(asset.id) } catch { throw .duplicateAsset(asset.id.symbol) }
+            }
+            setPrice(asset.startPrice, asset.id)
+        }
         for i in 0..<configuration.users {
             let roll = random.below(20)
             let tier: VIPTier = roll == 0 ? .diamond : roll < 3 ? .gold : .standard
-            let u = engine.registerUser(address: PredictionEngine.address(forUserName: "sim-\(configuration.seed)-\(i)"), tier: tier)
-            try! engine.deposit(1_000_000_000, to: u)
+            let address = PredictionEngine.address(forUserName: "sim-\(configuration.seed)-\(i)")
+            let u: UserID
+            if let durable {
+                u = try! durable.registerUser(address: address, tier: tier)
+                try! durable.deposit(1_000_000_000, to: u)
+            } else {
+                u = memory.registerUser(address: address, tier: tier)
+                try! memory.deposit(1_000_000_000, to: u)
+            }
             userIDs.append(u)
         }
-        self.engine = engine
+    }
+
+    // Every engine command goes to the durable store when there is one (a store failure stops the run).
+    private mutating func setPrice(_ price: UInt64, _ asset: AssetID) {
+        if let durable { try! durable.setCurrentPrice(price, asset: asset) } else { try! memory.setCurrentPrice(price, asset: asset) }
+    }
+
+    private mutating func place(_ request: PlacementRequest, at t: UInt64) throws(PlacementError) -> Placement {
+        guard let durable else { return try memory.place(request, at: t) }
+        return try (try! durable.place(request, at: t)).get()
+    }
+
+    private mutating func lock(_ asset: AssetID, _ mark: UInt64, _ price: UInt64?) {
+        if let durable { try! durable.lock(asset: asset, settlesAt: mark, price: price) } else {
+            try! memory.lock(asset: asset, settlesAt: mark, price: price)
+        }
+    }
+
+    private mutating func settle(_ asset: AssetID, _ mark: UInt64, _ price: UInt64?) -> RoundReport {
+        if let durable { return try! durable.settle(asset: asset, settlesAt: mark, price: price) }
+        return try! memory.settle(asset: asset, settlesAt: mark, price: price)
     }
 
     private struct Event {
@@ -156,7 +207,7 @@ public struct Simulation: Sendable {
                 let agg = sim.aggregate(a, at: cutoff)
                 outliers[a] += agg.outliers.count
                 stale[a] += agg.stale.count
-                try! sim.engine.lock(asset: assets[a], settlesAt: mark, price: agg.price)
+                sim.lock(assets[a], mark, agg.price)
             }
         }
         for event in events {
@@ -166,7 +217,7 @@ public struct Simulation: Sendable {
             }
             let a = event.asset
             let agg = aggregate(a, at: event.time)
-            if let p = agg.price { try! engine.setCurrentPrice(p, asset: assets[a]) }
+            if let p = agg.price { setPrice(p, assets[a]) }
             let request: PlacementRequest
             if event.retry, let (previous, _) = lastKey[event.user], previous.asset == assets[a] {
                 request = previous
@@ -177,7 +228,7 @@ public struct Simulation: Sendable {
                                            settlesAt: mark)
             }
             do {
-                let placement = try engine.place(request, at: event.time)
+                let placement = try place(request, at: event.time)
                 if placement.replayed {
                     replayed[a] += 1
                 } else {
@@ -195,8 +246,8 @@ public struct Simulation: Sendable {
             let agg = aggregate(a, at: mark)
             outliers[a] += agg.outliers.count
             stale[a] += agg.stale.count
-            if let p = agg.price { try! engine.setCurrentPrice(p, asset: assets[a]) }
-            let report = try! engine.settle(asset: assets[a], settlesAt: mark, price: agg.price)
+            if let p = agg.price { setPrice(p, assets[a]) }
+            let report = settle(assets[a], mark, agg.price)
             receipts[a] += report.receiptsEmitted
             records.append(RoundRecord(round: roundNumber, report: report, refused: refused[a], replayed: replayed[a],
                                        outliers: outliers[a], staleQuotes: stale[a], receipts: receipts[a],
@@ -204,7 +255,7 @@ public struct Simulation: Sendable {
         }
         precondition(engine.outbox.emitted - receiptsBefore == UInt64(receipts.reduce(0, +)))
         // The batch writer would take these; the simulation keeps memory flat.
-        _ = engine.outbox.drain(max: .max)
+        if durable == nil { _ = memory.outbox.drain(max: .max) }
         return records
     }
 

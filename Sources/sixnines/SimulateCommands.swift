@@ -14,8 +14,12 @@ struct Simulate: ParsableCommand {
             the conservation check (stakes = payouts + refunds + fees + dust). The same seed gives the same output, \
             byte for byte. Money is in USDC (6 decimals), prices in USD (8 decimals).
 
+            With --db FILE (a new file) every command and receipt is committed to SQLite as the run goes \
+            (the output is the same).
+
             Example:
               sixnines simulate --assets BTC-USD,ETH-USD,SPY --rounds 6 --users 50 --seed 42
+              sixnines simulate --rounds 3 --users 10 --db /tmp/run.sqlite
             """
     )
 
@@ -40,6 +44,9 @@ struct Simulate: ParsableCommand {
     @Option(name: .long, help: "Fee in basis points (Gold pays half, Diamond none).")
     var feeBps: UInt64 = 300
 
+    @Option(name: .long, help: "New SQLite file: commit every command and receipt there (WAL) as the run goes.")
+    var db: String?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -58,7 +65,7 @@ struct Simulate: ParsableCommand {
                 throw CLIError("\(error)")
             }
             var simulation = try Simulation(Simulation.Configuration(assets: symbols, rounds: rounds, users: users, seed: seed,
-                                                                     start: start, engine: engine))
+                                                                     start: start, engine: engine), storePath: db)
             var records: [[String: Any]] = []
             var lines: [String] = []
             var totals = (predictions: 0, receipts: 0, fees: UInt64(0), dust: UInt64(0), stakes: UInt64(0), allConserved: true)

@@ -37,6 +37,20 @@ struct SimulateCommandTests {
         #expect(summary["ledgerTotal"] as? Int == 0 && summary["conserved"] as? Bool == true)
     }
 
+    @Test func simulateOnADurableStoreGivesTheSameOutput() throws {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("sim-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) } }
+        let arguments = ["simulate", "--assets", "BTC-USD,SPY", "--rounds", "3", "--users", "15", "--seed", "9"]
+        let memory = try CLI.value(arguments)
+        let durable = try CLI.value(arguments + ["--db", db])
+        #expect(durable == memory)
+        let store = try DurableEngine(path: db, configuration: EngineConfiguration(entropy: .seeded(9)))
+        let receipts = try #require(memory.split(separator: "\n").last?.split(separator: " ").dropFirst(4).first.flatMap { Int($0) })
+        #expect(try store.outboxCount() == receipts)
+        #expect(store.engine.ledger.total == 0 && store.engine.predictions.allSatisfy { $0.outcome != .pending })
+        try CLI.fails(arguments + ["--db", db], mentioning: "already holds a run")
+    }
+
     @Test func simulateErrors() throws {
         try CLI.fails(["simulate", "--assets", "BTC USD"], mentioning: "invalid asset symbol")
         try CLI.fails(["simulate", "--assets", "SPY,SPY"], mentioning: "given twice")
