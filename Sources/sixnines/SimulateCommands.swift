@@ -177,7 +177,7 @@ struct Rounds: ParsableCommand {
                     }
                     t = parsed
                 } else {
-                    t = UInt64(Date().timeIntervalSince1970.rounded(.down))
+                    t = UInt64(max(0, time(nil)))  // integer clock: no floating point on this path
                 }
                 guard t < UInt64(1) << 62 else { throw CLIError("--at: \(t) is too far in the future") }
                 let schedule: RoundSchedule
