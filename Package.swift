@@ -10,10 +10,12 @@ let package = Package(
         // The libsecp256k1 module itself, so benchmarks can time the bare C calls through the same module.
         .library(name: "CSecp256k1", targets: ["CSecp256k1"]),
         .library(name: "Receipts", targets: ["Receipts"]),
+        .library(name: "PredictionCore", targets: ["PredictionCore"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // The EVM layer: pure Swift, no dependencies at all.
@@ -36,12 +38,18 @@ let package = Package(
             name: "Receipts",
             dependencies: ["EVM"]
         ),
+        // The off-chain prediction core: schedule, prices, rounds, pari-mutuel settlement, ledger, receipts.
+        .target(
+            name: "PredictionCore",
+            dependencies: ["EVM", "Receipts", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "sixnines",
             dependencies: [
                 "EVM",
                 "EVMSigner",
                 "Receipts",
+                "PredictionCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,8 +71,12 @@ let package = Package(
             dependencies: ["Receipts", "EVM", "TestSupport"]
         ),
         .testTarget(
+            name: "PredictionCoreTests",
+            dependencies: ["PredictionCore", "Receipts", "EVM", "TestSupport"]
+        ),
+        .testTarget(
             name: "CLITests",
-            dependencies: ["sixnines", "EVM", "EVMSigner", "Receipts", "TestSupport"]
+            dependencies: ["sixnines", "EVM", "EVMSigner", "PredictionCore", "Receipts", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

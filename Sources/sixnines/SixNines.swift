@@ -22,6 +22,9 @@ struct SixNines: AsyncParsableCommand {
             ReceiptCommand.self,
             WalletCommand.self,
             TxCommand.self,
+            Simulate.self,
+            Rounds.self,
+            DurableStress.self,
         ]
     )
 }
