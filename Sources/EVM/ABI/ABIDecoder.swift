@@ -25,8 +25,8 @@ extension ABI {
     public static func decode(_ types: [ABIType], from data: some Collection<UInt8>,
                               options: ABIDecodingOptions = .strict) throws(ABIError) -> [ABIValue] {
         try withBytes(data) { (raw) throws(ABIError) -> [ABIValue] in
-            var decoder = ABIDecoder(buffer: raw, options: options)
-            return try decoder.decodeTuple(types, at: 0, path: [], top: true)
+            var reader = ABIReader(buffer: raw, options: options)
+            return try reader.decodeTuple(types, at: 0, top: true)
         }
     }
 
@@ -38,6 +38,7 @@ extension ABI {
 }
 
 /// Calls `body` with the bytes of `data` as a contiguous buffer (copying only when they are not contiguous).
+@inlinable
 func withBytes<R>(_ data: some Collection<UInt8>,
                   _ body: (UnsafeRawBufferPointer) throws(ABIError) -> R) throws(ABIError) -> R {
     let result: Result<R, ABIError>? = data.withContiguousStorageIfAvailable { buffer in
@@ -50,42 +51,54 @@ func withBytes<R>(_ data: some Collection<UInt8>,
     }.get()
 }
 
-/// The strict decoder: one pass over a borrowed buffer, bounds checked before every read and allocation.
-struct ABIDecoder {
-    let buffer: UnsafeRawBufferPointer
-    let options: ABIDecodingOptions
+/// The decoder's view of an encoding: a borrowed buffer, with every read and allocation bounds-checked first.
+///
+/// `ABIDecodable` types use its `read…` methods. Errors are thrown with an empty path; callers that
+/// know where they are add a path step with `ABIError.prefixed(_:)` as the error unwinds.
+public struct ABIReader {
+    /// The whole input.
+    public let buffer: UnsafeRawBufferPointer
+    /// Strictness options.
+    public let options: ABIDecodingOptions
     /// Work budget: bytes and elements decoded may not exceed a small multiple of the input size,
     /// so aliasing offsets cannot blow up time or memory.
-    var budget: Int
-    var depth = 0
+    @usableFromInline var budget: Int
+    @usableFromInline var depth = 0
 
-    init(buffer: UnsafeRawBufferPointer, options: ABIDecodingOptions) {
+    /// A reader over `buffer`.
+    @inlinable
+    public init(buffer: UnsafeRawBufferPointer, options: ABIDecodingOptions = .strict) {
         self.buffer = buffer
         self.options = options
         self.budget = 4 * buffer.count + 4096
     }
 
-    mutating func charge(_ units: Int, _ path: ABIPath) throws(ABIError) {
+    @inlinable
+    mutating func charge(_ units: Int) throws(ABIError) {
         budget -= units
-        if budget < 0 { throw .decodingBudgetExceeded(path) }
+        if budget < 0 { throw .decodingBudgetExceeded([]) }
     }
 
     /// Loads the 64-bit big-endian limb `k` (0 = most significant) of the word at `offset`.
-    @inline(__always)
+    @inlinable @inline(__always)
     func limb(_ offset: Int, _ k: Int) -> UInt64 {
-        UInt64(bigEndian: buffer.loadUnaligned(fromByteOffset: offset + 8 * k, as: UInt64.self))
+        UInt64(bigEndian: buffer.loadUnaligned(fromByteOffset: offset &+ 8 &* k, as: UInt64.self))
     }
 
-    @inline(__always)
-    func requireWord(_ offset: Int, _ path: ABIPath) throws(ABIError) {
-        guard offset >= 0, offset <= buffer.count - 32 else { throw .inputTooShort(path, offset: offset, needed: 32) }
+    /// Throws `inputTooShort` unless a whole word starts at `offset`.
+    @inlinable @inline(__always)
+    public func requireWord(at offset: Int) throws(ABIError) {
+        guard offset >= 0, offset <= buffer.count &- 32 else { throw .inputTooShort([], offset: offset, needed: 32) }
     }
 
+    /// The word at `offset` as an integer (unchecked: call `requireWord` first).
+    @inlinable
     func word(_ offset: Int) -> UInt256 {
         UInt256(limbs: (limb(offset, 3), limb(offset, 2), limb(offset, 1), limb(offset, 0)))
     }
 
     /// Reads a word that must be a small non-negative integer (an offset or a length); `nil` if it is huge.
+    @inlinable
     func smallInt(_ offset: Int) -> Int? {
         guard limb(offset, 0) == 0, limb(offset, 1) == 0, limb(offset, 2) == 0 else { return nil }
         let v = limb(offset, 3)
@@ -93,161 +106,218 @@ struct ABIDecoder {
     }
 
     /// Resolves the offset word at `at`, relative to `base`, for a region whose head is `headSize` bytes.
-    func follow(_ at: Int, base: Int, headSize: Int, _ path: ABIPath) throws(ABIError) -> Int {
-        guard let rel = smallInt(at), base + rel <= buffer.count else { throw .offsetOutOfBounds(path, offset: at) }
-        if options.strict && rel < headSize { throw .offsetIntoHead(path, offset: at) }
+    @inlinable
+    public func follow(offsetAt at: Int, base: Int, headSize: Int) throws(ABIError) -> Int {
+        try requireWord(at: at)
+        guard let rel = smallInt(at), base + rel <= buffer.count else { throw .offsetOutOfBounds([], offset: at) }
+        if options.strict && rel < headSize { throw .offsetIntoHead([], offset: at) }
         return base + rel
     }
 
+    /// A `uintN` word.
+    @inlinable
+    public mutating func readUInt(bits: Int, at: Int) throws(ABIError) -> UInt256 {
+        try requireWord(at: at)
+        try charge(32)
+        var v = word(at)
+        if bits < 256 && v.bitWidthNeeded > bits {
+            if options.strict { throw .uintOverflow([], offset: at, bits: bits) }
+            v = v & ((UInt256.one << bits) &- .one)
+        }
+        return v
+    }
+
+    /// An `intN` word.
+    @inlinable
+    public mutating func readInt(bits: Int, at: Int) throws(ABIError) -> Int256 {
+        try requireWord(at: at)
+        try charge(32)
+        let raw = word(at)
+        if bits == 256 { return Int256(bitPattern: raw) }
+        let v = Int256.signExtend(raw, fromByte: UInt256(UInt64(bits / 8 - 1)))
+        if options.strict && UInt256(bitPattern: v) != raw { throw .badSignExtension([], offset: at, bits: bits) }
+        return v
+    }
+
+    /// An `address` word.
+    @inlinable
+    public mutating func readAddress(at: Int) throws(ABIError) -> Address {
+        try requireWord(at: at)
+        try charge(32)
+        if options.strict && (limb(at, 0) != 0 || limb(at, 1) >> 32 != 0) { throw .dirtyAddressPadding([], offset: at) }
+        return Address(unsafeWordAt: buffer.baseAddress! + at)
+    }
+
+    /// A `bool` word.
+    @inlinable
+    public mutating func readBool(at: Int) throws(ABIError) -> Bool {
+        try requireWord(at: at)
+        try charge(32)
+        let hi = limb(at, 0) | limb(at, 1) | limb(at, 2)
+        let lo = limb(at, 3)
+        if hi == 0 && lo <= 1 { return lo == 1 }
+        if options.strict { throw .invalidBool([], offset: at) }
+        return true
+    }
+
+    /// A whole word as `bytes32`.
+    @inlinable
+    public mutating func readBytes32(at: Int) throws(ABIError) -> Bytes32 {
+        try requireWord(at: at)
+        try charge(32)
+        let base = buffer.baseAddress! + at
+        return Bytes32 { $0.copyMemory(from: UnsafeRawBufferPointer(start: base, count: 32)) }
+    }
+
+    /// A `bytesN` word's N bytes.
+    public mutating func readFixedBytes(_ n: Int, at: Int) throws(ABIError) -> [UInt8] {
+        try requireWord(at: at)
+        try charge(32)
+        if options.strict {
+            for i in n..<32 where buffer[at + i] != 0 { throw .dirtyFixedBytesPadding([], offset: at) }
+        }
+        return Array(buffer[at..<(at + n)])
+    }
+
+    /// The range of the length-prefixed data of a `bytes`/`string` whose length word is at `at`.
+    @inlinable
+    public mutating func readByteRange(at: Int) throws(ABIError) -> Range<Int> {
+        try requireWord(at: at)
+        guard let length = smallInt(at), at + 32 + length <= buffer.count else { throw .lengthOutOfBounds([], offset: at) }
+        let start = at + 32
+        let end = start + length
+        if options.strict {
+            let paddedEnd = start + ((length + 31) & ~31)
+            guard paddedEnd <= buffer.count else { throw .inputTooShort([], offset: end, needed: paddedEnd - end) }
+            var i = end
+            while i < paddedEnd {
+                if buffer[i] != 0 { throw .dirtyTailPadding([], offset: i) }
+                i += 1
+            }
+        }
+        try charge(32 + length)
+        return start..<end
+    }
+
+    /// The data of a `bytes` whose length word is at `at`.
+    public mutating func readBytes(at: Int) throws(ABIError) -> [UInt8] {
+        Array(buffer[try readByteRange(at: at)])
+    }
+
+    /// The text of a `string` whose length word is at `at` (UTF-8 checked in strict mode).
+    public mutating func readString(at: Int) throws(ABIError) -> String {
+        let range = try readByteRange(at: at)
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[range])
+        if options.strict {
+            guard let s = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8([], offset: at) }
+            return s
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Reads an array length at `at` and checks that `count × elementHeadSize` bytes follow, before any allocation.
+    @inlinable
+    public mutating func readArrayLength(at: Int, elementHeadSize: Int) throws(ABIError) -> Int {
+        try requireWord(at: at)
+        guard let count = smallInt(at) else { throw .lengthOutOfBounds([], offset: at) }
+        let needed = count.multipliedReportingOverflow(by: Swift.max(elementHeadSize, 1))
+        guard !needed.overflow, at + 32 + needed.partialValue <= buffer.count else { throw .lengthOutOfBounds([], offset: at) }
+        try charge(count)
+        return count
+    }
+
+    @inlinable
+    mutating func enter() throws(ABIError) {
+        depth += 1
+        if depth > options.maxDepth { throw .depthLimitExceeded([]) }
+    }
+
+    // MARK: - Dynamic decoding
+
     /// Decodes a tuple whose encoding starts at `start`.
-    mutating func decodeTuple(_ types: [ABIType], at start: Int, path: ABIPath, top: Bool = false) throws(ABIError) -> [ABIValue] {
+    mutating func decodeTuple(_ types: [ABIType], at start: Int, top: Bool = false) throws(ABIError) -> [ABIValue] {
         var headSize = 0
         for t in types { headSize += t.headSize }
-        guard start + headSize <= buffer.count else { throw .inputTooShort(path, offset: start, needed: headSize) }
+        guard start + headSize <= buffer.count else { throw .inputTooShort([], offset: start, needed: headSize) }
         var values: [ABIValue] = []
         values.reserveCapacity(types.count)
         var h = start
         for (i, t) in types.enumerated() {
-            let p = path.appending(top ? .arg(i) : .field(i))
-            if t.isDynamic {
-                try requireWord(h, p)
-                let target = try follow(h, base: start, headSize: headSize, p)
-                values.append(try decode(t, at: target, path: p))
-                h += 32
-            } else {
-                values.append(try decode(t, at: h, path: p))
-                h += t.headSize
+            do {
+                if t.isDynamic {
+                    let target = try follow(offsetAt: h, base: start, headSize: headSize)
+                    values.append(try decode(t, at: target))
+                    h += 32
+                } else {
+                    values.append(try decode(t, at: h))
+                    h += t.headSize
+                }
+            } catch {
+                throw error.prefixed(top ? .arg(i) : .field(i))
             }
         }
         return values
     }
 
     /// Decodes `count` elements of `t` laid out as a tuple starting at `start`.
-    mutating func decodeElements(_ t: ABIType, count: Int, at start: Int, path: ABIPath) throws(ABIError) -> [ABIValue] {
+    mutating func decodeElements(_ t: ABIType, count: Int, at start: Int) throws(ABIError) -> [ABIValue] {
         let elementHead = t.headSize
         let dynamic = t.isDynamic
         let headSize = elementHead * count
-        guard start + headSize <= buffer.count else { throw .lengthOutOfBounds(path, offset: start) }
-        try charge(count, path)
+        guard start + headSize <= buffer.count else { throw .lengthOutOfBounds([], offset: start) }
         var values: [ABIValue] = []
         values.reserveCapacity(count)
         for i in 0..<count {
-            let p = path.appending(.index(i))
-            let h = start + i * elementHead
-            if dynamic {
-                let target = try follow(h, base: start, headSize: headSize, p)
-                values.append(try decode(t, at: target, path: p))
-            } else {
-                values.append(try decode(t, at: h, path: p))
+            do {
+                let h = start + i * elementHead
+                if dynamic {
+                    let target = try follow(offsetAt: h, base: start, headSize: headSize)
+                    values.append(try decode(t, at: target))
+                } else {
+                    values.append(try decode(t, at: h))
+                }
+            } catch {
+                throw error.prefixed(.index(i))
             }
         }
         return values
     }
 
     /// Decodes one value of `type` whose encoding (head for static types, tail for dynamic) starts at `at`.
-    mutating func decode(_ type: ABIType, at: Int, path: ABIPath) throws(ABIError) -> ABIValue {
+    mutating func decode(_ type: ABIType, at: Int) throws(ABIError) -> ABIValue {
         switch type {
-        case .uint(let bits):
-            try requireWord(at, path)
-            try charge(32, path)
-            var v = word(at)
-            if bits < 256 && v.bitWidthNeeded > bits {
-                if options.strict { throw .uintOverflow(path, offset: at, bits: bits) }
-                v = v & ((UInt256.one << bits) &- .one)
-            }
-            return .uint(v)
-        case .int(let bits):
-            try requireWord(at, path)
-            try charge(32, path)
-            let raw = word(at)
-            let v = Int256.signExtend(raw, fromByte: UInt256(UInt64(bits / 8 - 1)))
-            if options.strict && UInt256(bitPattern: v) != raw { throw .badSignExtension(path, offset: at, bits: bits) }
-            return .int(v)
-        case .address:
-            try requireWord(at, path)
-            try charge(32, path)
-            if options.strict && (limb(at, 0) != 0 || limb(at, 1) >> 32 != 0) {
-                throw .dirtyAddressPadding(path, offset: at)
-            }
-            return .address(try! Address(UnsafeRawBufferPointer(rebasing: buffer[(at + 12)..<(at + 32)])))
-        case .bool:
-            try requireWord(at, path)
-            try charge(32, path)
-            let hi = limb(at, 0) | limb(at, 1) | limb(at, 2)
-            let lo = limb(at, 3)
-            if hi == 0 && lo <= 1 { return .bool(lo == 1) }
-            if options.strict { throw .invalidBool(path, offset: at) }
-            return .bool(hi != 0 || lo != 0)
-        default:
-            break
-        }
-        switch type {
-        case .fixedBytes(let n):
-            return try fixedBytes(n, at: at, path: path)
-        case .function:
-            return try fixedBytes(24, at: at, path: path)
-        case .bytes:
-            return .bytes(try byteString(at: at, path: path))
-        case .string:
-            let b = try byteString(at: at, path: path)
-            if options.strict {
-                var it = b.makeIterator()
-                var decoder = UTF8()
-                loop: while true {
-                    switch decoder.decode(&it) {
-                    case .scalarValue: continue
-                    case .emptyInput: break loop
-                    case .error: throw .invalidUTF8(path, offset: at)
-                    }
-                }
-            }
-            return .string(String(decoding: b, as: UTF8.self))
+        case .uint(let bits): return .uint(try readUInt(bits: bits, at: at))
+        case .int(let bits): return .int(try readInt(bits: bits, at: at))
+        case .address: return .address(try readAddress(at: at))
+        case .bool: return .bool(try readBool(at: at))
+        case .fixedBytes(let n): return .fixedBytes(try readFixedBytes(n, at: at))
+        case .function: return .fixedBytes(try readFixedBytes(24, at: at))
+        case .bytes: return .bytes(try readBytes(at: at))
+        case .string: return .string(try readString(at: at))
         case .array(let t):
-            try requireWord(at, path)
-            guard let count = smallInt(at) else { throw .lengthOutOfBounds(path, offset: at) }
-            try enter(path)
+            let count = try readArrayLength(at: at, elementHeadSize: t.headSize)
+            try enter()
             defer { depth -= 1 }
-            return .array(try decodeElements(t, count: count, at: at + 32, path: path))
+            return .array(try decodeElements(t, count: count, at: at + 32))
         case .fixedArray(let t, let k):
-            try enter(path)
+            try enter()
             defer { depth -= 1 }
-            return .array(try decodeElements(t, count: k, at: at, path: path))
+            try charge(k)
+            return .array(try decodeElements(t, count: k, at: at))
         case .tuple(let ts):
-            try enter(path)
+            try enter()
             defer { depth -= 1 }
-            return .tuple(try decodeTuple(ts, at: at, path: path))
-        default:
-            preconditionFailure("handled above")
+            return .tuple(try decodeTuple(ts, at: at))
         }
     }
+}
 
-    mutating func enter(_ path: ABIPath) throws(ABIError) {
-        depth += 1
-        if depth > options.maxDepth { throw .depthLimitExceeded(path) }
-    }
-
-    mutating func fixedBytes(_ n: Int, at: Int, path: ABIPath) throws(ABIError) -> ABIValue {
-        try requireWord(at, path)
-        try charge(32, path)
-        if options.strict {
-            for i in n..<32 where buffer[at + i] != 0 { throw .dirtyFixedBytesPadding(path, offset: at) }
-        }
-        return .fixedBytes(Array(buffer[at..<(at + n)]))
-    }
-
-    /// The length-prefixed data of `bytes`/`string` at `at`.
-    mutating func byteString(at: Int, path: ABIPath) throws(ABIError) -> [UInt8] {
-        try requireWord(at, path)
-        guard let length = smallInt(at), at + 32 + length <= buffer.count else {
-            throw .lengthOutOfBounds(path, offset: at)
-        }
-        let start = at + 32
-        let paddedEnd = start + ABI.padded(length)
-        if options.strict {
-            guard paddedEnd <= buffer.count else { throw .inputTooShort(path, offset: start + length, needed: paddedEnd - start - length) }
-            for i in (start + length)..<paddedEnd where buffer[i] != 0 { throw .dirtyTailPadding(path, offset: i) }
-        }
-        try charge(32 + length, path)
-        return Array(buffer[start..<(start + length)])
+extension Address {
+    /// The address in the low 20 bytes of the 32-byte word at `pointer` (unchecked).
+    @inlinable
+    init(unsafeWordAt pointer: UnsafeRawPointer) {
+        var storage: (UInt64, UInt64, UInt32) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: pointer + 12, count: 20)) }
+        self.init(storage: storage)
     }
 }

@@ -9,7 +9,7 @@ public enum ABI {
         guard values.count == types.count else { throw .wrongCount([], expected: types.count, got: values.count) }
         var size = 0
         for i in 0..<types.count {
-            size += try checkedSize(types[i], values[i], [.arg(i)])
+            do { size += try checkedSize(types[i], values[i], []) } catch { throw error.prefixed(.arg(i)) }
         }
         return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             let raw = UnsafeMutableRawBufferPointer(buffer)
@@ -57,7 +57,8 @@ public enum ABI {
         case (.uint(let bits), .int(let v)):
             // A non-negative signed value is accepted for an unsigned type.
             if v.isNegative { throw .valueOutOfRange(path, type: type.description) }
-            return try checkedSize(type, .uint(UInt256(bitPattern: v)), path) + 0 * bits
+            _ = bits
+            return try checkedSize(type, .uint(UInt256(bitPattern: v)), path)
         case (.int, .uint(let v)):
             if v.leadingZeroBitCount == 0 { throw .valueOutOfRange(path, type: type.description) }
             return try checkedSize(type, .int(Int256(bitPattern: v)), path)
@@ -75,18 +76,18 @@ public enum ABI {
             return 32 + padded(s.utf8.count)
         case (.array(let t), .array(let vs)):
             var size = 32 + (t.isDynamic ? 32 * vs.count : 0)
-            for (i, v) in vs.enumerated() { size += try checkedSize(t, v, path.appending(.index(i))) }
+            for (i, v) in vs.enumerated() { do { size += try checkedSize(t, v, path) } catch { throw error.prefixed(.index(i)) } }
             return size
         case (.fixedArray(let t, let k), .array(let vs)):
             if vs.count != k { throw .wrongCount(path, expected: k, got: vs.count) }
             var size = t.isDynamic ? 32 * k : 0
-            for (i, v) in vs.enumerated() { size += try checkedSize(t, v, path.appending(.index(i))) }
+            for (i, v) in vs.enumerated() { do { size += try checkedSize(t, v, path) } catch { throw error.prefixed(.index(i)) } }
             return size
         case (.tuple(let ts), .tuple(let vs)):
             if vs.count != ts.count { throw .wrongCount(path, expected: ts.count, got: vs.count) }
             var size = 0
             for i in 0..<ts.count {
-                size += try checkedSize(ts[i], vs[i], path.appending(.field(i))) + (ts[i].isDynamic ? 32 : 0)
+                do { size += try checkedSize(ts[i], vs[i], path) + (ts[i].isDynamic ? 32 : 0) } catch { throw error.prefixed(.field(i)) }
             }
             return size
         default:
@@ -185,8 +186,8 @@ public enum ABI {
     }
 
     /// Stores a small unsigned value as a 32-byte big-endian word.
-    @inline(__always)
-    static func storeWord(_ v: UInt64, at out: UnsafeMutableRawPointer) {
+    @inlinable @inline(__always)
+    public static func storeWord(_ v: UInt64, at out: UnsafeMutableRawPointer) {
         out.storeBytes(of: 0, toByteOffset: 0, as: UInt64.self)
         out.storeBytes(of: 0, toByteOffset: 8, as: UInt64.self)
         out.storeBytes(of: 0, toByteOffset: 16, as: UInt64.self)
@@ -202,7 +203,7 @@ public enum ABI {
         guard values.count == types.count else { throw .wrongCount([], expected: types.count, got: values.count) }
         var out: [UInt8] = []
         for i in 0..<types.count {
-            _ = try checkedSize(types[i], values[i], [.arg(i)])
+            do { _ = try checkedSize(types[i], values[i], []) } catch { throw error.prefixed(.arg(i)) }
             packed(types[i], values[i], inArray: false, into: &out)
         }
         return out

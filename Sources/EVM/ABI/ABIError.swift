@@ -124,4 +124,44 @@ public enum ABIError: Error, Hashable, Sendable, CustomStringConvertible {
         case .topicCountMismatch(let e, let g): return "expected \(e) topics, got \(g)"
         }
     }
+
+    /// The path of the value at fault, for errors that have one.
+    public var path: ABIPath? {
+        switch self {
+        case .typeMismatch(let p, _, _), .valueOutOfRange(let p, _), .wrongCount(let p, _, _), .invalidValueText(let p, _, _),
+             .inputTooShort(let p, _, _), .offsetOutOfBounds(let p, _), .offsetIntoHead(let p, _), .lengthOutOfBounds(let p, _),
+             .dirtyAddressPadding(let p, _), .invalidBool(let p, _), .uintOverflow(let p, _, _), .badSignExtension(let p, _, _),
+             .dirtyFixedBytesPadding(let p, _), .dirtyTailPadding(let p, _), .invalidUTF8(let p, _),
+             .decodingBudgetExceeded(let p), .depthLimitExceeded(let p):
+            return p
+        default:
+            return nil
+        }
+    }
+
+    /// The same error with `component` put in front of its path. Coders build paths this way, only
+    /// when an error unwinds, so that successful decoding allocates nothing for paths.
+    public func prefixed(_ component: ABIPathComponent) -> ABIError {
+        func f(_ p: ABIPath) -> ABIPath { ABIPath([component] + p.components) }
+        switch self {
+        case .typeMismatch(let p, let e, let g): return .typeMismatch(f(p), expected: e, got: g)
+        case .valueOutOfRange(let p, let t): return .valueOutOfRange(f(p), type: t)
+        case .wrongCount(let p, let e, let g): return .wrongCount(f(p), expected: e, got: g)
+        case .invalidValueText(let p, let t, let r): return .invalidValueText(f(p), text: t, reason: r)
+        case .inputTooShort(let p, let o, let n): return .inputTooShort(f(p), offset: o, needed: n)
+        case .offsetOutOfBounds(let p, let o): return .offsetOutOfBounds(f(p), offset: o)
+        case .offsetIntoHead(let p, let o): return .offsetIntoHead(f(p), offset: o)
+        case .lengthOutOfBounds(let p, let o): return .lengthOutOfBounds(f(p), offset: o)
+        case .dirtyAddressPadding(let p, let o): return .dirtyAddressPadding(f(p), offset: o)
+        case .invalidBool(let p, let o): return .invalidBool(f(p), offset: o)
+        case .uintOverflow(let p, let o, let b): return .uintOverflow(f(p), offset: o, bits: b)
+        case .badSignExtension(let p, let o, let b): return .badSignExtension(f(p), offset: o, bits: b)
+        case .dirtyFixedBytesPadding(let p, let o): return .dirtyFixedBytesPadding(f(p), offset: o)
+        case .dirtyTailPadding(let p, let o): return .dirtyTailPadding(f(p), offset: o)
+        case .invalidUTF8(let p, let o): return .invalidUTF8(f(p), offset: o)
+        case .decodingBudgetExceeded(let p): return .decodingBudgetExceeded(f(p))
+        case .depthLimitExceeded(let p): return .depthLimitExceeded(f(p))
+        default: return self
+        }
+    }
 }
