@@ -9,12 +9,14 @@ public enum ABI {
         guard values.count == types.count else { throw .wrongCount([], expected: types.count, got: values.count) }
         var size = 0
         for i in 0..<types.count {
-            do { size += try checkedSize(types[i], values[i], []) } catch { throw error.prefixed(.arg(i)) }
+            do { size += try checkedSize(types[i], values[i], []) + (types[i].isDynamic ? 32 : 0) } catch {
+                throw error.prefixed(.arg(i))
+            }
         }
         return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             let raw = UnsafeMutableRawBufferPointer(buffer)
             let written = writeTuple(types, values, into: raw.baseAddress!)
-            assert(written == size)
+            precondition(written == size, "ABI size computation out of step with writing")
             initialized = size
         }
     }
