@@ -6,6 +6,7 @@ addresses and bytes as 0x-hex strings, bools, arrays and tuples as arrays.
 import json
 
 import eth_abi
+from eth_abi.packed import encode_packed as _encode_packed
 from eth_abi.grammar import parse
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak, to_checksum_address
@@ -60,7 +61,7 @@ def encode_packed(case):
     values = json.loads(case["values"])
     nodes = [parse(t) for t in types]
     py = [_to_py(n, v) for n, v in zip(nodes, values)]
-    return "0x" + eth_abi.encode_packed(types, py).hex()
+    return "0x" + _encode_packed(types, py).hex()
 
 
 def decode(case):
@@ -68,7 +69,7 @@ def decode(case):
     types = case["types"]
     nodes = [parse(t) for t in types]
     values = eth_abi.decode(types, bytes.fromhex(case["data"][2:]), strict=True)
-    return json.dumps([_to_json(n, v) for n, v in zip(nodes, values)], ensure_ascii=False)
+    return json.dumps([_to_json(n, v) for n, v in zip(nodes, values)], ensure_ascii=False, separators=(",", ":"))
 
 
 def typed_hash(case):
@@ -93,3 +94,9 @@ def typed_hash(case):
     signable = encode_typed_data(full_message=doc)
     digest = keccak(b"\x19" + signable.version + signable.header + signable.body)
     return {"domain": "0x" + signable.header.hex(), "message": "0x" + signable.body.hex(), "digest": "0x" + digest.hex()}
+
+
+def encode_and_decode(case):
+    """case: {"types", "values" (JSON text), "data" (our encoding)} -> eth_abi's encoding of the values,
+    and eth_abi's strict decoding of our bytes (JSON text)."""
+    return {"encoded": encode(case), "decoded": decode(case)}
