@@ -19,6 +19,13 @@ struct SixNines: AsyncParsableCommand {
             ToWei.self,
             FromWei.self,
             ToChecksum.self,
+            Sig.self,
+            SigEvent.self,
+            ABICommand.self,
+            Calldata.self,
+            DecodeError.self,
+            DecodeEvent.self,
+            TypedDataCommand.self,
         ]
     )
 }
