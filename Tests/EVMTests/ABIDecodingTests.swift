@@ -208,6 +208,12 @@ struct ABITypedAndLogTests {
         #expect(decoded[0].isHash && decoded[0].value == .fixedBytes(nameHash.bytes))
         #expect(decoded[1].isHash && decoded[1].value == .fixedBytes(idsHash.bytes))
         #expect(!decoded[2].isHash && decoded[2].value == .bytes([9]))
+        // Structs and fixed arrays are hashed too, even when their encoding is a single word.
+        let structEvent = try ABIEvent("event S((uint256) indexed s, uint256[1] indexed a)")
+        let hashes = [Keccak256.hash(data: word(1)), Keccak256.hash(data: word(2))]
+        let structDecoded = try structEvent.decodeLog(topics: [structEvent.topic0] + hashes, data: [])
+        #expect(structDecoded.allSatisfy(\.isHash))
+        #expect(structDecoded.map(\.value) == hashes.map { .fixedBytes($0.bytes) })
     }
 
     @Test func revertData() throws {

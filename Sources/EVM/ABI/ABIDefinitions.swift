@@ -155,7 +155,7 @@ public struct ABIEvent: Hashable, Sendable {
         for param in inputs {
             if param.indexed {
                 let topic = topics[topicIndex]
-                if param.type.isDynamic || param.type.headSize != 32 {
+                if param.type.isHashedWhenIndexed {
                     out.append(DecodedInput(parameter: param, value: .fixedBytes(topic.bytes), isHash: true))
                 } else {
                     let v = try ABI.decode(param.type, from: topic.bytes, options: options)
@@ -258,5 +258,16 @@ public enum ABIItem: Hashable, Sendable {
         if p.keyword("fallback") { self = .fallback(payable: line.contains("payable")); return }
         if p.keyword("receive") { self = .receive; return }
         self = .function(try ABIFunction(line))
+    }
+}
+
+extension ABIType {
+    /// Indexed event inputs of these types are stored as the Keccak-256 of their encoding: `bytes`, `string`,
+    /// arrays and tuples (all but the 32-byte value types).
+    public var isHashedWhenIndexed: Bool {
+        switch self {
+        case .bytes, .string, .array, .fixedArray, .tuple: return true
+        default: return false
+        }
     }
 }
