@@ -212,7 +212,7 @@ struct ABITypedAndLogTests {
         let structEvent = try ABIEvent("event S((uint256) indexed s, uint256[1] indexed a)")
         let hashes = [Keccak256.hash(data: word(1)), Keccak256.hash(data: word(2))]
         let structDecoded = try structEvent.decodeLog(topics: [structEvent.topic0] + hashes, data: [])
-        #expect(structDecoded.allSatisfy(\.isHash))
+        #expect(structDecoded.allSatisfy { $0.isHash })
         #expect(structDecoded.map(\.value) == hashes.map { .fixedBytes($0.bytes) })
     }
 

@@ -13,6 +13,16 @@ public enum EIP712Error: Error, Hashable, Sendable, CustomStringConvertible {
     /// A value that does not fit its member type.
     case invalidValue(path: String, reason: String)
 
+    /// The same error with its path placed under `parent` (`from` + `wallet` → `from.wallet`).
+    func under(_ parent: String) -> EIP712Error {
+        func join(_ p: String) -> String { p.isEmpty ? parent : p.hasPrefix("[") ? parent + p : parent + "." + p }
+        switch self {
+        case .missingMember(let p): return .missingMember(path: join(p))
+        case .invalidValue(let p, let r): return .invalidValue(path: join(p), reason: r)
+        default: return self
+        }
+    }
+
     public var description: String {
         switch self {
         case .invalidJSON(let r): return "typed data: \(r)"
@@ -31,10 +41,20 @@ public struct EIP712Field: Hashable, Sendable {
     public var name: String
     /// Member type: an ABI type, a struct name, or either with array suffixes.
     public var type: String
+    /// `type` parsed as an atomic ABI type when it is one (cached for hashing Swift-declared structs).
+    let atomicType: ABIType?
     /// A member.
     public init(_ name: String, _ type: String) {
         self.name = name
         self.type = type
+        if let t = try? ABIType(type) {
+            switch t {
+            case .array, .fixedArray, .tuple: atomicType = nil
+            default: atomicType = t
+            }
+        } else {
+            atomicType = nil
+        }
     }
 }
 
@@ -51,10 +71,17 @@ public struct TypedData: Sendable {
     public let domain: JSONValue
     /// The message object.
     public let message: JSONValue
-    /// Type hashes of every struct type, computed at construction.
-    let typeHashes: [String: Bytes32]
-    /// Parsed member types of every struct type.
-    let memberKinds: [String: [MemberKind]]
+    /// Every struct type, resolved at construction: members, parsed member types, type hash.
+    let infos: [StructInfo]
+    /// Index of each struct type in `infos`.
+    let indexByName: [String: Int]
+
+    struct StructInfo: Sendable {
+        let name: String
+        let fields: [EIP712Field]
+        let kinds: [MemberKind]
+        let typeHash: Bytes32
+    }
 
     /// The domain fields in the order EIP-712 defines, with their types.
     public static let domainFieldOrder: [EIP712Field] = [
@@ -107,16 +134,19 @@ public struct TypedData: Sendable {
         self.primaryType = primaryType
         self.domain = domain
         self.message = message
-        var hashes: [String: Bytes32] = [:]
-        var kinds: [String: [MemberKind]] = [:]
-        for (name, fields) in types {
-            hashes[name] = Keccak256.hash(utf8: try Self.encodeType(name, types: types))
-            var k: [MemberKind] = []
-            for f in fields { k.append(try MemberKind(f.type, types: types)) }
-            kinds[name] = k
+        let names = types.keys.sorted()
+        var indexByName: [String: Int] = [:]
+        for (i, name) in names.enumerated() { indexByName[name] = i }
+        var infos: [StructInfo] = []
+        for name in names {
+            let fields = types[name]!
+            var kinds: [MemberKind] = []
+            for f in fields { kinds.append(try MemberKind(f.type, indexByName: indexByName)) }
+            infos.append(StructInfo(name: name, fields: fields, kinds: kinds,
+                                    typeHash: Keccak256.hash(utf8: try Self.encodeType(name, types: types))))
         }
-        self.typeHashes = hashes
-        self.memberKinds = kinds
+        self.infos = infos
+        self.indexByName = indexByName
     }
 
     /// `encodeType`: `Name(type member,…)` followed by every referenced struct type, sorted by name.
@@ -151,20 +181,21 @@ public struct TypedData: Sendable {
 
     /// `typeHash(name)`: Keccak-256 of `encodeType(name)`.
     public func typeHash(_ name: String) throws(EIP712Error) -> Bytes32 {
-        guard let h = typeHashes[name] else { throw .unknownType(name) }
-        return h
+        guard let i = indexByName[name] else { throw .unknownType(name) }
+        return infos[i].typeHash
     }
 
     /// `hashStruct(name, value)`: `keccak256(typeHash ‖ encodeData(value))`.
     public func hashStruct(_ name: String, _ value: JSONValue) throws(EIP712Error) -> Bytes32 {
-        try hashStruct(name, value, path: name)
+        guard let i = indexByName[name] else { throw .unknownType(name) }
+        do { return try hashStruct(i, value) } catch { throw error.under(name) }
     }
 
     /// The domain separator: `hashStruct("EIP712Domain", domain)`.
-    public var domainSeparator: Bytes32 { get throws(EIP712Error) { try hashStruct("EIP712Domain", domain, path: "domain") } }
+    public var domainSeparator: Bytes32 { get throws(EIP712Error) { try hashStruct("EIP712Domain", domain, root: "domain") } }
 
     /// `hashStruct(primaryType, message)`.
-    public var messageHash: Bytes32 { get throws(EIP712Error) { try hashStruct(primaryType, message, path: "message") } }
+    public var messageHash: Bytes32 { get throws(EIP712Error) { try hashStruct(primaryType, message, root: "message") } }
 
     /// The signing digest: `keccak256(0x19 ‖ 0x01 ‖ domainSeparator ‖ hashStruct(message))`.
     public var digest: Bytes32 {
@@ -174,70 +205,71 @@ public struct TypedData: Sendable {
         }
     }
 
-    func hashStruct(_ name: String, _ value: JSONValue, path: String) throws(EIP712Error) -> Bytes32 {
-        guard let fields = types[name], let kinds = memberKinds[name], let typeHash = typeHashes[name] else {
-            throw .unknownType(name)
-        }
-        guard value.objectValue != nil else { throw .invalidValue(path: path, reason: "expected an object") }
+    func hashStruct(_ name: String, _ value: JSONValue, root: String) throws(EIP712Error) -> Bytes32 {
+        guard let i = indexByName[name] else { throw .unknownType(name) }
+        do { return try hashStruct(i, value) } catch { throw error.under(root) }
+    }
+
+    /// Errors carry paths relative to the struct; callers prefix them as the error unwinds,
+    /// so the successful path builds no strings.
+    func hashStruct(_ index: Int, _ value: JSONValue) throws(EIP712Error) -> Bytes32 {
+        let info = infos[index]
+        guard case .object(let members) = value else { throw .invalidValue(path: "", reason: "expected an object") }
         var hasher = Keccak256()
-        typeHash.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        for (field, kind) in zip(fields, kinds) {
-            let memberPath = path + "." + field.name
-            guard let v = value[field.name] else { throw .missingMember(path: memberPath) }
-            let word = try encodeValue(kind, v, path: memberPath)
-            word.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        info.typeHash.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        for (n, field) in info.fields.enumerated() {
+            var member: JSONValue?
+            for (k, v) in members where k == field.name {
+                member = v
+                break
+            }
+            guard let member else { throw EIP712Error.missingMember(path: "").under(field.name) }
+            do {
+                let word = try encodeValue(info.kinds[n], member)
+                word.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            } catch {
+                throw error.under(field.name)
+            }
         }
         return hasher.finalize()
     }
 
     /// `encodeData` of one member value: a 32-byte word.
-    func encodeValue(_ kind: MemberKind, _ value: JSONValue, path: String) throws(EIP712Error) -> Bytes32 {
+    func encodeValue(_ kind: MemberKind, _ value: JSONValue) throws(EIP712Error) -> Bytes32 {
         switch kind {
-        case .structType(let name):
-            return try hashStruct(name, value, path: path)
+        case .structType(let index):
+            return try hashStruct(index, value)
         case .array(let element, let length):
-            guard let items = value.arrayValue else { throw .invalidValue(path: path, reason: "expected an array") }
+            guard case .array(let items) = value else { throw .invalidValue(path: "", reason: "expected an array") }
             if let length, items.count != length {
-                throw .invalidValue(path: path, reason: "expected \(length) elements, got \(items.count)")
+                throw .invalidValue(path: "", reason: "expected \(length) elements, got \(items.count)")
             }
             var hasher = Keccak256()
             for (i, item) in items.enumerated() {
-                let word = try encodeValue(element, item, path: path + "[\(i)]")
-                word.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+                do {
+                    let word = try encodeValue(element, item)
+                    word.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+                } catch {
+                    throw error.under("[\(i)]")
+                }
             }
             return hasher.finalize()
         case .atomic(let type):
-            let abiValue: ABIValue
-            do { abiValue = try TypedData.abiValue(value, type) } catch {
-                throw .invalidValue(path: path, reason: "\(error)")
+            do { return try EIP712.atomicWord(value, type) } catch {
+                throw .invalidValue(path: "", reason: error.description)
             }
-            return EIP712.encodeAtomic(abiValue, type)
         }
     }
 
-    /// Reads an atomic value from JSON the way wallets accept it: integers as JSON numbers or
-    /// decimal/hex strings, bytes as hex.
-    static func abiValue(_ value: JSONValue, _ type: ABIType) throws(ABIError) -> ABIValue {
-        switch (type, value) {
-        case (.string, .string(let s)): return .string(s)
-        case (.bytes, .string(let s)), (.fixedBytes, .string(let s)):
-            let bytes: [UInt8]
-            do { bytes = try Hex.decode(s) } catch { throw .invalidValueText([], text: s, reason: error.description) }
-            if case .fixedBytes(let n) = type, bytes.count != n { throw .wrongCount([], expected: n, got: bytes.count) }
-            return type == .bytes ? .bytes(bytes) : .fixedBytes(bytes)
-        default:
-            return try ABIValue(json: value, as: type)
-        }
-    }
 }
 
 /// A member type, resolved once.
 indirect enum MemberKind: Sendable {
     case atomic(ABIType)
-    case structType(String)
+    case structType(Int)
     case array(MemberKind, Int?)
 
-    init(_ type: String, types: [String: [EIP712Field]]) throws(EIP712Error) {
+    init(_ type: String, indexByName: [String: Int]) throws(EIP712Error) {
         if type.hasSuffix("]"), let open = type.lastIndex(of: "[") {
             let inner = String(type[..<open])
             let digits = type[type.index(after: open)..<type.index(before: type.endIndex)]
@@ -246,10 +278,10 @@ indirect enum MemberKind: Sendable {
                 guard let k = Int(digits), k >= 0 else { throw .invalidMemberType(type) }
                 length = k
             }
-            self = .array(try MemberKind(inner, types: types), length)
+            self = .array(try MemberKind(inner, indexByName: indexByName), length)
             return
         }
-        if types[type] != nil { self = .structType(type); return }
+        if let index = indexByName[type] { self = .structType(index); return }
         guard let abi = try? ABIType(type), !(abi.isDynamic && abi != .bytes && abi != .string) else {
             throw .invalidMemberType(type)
         }
@@ -269,17 +301,5 @@ public enum EIP712 {
         domainSeparator.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         structHash?.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         return hasher.finalize()
-    }
-
-    /// `encodeData` of an atomic value: integers, addresses, bools and `bytesN` as their ABI word;
-    /// `bytes` and `string` as the Keccak-256 of their contents.
-    public static func encodeAtomic(_ value: ABIValue, _ type: ABIType) -> Bytes32 {
-        switch value {
-        case .bytes(let b): return Keccak256.hash(data: b)
-        case .string(let s): return Keccak256.hash(utf8: s)
-        default:
-            let word = (try? ABI.encode(value, as: type)) ?? [UInt8](repeating: 0, count: 32)
-            return try! Bytes32(word)
-        }
     }
 }

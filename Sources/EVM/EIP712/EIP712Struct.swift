@@ -29,6 +29,9 @@ public protocol EIP712Struct: Sendable {
     static var eip712Dependencies: [any EIP712Struct.Type] { get }
     /// The member values, in the order of `eip712Members`.
     var eip712Values: [EIP712Value] { get }
+    /// `keccak256(encodeType)`. The default computes it on every use; declare
+    /// `static let eip712TypeHash = eip712ComputedTypeHash` to compute it once.
+    static var eip712TypeHash: Bytes32 { get }
     /// `hashStruct(self)`; the default hashes `eip712Values` under `eip712TypeHash`.
     func eip712HashStruct() throws(EIP712Error) -> Bytes32
 }
@@ -53,8 +56,10 @@ extension EIP712Struct {
         (try? TypedData.encodeType(eip712TypeName, types: eip712Types)) ?? ""
     }
 
-    /// `keccak256(encodeType)`.
-    public static var eip712TypeHash: Bytes32 { Keccak256.hash(utf8: eip712EncodeType) }
+    /// `keccak256(encodeType)`, computed from the declarations.
+    public static var eip712ComputedTypeHash: Bytes32 { Keccak256.hash(utf8: eip712EncodeType) }
+
+    public static var eip712TypeHash: Bytes32 { eip712ComputedTypeHash }
 
     /// `hashStruct(self)`.
     /// - Throws: `EIP712Error.invalidValue` when a value does not fit its member type.
@@ -67,8 +72,12 @@ extension EIP712Struct {
         var hasher = Keccak256()
         Self.eip712TypeHash.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         for (member, value) in zip(members, values) {
-            let word = try EIP712.encodeMember(value, type: member.type, path: Self.eip712TypeName + "." + member.name)
-            word.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            do {
+                let word = try EIP712.encodeMember(value, field: member)
+                word.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            } catch {
+                throw error.under(member.name).under(Self.eip712TypeName)
+            }
         }
         return hasher.finalize()
     }
@@ -80,26 +89,29 @@ extension EIP712Struct {
 }
 
 extension EIP712 {
-    static func encodeMember(_ value: EIP712Value, type: String, path: String) throws(EIP712Error) -> Bytes32 {
+    /// `encodeData` of one member value (errors carry the path below the member).
+    static func encodeMember(_ value: EIP712Value, field: EIP712Field) throws(EIP712Error) -> Bytes32 {
         switch value {
         case .struct(let s):
             return try s.eip712HashStruct()
         case .array(let items):
-            guard type.hasSuffix("]"), let open = type.lastIndex(of: "[") else {
-                throw .invalidValue(path: path, reason: "array given for \(type)")
+            guard field.type.hasSuffix("]"), let open = field.type.lastIndex(of: "[") else {
+                throw .invalidValue(path: "", reason: "array given for \(field.type)")
             }
-            let inner = String(type[..<open])
+            let inner = EIP712Field(field.name, String(field.type[..<open]))
             var hasher = Keccak256()
             for (i, item) in items.enumerated() {
-                let word = try encodeMember(item, type: inner, path: path + "[\(i)]")
-                word.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+                do {
+                    let word = try encodeMember(item, field: inner)
+                    word.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+                } catch {
+                    throw error.under("[\(i)]")
+                }
             }
             return hasher.finalize()
         case .value(let v):
-            let abiType: ABIType
-            do { abiType = try ABIType(type) } catch { throw .invalidMemberType(type) }
-            do { _ = try ABI.checkedSize(abiType, v, []) } catch { throw .invalidValue(path: path, reason: "\(error)") }
-            return encodeAtomic(v, abiType)
+            guard let abiType = field.atomicType else { throw .invalidMemberType(field.type) }
+            do { return try atomicWord(v, abiType) } catch { throw .invalidValue(path: "", reason: error.description) }
         }
     }
 }
@@ -142,19 +154,33 @@ public struct EIP712Domain: EIP712Struct, Hashable {
         return out
     }
 
+    /// Which fields are set, as a 5-bit mask in the standard order.
+    var fieldMask: Int {
+        (name != nil ? 1 : 0) | (version != nil ? 2 : 0) | (chainId != nil ? 4 : 0)
+            | (verifyingContract != nil ? 8 : 0) | (salt != nil ? 16 : 0)
+    }
+
+    /// `encodeType` of every subset of the domain fields, by mask.
+    static let typeHashesByMask: [Bytes32] = (0..<32).map { mask in
+        let fields = TypedData.domainFieldOrder.enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element)
+        return Keccak256.hash(utf8: "EIP712Domain(" + fields.map { "\($0.type) \($0.name)" }.joined(separator: ",") + ")")
+    }
+
     /// `encodeType` of this domain: `EIP712Domain(…)` with the fields that are set.
     public var encodeType: String {
         "EIP712Domain(" + presentFields.map { "\($0.0.type) \($0.0.name)" }.joined(separator: ",") + ")"
     }
 
-    /// The domain separator.
+    /// The domain separator (no allocation: the type hashes of all 32 field subsets are precomputed).
     public func eip712HashStruct() throws(EIP712Error) -> Bytes32 {
         var hasher = Keccak256()
-        Keccak256.hash(utf8: encodeType).withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        for (field, value) in presentFields {
-            let word = try EIP712.encodeMember(value, type: field.type, path: "domain." + field.name)
-            word.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        }
+        EIP712Domain.typeHashesByMask[fieldMask].withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        func add(_ word: Bytes32) { word.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
+        if let name { add(Keccak256.hash(utf8: name)) }
+        if let version { add(Keccak256.hash(utf8: version)) }
+        if let chainId { add(Bytes32 { chainId.storeBigEndian(into: $0) }) }
+        if let verifyingContract { add(verifyingContract.word) }
+        if let salt { add(salt) }
         return hasher.finalize()
     }
 
