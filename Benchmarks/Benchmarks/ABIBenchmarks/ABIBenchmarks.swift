@@ -54,6 +54,12 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(try! ABI.decode(dynamicType, from: dynamicEncoded)) }
     }
 
+    // The floor of every EIP-712 hash: one Keccak-256 permutation (the Mail digest needs 13 with checksummed addresses).
+    let word = [UInt8](repeating: 0x5A, count: 32)
+    Benchmark("keccak256 32 B (reference for EIP-712)") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(Keccak256.hash(data: word)) }
+    }
+
     // EIP-712 Mail example.
     let mailJSON = """
         {"types":{"EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},
