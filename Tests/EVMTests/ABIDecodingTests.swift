@@ -102,6 +102,14 @@ struct ABIMalformedInputTests {
         }
     }
 
+    @Test func absurdFixedArraySizesDoNotOverflow() throws {
+        let type = try ABIType("uint256[999999999][999999999]")
+        #expect(type.headSize == ABIType.maxHeadSize)
+        #expect(throws: ABIError.self) { try ABI.decode(type, from: word(1) + word(2)) }
+        #expect(throws: ABIError.self) { try ABI.decode([.tuple([type, type, .string])], from: word(32) + word(2)) }
+        #expect(throws: ABIError.self) { try ABI.decode(.array(.fixedArray(.uint(8), 999_999_999)), from: word(32) + word(1 << 20)) }
+    }
+
     @Test func lenientModeReadsDirtyData() throws {
         let dirty = word(hex: "ffffffffffffffffffffffff" + String(repeating: "11", count: 20)) + word(2) + word(0x1ff)
         #expect(throws: ABIError.self) { try ABI.decode([.address, .bool, .uint(8)], from: dirty) }

@@ -237,8 +237,8 @@ public struct ABIReader {
     /// Decodes a tuple whose encoding starts at `start`.
     mutating func decodeTuple(_ types: [ABIType], at start: Int, top: Bool = false) throws(ABIError) -> [ABIValue] {
         var headSize = 0
-        for t in types { headSize += t.headSize }
-        guard start + headSize <= buffer.count else { throw .inputTooShort([], offset: start, needed: headSize) }
+        for t in types { headSize = min(headSize + t.headSize, ABIType.maxHeadSize) }
+        guard headSize <= buffer.count - start else { throw .inputTooShort([], offset: start, needed: headSize) }
         var values: [ABIValue] = []
         values.reserveCapacity(types.count)
         var h = start
@@ -263,8 +263,8 @@ public struct ABIReader {
     mutating func decodeElements(_ t: ABIType, count: Int, at start: Int) throws(ABIError) -> [ABIValue] {
         let elementHead = t.headSize
         let dynamic = t.isDynamic
-        let headSize = elementHead * count
-        guard start + headSize <= buffer.count else { throw .lengthOutOfBounds([], offset: start) }
+        let (headSize, overflow) = elementHead.multipliedReportingOverflow(by: count)
+        guard !overflow, headSize <= buffer.count - start else { throw .lengthOutOfBounds([], offset: start) }
         var values: [ABIValue] = []
         values.reserveCapacity(count)
         for i in 0..<count {

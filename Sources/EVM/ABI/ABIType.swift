@@ -55,13 +55,23 @@ public indirect enum ABIType: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Bytes this type takes in the head of an enclosing tuple: 32 for dynamic types, else its full size.
+    ///
+    /// Saturates at `ABIType.maxHeadSize` (2^40) so absurd types such as `uint256[999999999][999999999]`
+    /// cannot overflow: no input is that long, so decoding them fails its bounds check instead.
     public var headSize: Int {
         switch self {
-        case .fixedArray(let t, let k): return isDynamic ? 32 : t.headSize * k
-        case .tuple(let ts): return isDynamic ? 32 : ts.reduce(0) { $0 + $1.headSize }
+        case .fixedArray(let t, let k):
+            if isDynamic { return 32 }
+            let (product, overflow) = t.headSize.multipliedReportingOverflow(by: k)
+            return overflow ? Self.maxHeadSize : min(product, Self.maxHeadSize)
+        case .tuple(let ts):
+            return isDynamic ? 32 : min(ts.reduce(0) { min($0 + $1.headSize, Self.maxHeadSize) }, Self.maxHeadSize)
         default: return 32
         }
     }
+
+    /// The cap of `headSize`: 2^40 bytes.
+    public static let maxHeadSize = 1 << 40
 
     /// Parses a canonical type string (`uint256`, `(address,uint256)[2][]`, `tuple(bool)`), also accepting
     /// the aliases `uint`/`int` (256 bits) and `byte` (`bytes1`). Surrounding spaces are ignored.
