@@ -56,6 +56,20 @@ public struct EIP712Field: Hashable, Sendable {
             atomicType = nil
         }
     }
+
+    public static func == (lhs: EIP712Field, rhs: EIP712Field) -> Bool { lhs.name == rhs.name && lhs.type == rhs.type }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(type)
+    }
+
+    /// A member without the cached atomic type (`TypedData` resolves member types itself).
+    init(unparsed name: String, _ type: String) {
+        self.name = name
+        self.type = type
+        self.atomicType = nil
+    }
 }
 
 /// Hashing of EIP-712 typed structured data (the `eth_signTypedData_v4` rules).
@@ -107,7 +121,7 @@ public struct TypedData: Sendable {
                 guard let n = item["name"]?.stringValue, let t = item["type"]?.stringValue else {
                     throw .invalidShape("types.\(name): each member needs \"name\" and \"type\"")
                 }
-                out.append(EIP712Field(n, t))
+                out.append(EIP712Field(unparsed: n, t))
             }
             types[name] = out
         }
