@@ -21,6 +21,9 @@ public struct ABIDecodingOptions: Hashable, Sendable {
 
 extension ABI {
     /// Decodes `abi.encode(types…)` output into one value per type.
+    ///
+    /// Strict by default: every word, offset, length and padding is checked (see `ABIError`). Bytes after
+    /// the encoding are ignored, as Solidity's `abi.decode` and eth_abi do (return data may be longer).
     /// - Throws: an `ABIError` naming the path and byte offset of the first problem.
     public static func decode(_ types: [ABIType], from data: some Collection<UInt8>,
                               options: ABIDecodingOptions = .strict) throws(ABIError) -> [ABIValue] {
