@@ -150,6 +150,11 @@ struct ABISignatureTests {
         for bad in [#"{"a":1,}"#, "[1,]", #"{"a":1,"a":2}"#, "01", "[1] x", #""\ud800""#, "{'a':1}", "", "tru", "[" ] {
             #expect(throws: JSONValue.ParseError.self) { try JSONValue(parsing: bad) }
         }
+        let many = (0..<12).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        #expect(try JSONValue(parsing: "{\(many)}").objectValue?.count == 12)
+        #expect(throws: JSONValue.ParseError.self) { try JSONValue(parsing: "{\(many),\"k3\":0}") }
+        #expect(throws: JSONValue.ParseError.self) { try JSONValue(parsing: "[\"a\u{01}b\"]") }
+        #expect(try JSONValue(parsing: #"["a\"b", "plain"]"#) == .array([.string("a\"b"), .string("plain")]))
     }
 }
 

@@ -85,10 +85,12 @@ struct JSONReader {
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
     }
 
-    mutating func literal(_ word: String, _ value: JSONValue) throws(JSONValue.ParseError) -> JSONValue {
-        let w = Array(word.utf8)
-        guard i + w.count <= bytes.count, Array(bytes[i..<(i + w.count)]) == w else { throw fail("invalid literal") }
-        i += w.count
+    mutating func literal(_ word: StaticString, _ value: JSONValue) throws(JSONValue.ParseError) -> JSONValue {
+        let n = word.utf8CodeUnitCount
+        guard i + n <= bytes.count else { throw fail("invalid literal") }
+        let w = word.utf8Start
+        for k in 0..<n where bytes[i + k] != w[k] { throw fail("invalid literal") }
+        i += n
         return value
     }
 
@@ -99,7 +101,7 @@ struct JSONReader {
         case UInt8(ascii: "{"):
             i += 1
             var members: [(String, JSONValue)] = []
-            var keys = Set<String>()
+            var keys = Set<String>()  // used once an object grows past 8 members
             skipSpace()
             if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
             while true {
@@ -107,7 +109,14 @@ struct JSONReader {
                 guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
                 let keyOffset = i
                 let key = try string()
-                guard keys.insert(key).inserted else { throw .init(offset: keyOffset, reason: "duplicate key \"\(key)\"") }
+                let duplicate: Bool
+                if members.count < 8 {
+                    duplicate = members.contains { $0.0 == key }
+                } else {
+                    if keys.isEmpty { keys = Set(members.map(\.0)) }
+                    duplicate = !keys.insert(key).inserted
+                }
+                guard !duplicate else { throw .init(offset: keyOffset, reason: "duplicate key \"\(key)\"") }
                 skipSpace()
                 guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
                 i += 1
@@ -178,6 +187,16 @@ struct JSONReader {
 
     mutating func string() throws(JSONValue.ParseError) -> String {
         i += 1  // opening quote
+        // Fast path: no escapes, so the text is the bytes between the quotes.
+        var j = i
+        while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\"), bytes[j] >= 0x20 { j += 1 }
+        if j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
+            guard let s = bytes.withUnsafeBufferPointer({ String(validating: UnsafeBufferPointer(rebasing: $0[i..<j]), as: UTF8.self) }) else {
+                throw fail("invalid UTF-8 in string")
+            }
+            i = j + 1
+            return s
+        }
         var out: [UInt8] = []
         while true {
             guard i < bytes.count else { throw fail("unterminated string") }
