@@ -24,6 +24,27 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "SignerBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "EVM", package: "SixNines"),
+                .product(name: "EVMSigner", package: "SixNines"),
+                .product(name: "CSecp256k1", package: "SixNines"),
+            ],
+            path: "Benchmarks/SignerBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "ReceiptsBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "EVM", package: "SixNines"),
+                .product(name: "Receipts", package: "SixNines"),
+            ],
+            path: "Benchmarks/ReceiptsBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "ABIBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

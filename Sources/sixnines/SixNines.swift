@@ -26,6 +26,9 @@ struct SixNines: AsyncParsableCommand {
             DecodeError.self,
             DecodeEvent.self,
             TypedDataCommand.self,
+            ReceiptCommand.self,
+            WalletCommand.self,
+            TxCommand.self,
         ]
     )
 }
