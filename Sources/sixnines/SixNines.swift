@@ -19,6 +19,15 @@ struct SixNines: AsyncParsableCommand {
             ToWei.self,
             FromWei.self,
             ToChecksum.self,
+            ChainID.self,
+            BlockNumber.self,
+            BlockCommand.self,
+            Balance.self,
+            NonceCommand.self,
+            CodeCommand.self,
+            GasPrice.self,
+            FeeHistoryCommand.self,
+            ReceiptCommand.self,
         ]
     )
 }

@@ -1,0 +1,289 @@
+import ArgumentParser
+import EVM
+import EVMRPC
+import Foundation
+
+/// Options of every command that talks to a node: `--rpc-url` (repeatable, `SIXNINES_RPC_URL`) and `--chain`.
+struct ChainOptions: ParsableArguments {
+    @Option(name: .customLong("rpc-url"), help: "JSON-RPC endpoint; repeat for failover (default: $SIXNINES_RPC_URL, comma-separated, or http://127.0.0.1:8545).")
+    var rpcURLs: [String] = []
+
+    @Option(name: .long, help: "Chain preset: polygon, amoy, ethereum, sepolia, local (sets the fee floor and finality rule).")
+    var chain: String?
+
+    @Option(name: .long, help: "Timeout of one request, in seconds.")
+    var timeout: Double = 30
+
+    func validate() throws {
+        if let chain, Chain.named(chain) == nil {
+            throw ValidationError("unknown chain \(chain.debugDescription) (polygon, amoy, ethereum, sepolia, local)")
+        }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+    }
+
+    /// The endpoints: the flags, else the environment, else the local devnet.
+    var urls: [String] {
+        if !rpcURLs.isEmpty { return rpcURLs }
+        if let env = ProcessInfo.processInfo.environment["SIXNINES_RPC_URL"], !env.isEmpty {
+            return env.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        return ["http://127.0.0.1:8545"]
+    }
+
+    /// The preset chosen with `--chain`.
+    var preset: Chain? { chain.flatMap(Chain.named) }
+
+    /// Runs `body` with a client, shutting it down after; errors become one stderr line and exit code 1.
+    func withClient(_ body: (RPCClient) async throws -> Void) async throws {
+        let client = RPCClient(urls: urls, configuration: RPCConfiguration(
+            requestTimeout: .milliseconds(Int64(timeout * 1000)),
+            retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(200))))
+        do {
+            if let preset {
+                let id = try await client.chainId()
+                guard id == preset.id else { throw CLIError("the node's chain id is \(id), not \(preset.name) (\(preset.id))") }
+            }
+            try await body(client)
+            await client.shutdown()
+        } catch let error as ExitCode {
+            await client.shutdown()
+            throw error
+        } catch {
+            await client.shutdown()
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Parses an address argument with a user-facing error.
+func parseAddress(_ text: String) throws -> Address {
+    do { return try Address(text) } catch { throw CLIError("<address>: \(error)") }
+}
+
+/// `sixnines chain-id`.
+struct ChainID: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chain-id", abstract: "Print the node's chain id (eth_chainId).",
+        discussion: "Example:\n  sixnines chain-id --rpc-url http://127.0.0.1:8545   # 31337")
+    @OptionGroup var options: ChainOptions
+
+    func run() async throws {
+        try await options.withClient { client in print(try await client.chainId()) }
+    }
+}
+
+/// `sixnines block-number`.
+struct BlockNumber: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "block-number", abstract: "Print the latest block number (eth_blockNumber).")
+    @OptionGroup var options: ChainOptions
+
+    func run() async throws {
+        try await options.withClient { client in print(try await client.blockNumber()) }
+    }
+}
+
+/// `sixnines block`.
+struct BlockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "block", abstract: "Print a block by number, hash or tag.",
+        discussion: """
+            Plain output is the block hash; --json prints the header fields and transaction hashes.
+            Example:
+              sixnines block latest --json
+            """)
+    @OptionGroup var options: ChainOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "A number (decimal or 0x), a 32-byte hash, or latest, earliest, pending, safe, finalized.")
+    var block: String = "latest"
+
+    func validate() throws {
+        guard BlockTag(block) != nil else { throw ValidationError("invalid block \(block.debugDescription)") }
+    }
+
+    func run() async throws {
+        try await options.withClient { client in
+            guard let found = try await client.block(BlockTag(block)!) else { throw CLIError("no block \(block)") }
+            if output.json {
+                var object: [String: Any] = [
+                    "number": found.number, "hash": found.hash.description, "parentHash": found.parentHash.description,
+                    "timestamp": found.timestamp, "gasLimit": found.gasLimit, "gasUsed": found.gasUsed,
+                    "transactions": found.transactionHashes.map(\.description),
+                ]
+                if let base = found.baseFeePerGas { object["baseFeePerGas"] = base.description }
+                if let miner = found.miner { object["miner"] = miner.checksummed }
+                try printJSON(object)
+            } else {
+                print(found.hash)
+            }
+        }
+    }
+}
+
+/// `sixnines balance`.
+struct Balance: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the balance of an address, in wei (or ether with --ether).",
+        discussion: "Example:\n  sixnines balance 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 --ether   # 10000")
+    @OptionGroup var options: ChainOptions
+    @Argument(help: "The address.") var address: String
+    @Flag(help: "Print in ether instead of wei.") var ether = false
+    @Option(help: "Block number or tag.") var block: String = "latest"
+
+    func validate() throws {
+        guard BlockTag(block) != nil else { throw ValidationError("invalid block \(block.debugDescription)") }
+    }
+
+    func run() async throws {
+        try await options.withClient { client in
+            let value = try await client.balance(of: try parseAddress(address), at: BlockTag(block)!)
+            print(ether ? Units.format(value, unit: .ether) : value.description)
+        }
+    }
+}
+
+/// `sixnines nonce`.
+struct NonceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nonce", abstract: "Print the next nonce of an address (eth_getTransactionCount).")
+    @OptionGroup var options: ChainOptions
+    @Argument(help: "The address.") var address: String
+    @Flag(help: "Count transactions in the node's pool too (the pending tag).") var pending = false
+
+    func run() async throws {
+        try await options.withClient { client in
+            print(try await client.nonce(of: try parseAddress(address), at: pending ? .pending : .latest))
+        }
+    }
+}
+
+/// `sixnines code`.
+struct CodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "code", abstract: "Print the deployed bytecode at an address (0x for none).")
+    @OptionGroup var options: ChainOptions
+    @Argument(help: "The address.") var address: String
+
+    func run() async throws {
+        try await options.withClient { client in print(Hex.encode(try await client.code(at: try parseAddress(address)))) }
+    }
+}
+
+/// `sixnines gas-price`.
+struct GasPrice: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gas-price", abstract: "Print the node's gas price suggestion in wei (eth_gasPrice).")
+    @OptionGroup var options: ChainOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await options.withClient { client in
+            let price = try await client.gasPrice()
+            if output.json {
+                let tip = try await client.maxPriorityFeePerGas()
+                try printJSON(["gasPrice": price.description, "maxPriorityFeePerGas": tip.description])
+            } else {
+                print(price)
+            }
+        }
+    }
+}
+
+/// `sixnines fee-history`.
+struct FeeHistoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fee-history", abstract: "Print recent base fees and tips, and the suggested EIP-1559 fees.",
+        discussion: """
+            Plain output: suggested maxFeePerGas and maxPriorityFeePerGas (wei), one per line, never below the
+            chain's minimum tip (--chain polygon: 25 gwei). --json adds the history.
+            """)
+    @OptionGroup var options: ChainOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Number of blocks.") var blocks: Int = 10
+    @Option(help: "Reward percentile.") var percentile: Double = 50
+
+    func validate() throws {
+        guard (1...1024).contains(blocks) else { throw ValidationError("--blocks must be 1…1024") }
+        guard (0...100).contains(percentile) else { throw ValidationError("--percentile must be 0…100") }
+    }
+
+    func run() async throws {
+        try await options.withClient { client in
+            let history = try await client.feeHistory(blockCount: blocks, percentiles: [percentile])
+            let chain = options.preset ?? Chain.withID(try await client.chainId()) ?? .ethereum
+            let fees = FeeEstimator.fees(from: history, minPriorityFee: chain.minPriorityFee)
+            guard case .eip1559(let maxFee, let tip) = fees else { return }
+            if output.json {
+                try printJSON([
+                    "oldestBlock": history.oldestBlock,
+                    "baseFeePerGas": history.baseFeePerGas.map(\.description),
+                    "gasUsedRatio": history.gasUsedRatio,
+                    "reward": history.reward.map { $0.map(\.description) },
+                    "maxFeePerGas": maxFee.description, "maxPriorityFeePerGas": tip.description,
+                ])
+            } else {
+                print(maxFee)
+                print(tip)
+            }
+        }
+    }
+}
+
+/// `sixnines receipt`.
+struct ReceiptCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "receipt", abstract: "Print a transaction's receipt status, waiting for confirmations if asked.",
+        discussion: """
+            Plain output: "success" or "reverted", then the block number. Exit code 1 when there is no receipt
+            (unless --confirmations makes it wait) and 2 when the transaction reverted.
+            Example:
+              sixnines receipt 0x… --confirmations 3 --json
+            """)
+    @OptionGroup var options: ChainOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The transaction hash.") var hash: String
+    @Option(help: "Wait until the transaction has this many confirmations (0: do not wait).") var confirmations: UInt64 = 0
+    @Option(help: "Give up waiting after this many seconds.") var waitTimeout: Double = 300
+
+    func run() async throws {
+        let txHash: Bytes32
+        do { txHash = try Bytes32(hex: hash) } catch {
+            FileHandle.standardError.write(Data("error: <hash>: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        try await options.withClient { client in
+            let deadline = ContinuousClock.now + .milliseconds(Int64(waitTimeout * 1000))
+            var receipt: Receipt?
+            var depth: UInt64 = 0
+            while true {
+                receipt = try await client.receipt(txHash)
+                if let r = receipt {
+                    let head = try await client.blockNumber()
+                    depth = head >= r.blockNumber ? head - r.blockNumber + 1 : 0
+                    if depth >= confirmations { break }
+                } else if confirmations == 0 {
+                    throw CLIError("no receipt for \(txHash) (not mined, or unknown)")
+                }
+                guard ContinuousClock.now < deadline else { throw CLIError("timed out waiting for \(txHash)") }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            let r = receipt!
+            if output.json {
+                var object: [String: Any] = [
+                    "transactionHash": r.transactionHash.description, "status": r.status ? 1 : 0,
+                    "blockNumber": r.blockNumber, "blockHash": r.blockHash.description, "from": r.from.checksummed,
+                    "gasUsed": r.gasUsed, "confirmations": depth, "logs": r.logs.count,
+                ]
+                if let to = r.to { object["to"] = to.checksummed }
+                if let c = r.contractAddress { object["contractAddress"] = c.checksummed }
+                if let p = r.effectiveGasPrice { object["effectiveGasPrice"] = p.description }
+                try printJSON(object)
+            } else {
+                print(r.status ? "success" : "reverted")
+                print(r.blockNumber)
+            }
+            if !r.status { throw ExitCode(2) }
+        }
+    }
+}

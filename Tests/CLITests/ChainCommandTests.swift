@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// A devnet for the chain commands, started once for this test process (stops when the tests exit).
+private let chainDevnet: (url: String, accounts: [String]) = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let process = Process()
+    process.executableURL = root.appendingPathComponent("Scripts/devnet")
+    process.arguments = ["--port", "0", "--json-ready", "--exit-with-stdin", "--quiet"]
+    let out = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardInput = input
+    process.standardError = FileHandle.nullDevice
+    try! process.run()
+    keepAlive.append(input)
+    var line = Data()
+    while true {
+        let byte = out.fileHandleForReading.readData(ofLength: 1)
+        if byte.isEmpty || byte == Data([0x0A]) { break }
+        line.append(byte)
+    }
+    let object = try! JSONSerialization.jsonObject(with: line) as! [String: Any]
+    return (object["url"] as! String, object["accounts"] as! [String])
+}()
+nonisolated(unsafe) private var keepAlive: [Pipe] = []
+
+@Suite("sixnines chain commands", .serialized)
+struct ChainCommandTests {
+    var url: String { chainDevnet.url }
+
+    @Test func readsTheChain() throws {
+        #expect(try CLI.value(["chain-id", "--rpc-url", url]) == "31337")
+        #expect(Int(try CLI.value(["block-number", "--rpc-url", url])) != nil)
+        let account = chainDevnet.accounts[9]
+        #expect(try CLI.value(["balance", account, "--ether", "--rpc-url", url]) == "10000")
+        #expect(try CLI.value(["balance", account, "--rpc-url", url]) == "10000000000000000000000")
+        #expect(try CLI.value(["nonce", account, "--rpc-url", url]) == "0")
+        #expect(try CLI.value(["code", account, "--rpc-url", url]) == "0x")
+        #expect(try CLI.value(["gas-price", "--rpc-url", url]).allSatisfy(\.isNumber))
+        let fees = try CLI.value(["fee-history", "--rpc-url", url, "--chain", "local"]).split(separator: "\n")
+        #expect(fees.count == 2)
+        let polygonFloor = try CLI.run(["fee-history", "--rpc-url", url, "--chain", "polygon"])
+        #expect(polygonFloor.status == 1)
+        #expect(polygonFloor.stderr.contains("not polygon"))
+        let hash = try CLI.value(["block", "0", "--rpc-url", url])
+        #expect(hash.hasPrefix("0x") && hash.count == 66)
+        let json = try CLI.value(["block", "latest", "--json", "--rpc-url", url])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["hash"] is String)
+    }
+
+    @Test func failoverAndEnvironment() throws {
+        #expect(try CLI.value(["chain-id", "--rpc-url", "http://127.0.0.1:1", "--rpc-url", url]) == "31337")
+        setenv("SIXNINES_RPC_URL", url, 1)
+        defer { unsetenv("SIXNINES_RPC_URL") }
+        #expect(try CLI.value(["chain-id"]) == "31337")
+    }
+
+    @Test func receiptOfASentTransaction() throws {
+        // Send with the devnet's eth_sendTransaction (prefunded account) through a raw JSON-RPC post.
+        let from = chainDevnet.accounts[8]
+        let body = #"{"jsonrpc":"2.0","id":1,"method":"eth_sendTransaction","params":[{"from":"\#(from)","to":"\#(chainDevnet.accounts[7])","value":"0x1"}]}"#
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        curl.arguments = ["curl", "-s", "-H", "Content-Type: application/json", "-d", body, url]
+        let out = Pipe()
+        curl.standardOutput = out
+        try curl.run()
+        let answer = out.fileHandleForReading.readDataToEndOfFile()
+        curl.waitUntilExit()
+        let object = try #require(try JSONSerialization.jsonObject(with: answer) as? [String: Any])
+        let hash = try #require(object["result"] as? String)
+        let plain = try CLI.value(["receipt", hash, "--rpc-url", url]).split(separator: "\n")
+        #expect(plain.first == "success")
+        let json = try CLI.value(["receipt", hash, "--json", "--confirmations", "1", "--rpc-url", url])
+        let receipt = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(receipt["status"] as? Int == 1)
+        try CLI.fails(["receipt", "0x" + String(repeating: "0", count: 64), "--rpc-url", url], mentioning: "no receipt")
+    }
+
+    @Test func errors() throws {
+        try CLI.fails(["balance", "0x1234", "--rpc-url", url], mentioning: "20 bytes")
+        try CLI.fails(["chain-id", "--rpc-url", "http://127.0.0.1:1", "--timeout", "2"], mentioning: "transport")
+        #expect(try CLI.run(["chain-id", "--chain", "nope"]).status == 64)
+    }
+}

@@ -1,0 +1,155 @@
+import EVM
+@testable import EVMRPC
+import Foundation
+import NIOConcurrencyHelpers
+import Testing
+
+/// Collects lifecycle events from the `onEvent` callback.
+final class EventLog: Sendable {
+    private let box = NIOLockedValueBox<[TransactionEvent]>([])
+    var events: [TransactionEvent] { box.withLockedValue { $0 } }
+    func append(_ e: TransactionEvent) { box.withLockedValue { $0.append(e) } }
+    var kinds: [String] {
+        events.map {
+            switch $0 {
+            case .sent: "sent"
+            case .replaced: "replaced"
+            case .included: "included"
+            case .reorgedOut: "reorgedOut"
+            case .final: "final"
+            }
+        }
+    }
+}
+
+@Suite("EVMRPC transaction lifecycle")
+struct LifecycleTests {
+    static let fast = SendOptions(replaceAfter: nil, pollInterval: .milliseconds(20), timeout: .seconds(20))
+
+    @Test func sendsWaitsAndReportsEachState() async throws {
+        try await Devnet.shared.isolated { info, client in
+            let sender = TransactionSender(client: client, signer: info.signer(3), chain: .local)
+            let log = EventLog()
+            var options = Self.fast
+            options.confirmations = 3
+            let target = try Address("0x00000000000000000000000000000000000000aa")
+            // Mine more blocks in the background until the wait is over.
+            let miner = Task {
+                while !Task.isCancelled {
+                    let _: String? = try? await client.call("evm_mine")
+                    try? await Task.sleep(for: .milliseconds(30))
+                }
+            }
+            defer { miner.cancel() }
+            let receipt = try await sender.send(TransactionRequest(to: target, value: 1, chainId: info.chainId), options: options) { log.append($0) }
+            #expect(receipt.status)
+            #expect(log.kinds == ["sent", "included", "final"])
+            if case .final(_, _, let confirmations) = log.events.last { #expect(confirmations >= 3) }
+        }
+    }
+
+    @Test func estimatesFeesAndGasWhenNotGiven() async throws {
+        try await Devnet.shared.isolated { info, client in
+            let sender = TransactionSender(client: client, signer: info.signer(3), chain: .local)
+            let probe = try await deployProbe(client, info)
+            var options = Self.fast
+            options.fees = nil
+            let receipt = try await sender.send(TransactionRequest(to: probe, data: Probe.ping(9), chainId: info.chainId), options: options)
+            #expect(receipt.status)
+            #expect(receipt.gasUsed > 21000)
+        }
+    }
+
+    @Test func hundredConcurrentSendsLandWithConsecutiveNonces() async throws {
+        try await Devnet.shared.isolated { info, client in
+            let signer = info.signer(4)
+            let sender = TransactionSender(client: client, signer: signer, chain: .local)
+            let start = try await client.nonce(of: signer.address)
+            let target = try Address("0x00000000000000000000000000000000000000bb")
+            let hashes = try await withThrowingTaskGroup(of: SignedTransaction.self) { group in
+                for _ in 0..<100 {
+                    group.addTask {
+                        try await sender.submit(TransactionRequest(to: target, value: 1, gasLimit: 21000, chainId: info.chainId), fees: cheapFees)
+                    }
+                }
+                var all: [SignedTransaction] = []
+                for try await s in group { all.append(s) }
+                return all
+            }
+            #expect(Set(hashes.map(\.nonce)) == Set(start..<(start + 100)))
+            #expect(try await eventually { try await client.nonce(of: signer.address) == start + 100 })
+            let receipts = try await client.batch("eth_getTransactionReceipt", hashes.map { [.hash($0.hash)] }, as: Receipt.self)
+            #expect(receipts.allSatisfy(\.status))
+            #expect(try await client.balance(of: target) == 100)
+        }
+    }
+
+    @Test func replacesAStuckTransaction() async throws {
+        try await Devnet.shared.isolated { info, client in
+            let sender = TransactionSender(client: client, signer: info.signer(5), chain: .local)
+            let log = EventLog()
+            var options = Self.fast
+            options.replaceAfter = .milliseconds(200)
+            // A max fee of a few wei is below the base fee: stuck in the pool for good.
+            options.fees = .eip1559(maxFeePerGas: 10, maxPriorityFeePerGas: 1)
+            let receipt = try await sender.send(
+                TransactionRequest(to: info.accounts[6], value: 5, gasLimit: 21000, chainId: info.chainId), options: options
+            ) { log.append($0) }
+            #expect(receipt.status)
+            #expect(log.kinds.first == "sent")
+            #expect(log.kinds.contains("replaced"))
+            #expect(log.kinds.suffix(2) == ["included", "final"])
+            guard case .sent(let firstHash, let nonce, _) = log.events[0] else { return }
+            #expect(receipt.transactionHash != firstHash)
+            #expect(try await client.nonce(of: info.accounts[5]) == nonce + 1)
+        }
+    }
+
+    @Test func followsAReorgThatDropsTheTransaction() async throws {
+        try await Devnet.shared.isolated { info, client in
+            let sender = TransactionSender(client: client, signer: info.signer(7), chain: .local)
+            let log = EventLog()
+            var options = Self.fast
+            options.confirmations = 2
+            options.replaceAfter = .milliseconds(100)
+            options.fees = cheapFees
+            let snapshot: String = try await client.call("evm_snapshot")
+            let reorged = NIOLockedValueBox(false)
+            let receipt = try await sender.send(
+                TransactionRequest(to: info.accounts[8], value: 7, gasLimit: 21000, chainId: info.chainId), options: options
+            ) { event in
+                log.append(event)
+                if case .included = event, !reorged.withLockedValue({ $0 }) {
+                    reorged.withLockedValue { $0 = true }
+                    // Reorg: the block with the transaction leaves the chain, other blocks take its height.
+                    let _: Bool? = try? await client.call("evm_revert", [.string(snapshot)])
+                    let _: String? = try? await client.call("evm_mine", [["blocks": 2]])
+                } else if case .included = event {
+                    let _: String? = try? await client.call("evm_mine")
+                }
+            }
+            #expect(receipt.status)
+            let kinds = log.kinds
+            #expect(kinds.first == "sent")
+            #expect(kinds.contains("reorgedOut"))
+            #expect(kinds.last == "final")
+            #expect(kinds.firstIndex(of: "reorgedOut")! < kinds.lastIndex(of: "included")!)
+        }
+    }
+
+    @Test func nonceManagerReusesReleasedNoncesFirst() async throws {
+        try await Devnet.shared.isolated { info, client in
+            let manager = NonceManager(address: info.accounts[9], client: client)
+            let base = try await client.nonce(of: info.accounts[9], at: .pending)
+            let a = try await manager.next(), b = try await manager.next(), c = try await manager.next()
+            #expect([a, b, c] == [base, base + 1, base + 2])
+            await manager.release(b)
+            #expect(try await manager.next() == b)
+            #expect(try await manager.next() == base + 3)
+            await manager.release(base + 3)
+            #expect(try await manager.next() == base + 3)
+            try await manager.resync(force: true)
+            #expect(try await manager.next() == base)
+        }
+    }
+}
