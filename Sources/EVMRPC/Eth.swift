@@ -133,7 +133,8 @@ extension RPCClient {
         if from > to { return [] }
         var result: [Log] = []
         var stack: [(UInt64, UInt64)] = [(from, to)]
-        while let (low, high) = stack.popLast() {
+        while let range = stack.popLast() {
+            let (low, high) = range
             var part = filter
             part.fromBlock = .number(low)
             part.toBlock = .number(high)

@@ -24,18 +24,17 @@ public final class HTTPTransport: RPCTransport {
     /// Largest response accepted, in bytes.
     public let maxResponseBytes: Int
 
-    /// A transport to `url` on a shared `client` (or a private one, shut down by ``shutdown()``).
+    /// A transport to `url` on `client` (the caller shuts it down), or on the process-wide
+    /// ``sharedClient`` when nil.
     public init(url: String, client: HTTPClient? = nil, maxResponseBytes: Int = 64 << 20) {
         self.url = url
         self.maxResponseBytes = maxResponseBytes
-        if let client {
-            self.client = client
-            self.ownsClient = false
-        } else {
-            self.client = HTTPTransport.makeClient()
-            self.ownsClient = true
-        }
+        self.client = client ?? HTTPTransport.sharedClient
+        self.ownsClient = false
     }
+
+    /// The process-wide pooled HTTP client used by default (lives as long as the process).
+    public static let sharedClient: HTTPClient = makeClient()
 
     /// An HTTP client configured for JSON-RPC: pooled connections, gzip decompression, no redirects.
     public static func makeClient(maxConnectionsPerHost: Int = 16) -> HTTPClient {
@@ -47,13 +46,9 @@ public final class HTTPTransport: RPCTransport {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    /// Shuts down the private HTTP client, if this transport made one.
+    /// Shuts down the HTTP client if this transport owns it (the shared client is never shut down).
     public func shutdown() async {
         if ownsClient { try? await client.shutdown() }
-    }
-
-    deinit {
-        if ownsClient { try? client.syncShutdown() }
     }
 
     public func roundTrip(_ body: [UInt8], method: String, timeout: Duration) async throws(RPCError) -> [UInt8] {

@@ -32,6 +32,7 @@ public actor WebSocketTransport: RPCTransport {
     private let reconnect: RetryPolicy
 
     private var outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>?
+    private var rawChannel: (any Channel)?
     private var connecting: Task<Void, any Error>?
     private var pending: [Int: CheckedContinuation<[UInt8], any Error>] = [:]
     private var subscriptions: [Int: (params: [JSONValue], continuation: AsyncStream<RPCResult>.Continuation, remote: String?)] = [:]
@@ -62,6 +63,8 @@ public actor WebSocketTransport: RPCTransport {
         closed = true
         outbound?.finish()
         outbound = nil
+        try? await rawChannel?.close()
+        rawChannel = nil
         for (_, c) in pending { c.resume(throwing: RPCError.cancelled) }
         pending.removeAll()
         for (_, s) in subscriptions { s.continuation.finish() }
@@ -140,6 +143,16 @@ public actor WebSocketTransport: RPCTransport {
         return nil
     }
 
+    /// Closes the current connection as if the network dropped it (tests of reconnection).
+    public func dropConnectionForTesting() async {
+        try? await rawChannel?.close()
+    }
+
+    /// Whether every live subscription is active on the current connection (tests of reconnection).
+    public var isSubscribedForTesting: Bool {
+        outbound != nil && subscriptions.values.allSatisfy { $0.remote != nil }
+    }
+
     // MARK: Subscriptions
 
     /// `eth_subscribe` with `params` (e.g. `["newHeads"]`, `["logs", {…}]`).
@@ -162,13 +175,13 @@ public actor WebSocketTransport: RPCTransport {
     }
 
     /// New block headers (`newHeads`).
-    public func newHeads() async throws(RPCError) -> AsyncCompactMapSequence<AsyncStream<RPCResult>, Block> {
+    public nonisolated func newHeads() async throws(RPCError) -> AsyncCompactMapSequence<AsyncStream<RPCResult>, Block> {
         let subscription = try await subscribe(["newHeads"])
         return subscription.results.compactMap { try? $0.decode(as: Block.self) }
     }
 
     /// Logs matching `addresses` and `topics` (`logs`); removed logs come with `removed == true` after a reorg.
-    public func logs(addresses: [Address] = [], topics: [[Bytes32]?] = []) async throws(RPCError) -> AsyncCompactMapSequence<AsyncStream<RPCResult>, Log> {
+    public nonisolated func logs(addresses: [Address] = [], topics: [[Bytes32]?] = []) async throws(RPCError) -> AsyncCompactMapSequence<AsyncStream<RPCResult>, Log> {
         var filter: [(String, JSONValue)] = []
         if !addresses.isEmpty { filter.append(("address", .array(addresses.map { .address($0) }))) }
         if !topics.isEmpty { filter.append(("topics", LogFilter(topics: topics).topicsJSON)) }
@@ -292,6 +305,7 @@ public actor WebSocketTransport: RPCTransport {
         }
         for await writer in ready.stream {
             outbound = writer
+            rawChannel = channel.channel
             return
         }
         throw RPCError.transport("\(label): connection closed during start")
@@ -344,6 +358,7 @@ public actor WebSocketTransport: RPCTransport {
     private func disconnected(generation: Int) async {
         guard generation == self.generation else { return }
         outbound = nil
+        rawChannel = nil
         for (_, c) in pending { c.resume(throwing: RPCError.transport("\(label): connection lost")) }
         pending.removeAll()
         aliases.removeAll()

@@ -77,7 +77,7 @@ enum JSONRPCWire {
             if scanner.peek() == UInt8(ascii: "[") {
                 let items = try scanner.arrayElements()
                 try scanner.expectEnd()
-                return try items.map { range throws(RPCError) in
+                return try items.map { range in
                     var inner = JSONScanner(bytes)
                     inner.index = range.lowerBound
                     return try envelope(&inner, bytes)

@@ -211,8 +211,9 @@ struct FeeHistoryCommand: AsyncParsableCommand {
     func run() async throws {
         try await options.withClient { client in
             let history = try await client.feeHistory(blockCount: blocks, percentiles: [percentile])
-            let chain = options.preset ?? Chain.withID(try await client.chainId()) ?? .ethereum
-            let fees = FeeEstimator.fees(from: history, minPriorityFee: chain.minPriorityFee)
+            var chain = options.preset
+            if chain == nil { chain = Chain.withID(try await client.chainId()) }
+            let fees = FeeEstimator.fees(from: history, minPriorityFee: (chain ?? .ethereum).minPriorityFee)
             guard case .eip1559(let maxFee, let tip) = fees else { return }
             if output.json {
                 try printJSON([

@@ -33,4 +33,24 @@ struct WebSocketTests {
             await ws.close()
         }
     }
+
+    @Test func reconnectsAndResubscribesAfterADroppedConnection() async throws {
+        try await Devnet.shared.isolated { info, client in
+            let ws = try WebSocketTransport(url: info.wsURL, reconnect: RetryPolicy(maxAttempts: 20, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200)))
+            let heads = try await ws.newHeads()
+            var iterator = heads.makeAsyncIterator()
+            let _: String = try await client.call("evm_mine")
+            let first = try #require(await iterator.next())
+            await ws.dropConnectionForTesting()
+            #expect(try await eventually {
+                let count = await ws.connectCount
+                let subscribed = await ws.isSubscribedForTesting
+                return count >= 2 && subscribed
+            })
+            let _: String = try await client.call("evm_mine")
+            let second = try #require(await iterator.next())
+            #expect(second.number == first.number + 1)
+            await ws.close()
+        }
+    }
 }
