@@ -102,7 +102,7 @@ struct DevnetTests {
                 _ = try await client.call(CallRequest(to: probe, data: Probe.fail(11)))
                 Issue.record("expected a revert")
             } catch {
-                guard case .revert(let data, let message) = error else { Issue.record("got \(error)"); return }
+                guard case .revert(let data, let message) = error as? RPCError else { Issue.record("got \(error)"); return }
                 #expect(Array(data.prefix(4)) == [0x08, 0xC3, 0x79, 0xA0])  // Error(string)
                 #expect(message == "execution reverted: too big")
             }
@@ -113,14 +113,14 @@ struct DevnetTests {
                 _ = try await client.estimateGas(CallRequest(from: info.accounts[0], to: probe, data: Probe.fail(11)))
                 Issue.record("expected a revert")
             } catch {
-                #expect(error.code == 3)
+                #expect((error as? RPCError)?.code == 3)
             }
             // Unknown method and bad params are plain JSON-RPC errors.
             await #expect(throws: RPCError.self) { let _: String = try await client.call("eth_nope") }
             do {
                 let _: String = try await client.call("eth_getBalance", ["0x12"])
             } catch {
-                #expect(error.code == -32602)
+                #expect((error as? RPCError)?.code == -32602)
             }
         }
     }

@@ -79,7 +79,7 @@ struct LifecycleTests {
             #expect(Set(hashes.map(\.nonce)) == Set(start..<(start + 100)))
             #expect(try await eventually { try await client.nonce(of: signer.address) == start + 100 })
             let receipts = try await client.batch("eth_getTransactionReceipt", hashes.map { [.hash($0.hash)] }, as: Receipt.self)
-            #expect(receipts.allSatisfy(\.status))
+            #expect(receipts.filter { !$0.status }.isEmpty)
             #expect(try await client.balance(of: target) == 100)
         }
     }
