@@ -94,7 +94,7 @@ extension RPCClient {
             attempt += 1
             if mayBeKnown, (try? await transaction(hash)) != nil { return hash }
             do {
-                let result = try await withRetries(method: request.method, policy: .none) { transport throws(RPCError) in
+                let result = try await withRetries(method: request.method, policy: .noRetries) { transport throws(RPCError) in
                     try await self.once(request, on: transport)
                 }
                 let returned: Bytes32 = try result.decode()

@@ -21,8 +21,8 @@ public struct RetryPolicy: Sendable, Hashable {
         self.jitter = min(max(jitter, 0), 1)
     }
 
-    /// No retries.
-    public static let none = RetryPolicy(maxAttempts: 1)
+    /// No retries (named so it cannot be confused with `Optional.none`).
+    public static let noRetries = RetryPolicy(maxAttempts: 1)
 
     /// The delay before retry number `retry` (1-based), with jitter.
     public func delay(beforeRetry retry: Int) -> Duration {

@@ -32,7 +32,7 @@ struct FaultTests {
     }
 
     @Test func reportsEachFaultWithoutRetries() async throws {
-        try await withProxy(retry: .none, timeout: .milliseconds(400)) { _, proxy, client in
+        try await withProxy(retry: .noRetries, timeout: .milliseconds(400)) { _, proxy, client in
             let expectations: [(String, (RPCError) -> Bool)] = [
                 ("drop", { if case .transport = $0 { true } else { false } }),
                 ("http500", { $0 == .http(status: 500, body: "internal server error") }),

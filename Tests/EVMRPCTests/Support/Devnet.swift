@@ -149,7 +149,7 @@ final class FaultProxy: Sendable {
             executable: repositoryRoot.appendingPathComponent("Scripts/dev/faultproxy"),
             arguments: ["--upstream", upstream, "--lifetime", "120", "--exit-with-stdin"])
         url = child.readyLine["url"] as! String
-        control = RPCClient(urls: [url], configuration: RPCConfiguration(retry: .none))
+        control = RPCClient(urls: [url], configuration: RPCConfiguration(retry: .noRetries))
     }
 
     /// Arms `mode` for the next `count` requests (of `method` only, when given).
