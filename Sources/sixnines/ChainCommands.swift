@@ -231,15 +231,15 @@ struct FeeHistoryCommand: AsyncParsableCommand {
     }
 }
 
-/// `sixnines receipt`.
-struct ReceiptCommand: AsyncParsableCommand {
+/// `sixnines tx-receipt` (`receipt` is the prediction-receipt group).
+struct TxReceiptCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "receipt", abstract: "Print a transaction's receipt status, waiting for confirmations if asked.",
+        commandName: "tx-receipt", abstract: "Print a transaction's receipt status, waiting for confirmations if asked.",
         discussion: """
             Plain output: "success" or "reverted", then the block number. Exit code 1 when there is no receipt
             (unless --confirmations makes it wait) and 2 when the transaction reverted.
             Example:
-              sixnines receipt 0x… --confirmations 3 --json
+              sixnines tx-receipt 0x… --confirmations 3 --json
             """)
     @OptionGroup var options: ChainOptions
     @OptionGroup var output: OutputOptions

@@ -27,7 +27,7 @@ struct SixNines: AsyncParsableCommand {
             CodeCommand.self,
             GasPrice.self,
             FeeHistoryCommand.self,
-            ReceiptCommand.self,
+            TxReceiptCommand.self,
         ]
     )
 }

@@ -70,12 +70,12 @@ struct ChainCommandTests {
         curl.waitUntilExit()
         let object = try #require(try JSONSerialization.jsonObject(with: answer) as? [String: Any])
         let hash = try #require(object["result"] as? String)
-        let plain = try CLI.value(["receipt", hash, "--rpc-url", url]).split(separator: "\n")
+        let plain = try CLI.value(["tx-receipt", hash, "--rpc-url", url]).split(separator: "\n")
         #expect(plain.first == "success")
-        let json = try CLI.value(["receipt", hash, "--json", "--confirmations", "1", "--rpc-url", url])
+        let json = try CLI.value(["tx-receipt", hash, "--json", "--confirmations", "1", "--rpc-url", url])
         let receipt = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(receipt["status"] as? Int == 1)
-        try CLI.fails(["receipt", "0x" + String(repeating: "0", count: 64), "--rpc-url", url], mentioning: "no receipt")
+        try CLI.fails(["tx-receipt", "0x" + String(repeating: "0", count: 64), "--rpc-url", url], mentioning: "no receipt")
     }
 
     @Test func errors() throws {
