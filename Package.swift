@@ -3,9 +3,10 @@ import PackageDescription
 
 let package = Package(
     name: "SixNines",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "EVM", targets: ["EVM"]),
+        .library(name: "Receipts", targets: ["Receipts"]),
         .library(name: "EVMRPC", targets: ["EVMRPC"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
     ],
@@ -19,6 +20,11 @@ let package = Package(
         // The EVM layer: pure Swift, no dependencies at all.
         .target(
             name: "EVM"
+        ),
+        // Receipts, Merkle trees and proofs (docs/PROTOCOL.md §2–4).
+        .target(
+            name: "Receipts",
+            dependencies: ["EVM"]
         ),
         // Chain access: JSON-RPC over HTTP (async-http-client) and WebSocket (NIOWebSocket).
         .target(
@@ -38,13 +44,23 @@ let package = Package(
             name: "sixnines",
             dependencies: [
                 "EVM",
+                "Receipts",
                 "EVMRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Shared test helpers: the Python reference oracle, fixtures, seeded randomness.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "EVMTests",
-            dependencies: ["EVM"]
+            dependencies: ["EVM", "TestSupport"]
+        ),
+        .testTarget(
+            name: "ReceiptsTests",
+            dependencies: ["Receipts", "EVM", "TestSupport"]
         ),
         .testTarget(
             name: "EVMRPCTests",
@@ -59,7 +75,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["sixnines", "EVM"]
+            dependencies: ["sixnines", "EVM", "Receipts", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

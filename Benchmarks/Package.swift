@@ -23,6 +23,16 @@ let package = Package(
             path: "Benchmarks/EVMBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "ReceiptsBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "EVM", package: "SixNines"),
+                .product(name: "Receipts", package: "SixNines"),
+            ],
+            path: "Benchmarks/ReceiptsBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

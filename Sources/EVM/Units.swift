@@ -111,12 +111,14 @@ public enum Units {
     /// `".5"`, `"1."`); leading zeros; fractional zeros beyond `decimals` (they change nothing).
     /// Rejected with `UnitsError`: empty text, signs, spaces, exponents, a second point, a nonzero digit
     /// beyond `decimals`, and results above 2^256 - 1.
+    @inlinable
     public static func parse(_ text: some StringProtocol, decimals: Int) throws(UnitsError) -> UInt256 {
-        try parse(String(text), decimals: decimals)
+        try parseAmount(String(text), decimals: decimals)
     }
 
-    /// Parses a decimal amount; the non-generic body of `parse(_:decimals:)`.
-    static func parse(_ text: String, decimals: Int) throws(UnitsError) -> UInt256 {
+    /// Body of `parse(_:decimals:)`, not generic so that it runs at full speed from any module.
+    @usableFromInline
+    static func parseAmount(_ text: String, decimals: Int) throws(UnitsError) -> UInt256 {
         guard decimals >= 0 else { throw .invalidDecimals(decimals) }
         if text.utf8.isEmpty { throw .empty }
         if text.utf8.first == UInt8(ascii: "-") { throw .negative }

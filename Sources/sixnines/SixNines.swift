@@ -19,6 +19,7 @@ struct SixNines: AsyncParsableCommand {
             ToWei.self,
             FromWei.self,
             ToChecksum.self,
+            ReceiptCommand.self,
             ChainID.self,
             BlockNumber.self,
             BlockCommand.self,

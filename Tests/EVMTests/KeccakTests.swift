@@ -94,3 +94,17 @@ struct KeccakTests {
         }
     }
 }
+
+@Suite("Keccak-256 of words")
+struct KeccakWordTests {
+    /// The buffer-free one- and two-word forms equal hashing the same bytes.
+    @Test func wordFormsMatchTheByteForm() throws {
+        var rng = SeededRandom()
+        for _ in 0..<500 {
+            let a = try Bytes32(rng.bytes(32)), b = try Bytes32(rng.bytes(32))
+            #expect(Keccak256.hash(a) == Keccak256.hash(data: a.bytes), "\(rng.replay)")
+            #expect(Keccak256.hash(a, b) == Keccak256.hash(data: a.bytes + b.bytes), "\(rng.replay)")
+        }
+        #expect(Keccak256.hash(Bytes32.zero).description == "0x290decd9548b62a8d60345a988386fc84ba6bc95484008f6362f93160ef3e563")
+    }
+}

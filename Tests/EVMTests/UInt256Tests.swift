@@ -264,6 +264,10 @@ struct UInt256Tests {
         #expect(try UInt256(bigEndianBytes: [UInt8]()) == 0)
         #expect(try UInt256(bigEndianBytes: UInt256.max.bigEndianBytes) == .max)
         #expect(throws: IntegerParseError.tooManyBytes(33)) { try UInt256(bigEndianBytes: [UInt8](repeating: 0, count: 33)) }
+        let word = try Bytes32(hex: "0x" + String(repeating: "00", count: 30) + "0102")
+        #expect(UInt256(word) == x && x.bytes32 == word)
+        #expect(UInt256.max.bytes32.bytes == UInt256.max.bigEndianBytes)
+        #expect(Int256(Int256(-2).bytes32) == -2)
     }
 
     @Test("RLP: minimal big-endian integers, canonical decoding", arguments: [

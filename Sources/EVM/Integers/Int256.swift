@@ -9,6 +9,10 @@
 /// - `evmDivided(by:)` / `evmRemainder(dividingBy:)` are the EVM `SDIV` / `SMOD`: 0 for a zero divisor,
 ///   `min / -1 == min`, quotient truncated toward zero, remainder with the sign of the dividend.
 /// - `>>` is an arithmetic shift (EVM `SAR`): shifting by 256 or more gives 0 or -1.
+///
+/// Text: `description` is decimal with a leading `-`; `hexString` is `[-]0x` and the magnitude;
+/// `init(decimalString:)`, `init(hexString:)` and `init(parsing:)` accept a leading `-`. `Codable` uses a
+/// decimal string (decoding also accepts `[-]0x` hex).
 public struct Int256: Sendable, Hashable {
     /// The two's complement bits.
     @usableFromInline internal var bits: UInt256
@@ -385,8 +389,8 @@ extension Int256: FixedWidthInteger, SignedInteger, LosslessStringConvertible {
 
 extension Int256 {
     /// Applies an optional leading `-` to a parsed magnitude, checking the range.
-    static func signed<S: StringProtocol>(
-        _ text: S, _ parse: (S, Int) throws(IntegerParseError) -> UInt256, prefixAfterSign: Bool
+    static func signed(
+        _ text: String, _ parse: (String, Int) throws(IntegerParseError) -> UInt256, prefixAfterSign: Bool
     ) throws(IntegerParseError) -> Int256 {
         let negative = text.utf8.first == UInt8(ascii: "-")
         var start = negative ? 1 : 0
@@ -407,25 +411,42 @@ extension Int256 {
     ///
     /// - Throws: `IntegerParseError.empty`, `.missingDigits` (a bare `-`), `.invalidCharacter` with
     ///   its offset, or `.overflow` outside -2^255...2^255-1.
+    @inlinable
     public init(decimalString text: some StringProtocol) throws(IntegerParseError) {
-        self = try Int256.signed(text, { (t, s) throws(IntegerParseError) in try UInt256.parseDecimalDigits(t, from: s) },
-                                 prefixAfterSign: false)
+        self = try Int256.parseDecimal(String(text))
     }
 
     /// Parses a hex magnitude with an optional leading `-` and optional `0x` (`-0x1f`).
+    @inlinable
     public init(hexString text: some StringProtocol) throws(IntegerParseError) {
-        self = try Int256.signed(text, { (t, s) throws(IntegerParseError) in try UInt256.parseHexDigits(t, from: s) },
-                                 prefixAfterSign: true)
+        self = try Int256.parseHex(String(text))
     }
 
     /// Parses `[-]0x`-prefixed hex, or decimal with an optional `-`.
+    @inlinable
     public init(parsing text: some StringProtocol) throws(IntegerParseError) {
+        self = try Int256.parseAuto(String(text))
+    }
+
+    /// Body of `init(decimalString:)`, not generic so that it runs at full speed from any module.
+    @usableFromInline
+    static func parseDecimal(_ text: String) throws(IntegerParseError) -> Int256 {
+        try signed(text, { (t, s) throws(IntegerParseError) in try UInt256.parseDecimalDigits(t, from: s) },
+                   prefixAfterSign: false)
+    }
+
+    /// Body of `init(hexString:)`.
+    @usableFromInline
+    static func parseHex(_ text: String) throws(IntegerParseError) -> Int256 {
+        try signed(text, { (t, s) throws(IntegerParseError) in try UInt256.parseHexDigits(t, from: s) },
+                   prefixAfterSign: true)
+    }
+
+    /// Body of `init(parsing:)`.
+    @usableFromInline
+    static func parseAuto(_ text: String) throws(IntegerParseError) -> Int256 {
         let afterSign = text.utf8.first == UInt8(ascii: "-") ? text.utf8.dropFirst() : text.utf8[...]
-        if Hex.prefixLength(afterSign) == 2 {
-            try self.init(hexString: text)
-        } else {
-            try self.init(decimalString: text)
-        }
+        return Hex.prefixLength(afterSign) == 2 ? try parseHex(text) : try parseDecimal(text)
     }
 
     /// The value in decimal with a leading `-` when negative.

@@ -7,16 +7,16 @@ extension UInt256 {
     @usableFromInline static let tenToThe19Reciprocal: UInt64 = 0xd83c_94fb_6d2a_c34a
 
     /// The character whose UTF-8 starts at byte `offset` of `text`.
-    static func character<S: StringProtocol>(in text: S, atUTF8Offset offset: Int) -> Character {
+    static func character(in text: String, atUTF8Offset offset: Int) -> Character {
         let index = text.utf8.index(text.utf8.startIndex, offsetBy: offset)
         return Character(text.unicodeScalars[index])
     }
 
     /// Runs `body` over the contiguous UTF-8 of `text` (copying only non-native strings).
-    static func withUTF8<S: StringProtocol, R>(
-        _ text: S, _ body: (UnsafeBufferPointer<UInt8>) throws(IntegerParseError) -> R
+    static func withUTF8<R>(
+        _ text: String, _ body: (UnsafeBufferPointer<UInt8>) throws(IntegerParseError) -> R
     ) throws(IntegerParseError) -> R {
-        var string = String(text)
+        var string = text
         let result: Result<R, IntegerParseError> = string.withUTF8 { buffer in
             do throws(IntegerParseError) { return .success(try body(buffer)) } catch { return .failure(error) }
         }
@@ -24,7 +24,7 @@ extension UInt256 {
     }
 
     /// Parses the decimal digits of `text` from UTF-8 offset `start` to the end.
-    static func parseDecimalDigits<S: StringProtocol>(_ text: S, from start: Int) throws(IntegerParseError) -> UInt256 {
+    static func parseDecimalDigits(_ text: String, from start: Int) throws(IntegerParseError) -> UInt256 {
         do {
             return try withUTF8(text) { (utf8) throws(IntegerParseError) in try parseDecimalDigits(utf8, from: start) }
         } catch .invalidCharacter(_, let offset) {
@@ -63,7 +63,7 @@ extension UInt256 {
     }
 
     /// Parses the hex digits of `text` from UTF-8 offset `start` to the end.
-    static func parseHexDigits<S: StringProtocol>(_ text: S, from start: Int) throws(IntegerParseError) -> UInt256 {
+    static func parseHexDigits(_ text: String, from start: Int) throws(IntegerParseError) -> UInt256 {
         do {
             return try withUTF8(text) { (utf8) throws(IntegerParseError) in try parseHexDigits(utf8, from: start) }
         } catch .invalidCharacter(_, let offset) {
@@ -89,57 +89,73 @@ extension UInt256 {
     /// Parses decimal digits only (no sign, no prefix, no spaces); leading zeros are allowed.
     ///
     /// - Throws: `IntegerParseError.empty`, `.invalidCharacter` with its offset, or `.overflow`.
+    @inlinable
     public init(decimalString text: some StringProtocol) throws(IntegerParseError) {
-        self = try UInt256.parseDecimalDigits(text, from: 0)
+        self = try UInt256.parseDecimal(String(text))
     }
 
     /// Parses hex digits with or without a `0x`/`0X` prefix, in either case; leading zeros are allowed.
     ///
     /// - Throws: `IntegerParseError.empty`, `.missingDigits` (a bare `0x`), `.invalidCharacter`
     ///   with its offset, or `.overflow` (more than 256 significant bits).
+    @inlinable
     public init(hexString text: some StringProtocol) throws(IntegerParseError) {
-        self = try UInt256.parseHexDigits(text, from: Hex.prefixLength(text.utf8))
+        self = try UInt256.parseHex(String(text))
     }
 
     /// Parses `0x`-prefixed hex, or decimal when there is no prefix.
+    @inlinable
     public init(parsing text: some StringProtocol) throws(IntegerParseError) {
-        let prefix = Hex.prefixLength(text.utf8)
-        self = prefix == 2
-            ? try UInt256.parseHexDigits(text, from: 2)
-            : try UInt256.parseDecimalDigits(text, from: 0)
+        self = try UInt256.parseAuto(String(text))
+    }
+
+    /// Body of `init(decimalString:)`, not generic so that it runs at full speed from any module.
+    @usableFromInline
+    static func parseDecimal(_ text: String) throws(IntegerParseError) -> UInt256 {
+        try parseDecimalDigits(text, from: 0)
+    }
+
+    /// Body of `init(hexString:)`.
+    @usableFromInline
+    static func parseHex(_ text: String) throws(IntegerParseError) -> UInt256 {
+        try parseHexDigits(text, from: Hex.prefixLength(text.utf8))
+    }
+
+    /// Body of `init(parsing:)`.
+    @usableFromInline
+    static func parseAuto(_ text: String) throws(IntegerParseError) -> UInt256 {
+        Hex.prefixLength(text.utf8) == 2 ? try parseHexDigits(text, from: 2) : try parseDecimalDigits(text, from: 0)
     }
 
     /// The value in decimal, without leading zeros.
     public var description: String {
         if (w1 | w2 | w3) == 0 { return String(w0) }
-        // Split into base-10^19 chunks, least significant first (2^256 < 10^78 needs at most 5).
-        var chunks: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
-        var count = 0
-        var v = self
-        while !v.isZero {
-            let (q, r) = v.shiftedDivide(0, UInt256.tenToThe19, UInt256.tenToThe19Reciprocal)
-            withUnsafeMutableBytes(of: &chunks) { $0.storeBytes(of: r, toByteOffset: count * 8, as: UInt64.self) }
-            count += 1
-            v = q
-        }
-        return withUnsafeBytes(of: chunks) { raw in
-            let chunk = { (i: Int) in raw.load(fromByteOffset: i * 8, as: UInt64.self) }
-            var topDigits = 0
-            var t = chunk(count - 1)
-            while t > 0 { topDigits += 1; t /= 10 }
-            let length = topDigits + 19 * (count - 1)
-            return String(unsafeUninitializedCapacity: length) { buffer in
-                var o = length
-                for i in 0..<count {
-                    var c = chunk(i)
-                    for _ in 0..<(i == count - 1 ? topDigits : 19) {
+        // Digits are written backwards into 80 bytes on the stack (2^256 - 1 has 78), 19 at a time.
+        var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &storage) { raw in
+            let digits = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            var o = 80
+            var v = self
+            while true {
+                let (q, r) = v.shiftedDivide(0, UInt256.tenToThe19, UInt256.tenToThe19Reciprocal)
+                var c = r
+                if q.isZero {
+                    repeat {
                         o -= 1
-                        buffer[o] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: c % 10)
+                        digits[o] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: c % 10)
                         c /= 10
-                    }
+                    } while c != 0
+                    break
                 }
-                return length
+                for _ in 0..<19 {
+                    o -= 1
+                    digits[o] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: c % 10)
+                    c /= 10
+                }
+                v = q
             }
+            return String(decoding: UnsafeBufferPointer(start: digits + o, count: 80 - o), as: UTF8.self)
         }
     }
 
@@ -219,6 +235,38 @@ extension UInt256 {
             buffer[i] = UInt8(truncatingIfNeeded: limb(byteIndex >> 3) &>> UInt64((byteIndex & 7) * 8))
         }
     }
+}
+
+// MARK: - Bytes32
+
+extension UInt256 {
+    /// The value of a 32-byte big-endian word (a storage slot, a topic, an ABI word).
+    @inlinable
+    public init(_ word: Bytes32) {
+        self = word.withUnsafeBytes { raw in
+            UInt256(
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)),
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)))
+        }
+    }
+
+    /// The value as a 32-byte big-endian word.
+    @inlinable
+    public var bytes32: Bytes32 {
+        Bytes32(unsafeUninitialized: { storeBigEndian(into: $0) })
+    }
+}
+
+extension Int256 {
+    /// The value of a 32-byte big-endian two's complement word.
+    @inlinable
+    public init(_ word: Bytes32) { self.init(bitPattern: UInt256(word)) }
+
+    /// The value as a 32-byte big-endian two's complement word.
+    @inlinable
+    public var bytes32: Bytes32 { UInt256(bitPattern: self).bytes32 }
 }
 
 // MARK: - Codable

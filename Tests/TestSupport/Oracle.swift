@@ -1,32 +1,32 @@
 import Foundation
 import Testing
 
-/// Root of the repository, derived from this file's location (Tests/EVMTests/Support/…).
-let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
+/// Root of the repository, derived from this file's location (Tests/TestSupport/…).
+public let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// Loads a fixture under `Tests/Fixtures/`.
-func fixtureData(_ relativePath: String) throws -> Data {
+public func fixtureData(_ relativePath: String) throws -> Data {
     try Data(contentsOf: repositoryRoot.appendingPathComponent("Tests/Fixtures/\(relativePath)"))
 }
 
 /// Loads and parses a JSON fixture under `Tests/Fixtures/`.
-func fixtureJSON(_ relativePath: String) throws -> Any {
+public func fixtureJSON(_ relativePath: String) throws -> Any {
     try JSONSerialization.jsonObject(with: fixtureData(relativePath), options: [.fragmentsAllowed])
 }
 
 /// Errors from running the Python reference stack.
-struct OracleError: Error, CustomStringConvertible {
-    let description: String
+public struct OracleError: Error, CustomStringConvertible {
+    public let description: String
+    public init(description: String) { self.description = description }
 }
 
 /// The Python reference stack (`Tests/Python/oracle.py` in `.venv`), answering batches of cases.
 ///
 /// The interpreter is `$SIXNINES_PYTHON` or `<repo>/.venv/bin/python`. A missing interpreter
 /// is a failure, not a skip: CI always has the venv (`Scripts/test` runs `Scripts/setup`).
-enum PythonOracle {
-    static var interpreter: URL {
+public enum PythonOracle {
+    public static var interpreter: URL {
         if let path = ProcessInfo.processInfo.environment["SIXNINES_PYTHON"] {
             return URL(fileURLWithPath: path)
         }
@@ -34,7 +34,7 @@ enum PythonOracle {
     }
 
     /// Sends `cases` (JSON-serialisable values) to `op` (`area.function`) and returns one result per case.
-    static func run(_ op: String, _ cases: [Any]) throws -> [Any] {
+    public static func run(_ op: String, _ cases: [Any]) throws -> [Any] {
         guard FileManager.default.isExecutableFile(atPath: interpreter.path) else {
             throw OracleError(description: "no Python venv at \(interpreter.path): run Scripts/setup")
         }
@@ -70,11 +70,11 @@ enum PythonOracle {
 ///
 /// The seed comes from `$SIXNINES_SEED` when set, else from the system; tests print it in
 /// every failure message so a failing run can be replayed exactly.
-struct SeededRandom: RandomNumberGenerator {
-    private(set) var state: UInt64
-    let seed: UInt64
+public struct SeededRandom: RandomNumberGenerator {
+    public private(set) var state: UInt64
+    public let seed: UInt64
 
-    init(seed: UInt64? = nil) {
+    public init(seed: UInt64? = nil) {
         let chosen = seed
             ?? ProcessInfo.processInfo.environment["SIXNINES_SEED"].flatMap { UInt64($0) }
             ?? UInt64.random(in: .min ... .max)
@@ -82,7 +82,7 @@ struct SeededRandom: RandomNumberGenerator {
         self.state = chosen
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -91,16 +91,16 @@ struct SeededRandom: RandomNumberGenerator {
     }
 
     /// `count` random bytes.
-    mutating func bytes(_ count: Int) -> [UInt8] {
+    public mutating func bytes(_ count: Int) -> [UInt8] {
         (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
     }
 
     /// Replay hint attached to failures.
-    var replay: Comment { "replay with SIXNINES_SEED=\(seed)" }
+    public var replay: Comment { "replay with SIXNINES_SEED=\(seed)" }
 }
 
 /// Loads a gzip'd JSON fixture (ethers ships its test cases as `.json.gz`) through `gzip -dc`.
-func fixtureGzipJSON(_ relativePath: String) throws -> Any {
+public func fixtureGzipJSON(_ relativePath: String) throws -> Any {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/gzip")
     process.arguments = ["-dc", repositoryRoot.appendingPathComponent("Tests/Fixtures/\(relativePath)").path]

@@ -1,0 +1,566 @@
+# pragma version ~=0.4.3
+# pragma nonreentrancy off
+"""
+@title SixNines Badges
+@custom:contract-name Badges
+@license MIT
+@notice ERC-721 badges (docs/PROTOCOL.md §8):
+        - soulbound achievements (First Win, 100 Wins, Hot Streak,
+          Legendary): ERC-5192 `locked`, every transfer and approval
+          reverts with `Soulbound(uint256)`;
+        - capped, tradeable collectibles with ERC-2981 royalties
+          ($420.69 win, $69.69 win, season champion, founder);
+        - VIP passes (Diamond, Gold) sold for a price the owner sets,
+          in the native token or an ERC-20;
+        - per-token stats (wins, predictions, best streak) set by the
+          minter role (ERC-4906 `MetadataUpdate`), a level that follows
+          wins, and a fully on-chain `tokenURI`
+          (`data:application/json;base64,...` with an SVG image).
+@dev Built on snekmate's `erc721` (ownership, enumeration, minter
+     role via `is_minter`/`set_minter`) and `base64`. The transfer and
+     approval entry points are wrapped here (not exported from the
+     module) so that locked tokens cannot move; `permit` is not
+     exported for the same reason. Token id = `class << 128 | serial`.
+"""
+
+
+from ethereum.ercs import IERC165
+implements: IERC165
+
+from ethereum.ercs import IERC20
+
+from snekmate.auth import ownable
+initializes: ownable
+
+from snekmate.tokens import erc721
+initializes: erc721[ownable := ownable]
+
+from snekmate.tokens.interfaces import IERC4906
+
+from snekmate.utils import base64
+
+
+exports: (
+    erc721.owner,
+    erc721.balanceOf,
+    erc721.ownerOf,
+    erc721.getApproved,
+    erc721.isApprovedForAll,
+    erc721.setApprovalForAll,
+    erc721.name,
+    erc721.symbol,
+    erc721.totalSupply,
+    erc721.tokenByIndex,
+    erc721.tokenOfOwnerByIndex,
+    erc721.is_minter,
+    erc721.set_minter,
+    erc721.transfer_ownership,
+    erc721.renounce_ownership,
+)
+
+
+# @dev Badge classes (PROTOCOL §8).
+FIRST_WIN: public(constant(uint256)) = 1
+WINS_100: public(constant(uint256)) = 2
+HOT_STREAK: public(constant(uint256)) = 3
+LEGENDARY: public(constant(uint256)) = 4
+WIN_420_69: public(constant(uint256)) = 16
+WIN_69_69: public(constant(uint256)) = 17
+SEASON_CHAMPION: public(constant(uint256)) = 18
+FOUNDER: public(constant(uint256)) = 19
+VIP_DIAMOND: public(constant(uint256)) = 32
+VIP_GOLD: public(constant(uint256)) = 33
+
+
+_SUPPORTED_INTERFACES: constant(bytes4[7]) = [
+    0x01FFC9A7, # ERC-165
+    0x80AC58CD, # ERC-721
+    0x5B5E139F, # ERC-721 metadata
+    0x780E9D63, # ERC-721 enumeration
+    0x49064906, # ERC-4906
+    0xB45A3C0E, # ERC-5192
+    0x2A55205A, # ERC-2981
+]
+
+_SERIAL_MASK: constant(uint256) = (1 << 128) - 1
+_U32: constant(uint256) = (1 << 32) - 1
+
+
+# @dev ERC-5192.
+event Locked:
+    tokenId: uint256
+
+event BadgeMinted:
+    receiver: indexed(address)
+    token_id: indexed(uint256)
+    badge_class: indexed(uint256)
+
+event StatsUpdated:
+    token_id: indexed(uint256)
+    wins: uint32
+    predictions: uint32
+    best_streak: uint32
+
+event VipPurchased:
+    buyer: indexed(address)
+    token_id: indexed(uint256)
+    payment_token: indexed(address)
+    price: uint256
+
+event VipPriceSet:
+    badge_class: indexed(uint256)
+    payment_token: indexed(address)
+    price: uint256
+
+event TreasurySet:
+    treasury: indexed(address)
+
+
+# @dev Receives VIP sale proceeds and royalties.
+treasury: public(address)
+
+# @dev Number of tokens minted per class.
+minted: public(HashMap[uint256, uint256])
+
+# @dev VIP price per (class, payment token); 0 = not for sale.
+vip_price: public(HashMap[uint256, HashMap[address, uint256]])
+
+# @dev One soulbound achievement of each class per holder.
+has_achievement: public(HashMap[address, HashMap[uint256, bool]])
+
+# @dev wins | predictions << 32 | best_streak << 64.
+_stats: HashMap[uint256, uint256]
+
+
+@deploy
+@payable
+def __init__(treasury_: address):
+    """
+    @dev The deployer becomes `owner` and a minter (snekmate `erc721`).
+    @param treasury_ The 20-byte receiver of VIP proceeds and royalties.
+    """
+    assert treasury_ != empty(address), "badges: zero treasury"
+    ownable.__init__()
+    erc721.__init__("SixNines Badges", "SIX9", "", "SixNines Badges", "1")
+    self.treasury = treasury_
+    log TreasurySet(treasury=treasury_)
+
+
+@external
+@view
+def supportsInterface(interface_id: bytes4) -> bool:
+    """
+    @dev ERC-165: ERC-721, metadata, enumeration, ERC-4906, ERC-5192, ERC-2981.
+    """
+    return interface_id in _SUPPORTED_INTERFACES
+
+
+# ------------------------------------------------------------------------------
+# soulbound-aware transfers and approvals
+# ------------------------------------------------------------------------------
+
+
+@external
+@payable
+def approve(to: address, token_id: uint256):
+    """
+    @dev ERC-721 `approve`; reverts with `Soulbound(token_id)` for locked tokens.
+    """
+    self._check_transferable(token_id)
+    owner: address = erc721._owner_of(token_id)
+    assert to != owner, "erc721: approval to current owner"
+    assert (
+        msg.sender == owner or erc721.isApprovedForAll[owner][msg.sender]
+    ), "erc721: approve caller is not token owner or approved for all"
+    erc721._approve(to, token_id)
+
+
+@external
+@payable
+def transferFrom(owner: address, to: address, token_id: uint256):
+    """
+    @dev ERC-721 `transferFrom`; reverts with `Soulbound(token_id)` for locked tokens.
+    """
+    self._check_transferable(token_id)
+    assert erc721._is_approved_or_owner(msg.sender, token_id), "erc721: caller is not token owner or approved"
+    erc721._transfer(owner, to, token_id)
+
+
+@external
+@payable
+def safeTransferFrom(owner: address, to: address, token_id: uint256, data: Bytes[1_024] = b""):
+    """
+    @dev ERC-721 `safeTransferFrom`; reverts with `Soulbound(token_id)` for locked tokens.
+    """
+    self._check_transferable(token_id)
+    assert erc721._is_approved_or_owner(msg.sender, token_id), "erc721: caller is not token owner or approved"
+    erc721._safe_transfer(owner, to, token_id, data)
+
+
+@external
+@view
+def locked(token_id: uint256) -> bool:
+    """
+    @dev ERC-5192: `True` for soulbound achievements. Reverts for
+         tokens that do not exist.
+    """
+    erc721._require_minted(token_id)
+    return self._is_soulbound(token_id >> 128)
+
+
+# ------------------------------------------------------------------------------
+# minting
+# ------------------------------------------------------------------------------
+
+
+@external
+def mint(to: address, badge_class: uint256, season: uint256) -> uint256:
+    """
+    @dev Mints an achievement or collectible badge (not a VIP pass).
+         Minter role only.
+    @param to The receiver.
+    @param badge_class The class (1-4 soulbound, 16-19 collectibles).
+    @param season The season number for `SEASON_CHAMPION` (> 0), else 0.
+    @return uint256 The new token id.
+    """
+    assert erc721.is_minter[msg.sender], "badges: caller is not a minter"
+    assert badge_class < VIP_DIAMOND, "badges: not mintable"
+    serial: uint256 = 0
+    if badge_class == SEASON_CHAMPION:
+        assert season != 0, "badges: season required"
+        serial = season
+        assert not erc721._exists((badge_class << 128) | serial), "badges: season already has a champion"
+        self.minted[badge_class] += 1
+    else:
+        assert season == 0, "badges: season only for champions"
+        serial = self._next_serial(badge_class)
+    if self._is_soulbound(badge_class):
+        assert not self.has_achievement[to][badge_class], "badges: achievement already held"
+        self.has_achievement[to][badge_class] = True
+    return self._mint(to, badge_class, serial)
+
+
+@external
+@payable
+@nonreentrant
+def buy_vip(badge_class: uint256, payment_token: address) -> uint256:
+    """
+    @dev Buys a VIP pass at the owner-set price, in the native token
+         (`payment_token` = zero address, exact `msg.value`) or an ERC-20
+         (`transferFrom` the buyer; no native value). Proceeds go to
+         `treasury`.
+    @param badge_class `VIP_DIAMOND` or `VIP_GOLD`.
+    @param payment_token The payment token (zero address: native).
+    @return uint256 The new token id.
+    """
+    assert badge_class == VIP_DIAMOND or badge_class == VIP_GOLD, "badges: not a VIP pass"
+    price: uint256 = self.vip_price[badge_class][payment_token]
+    assert price != 0, "badges: not for sale in this token"
+    serial: uint256 = self._next_serial(badge_class)
+    token_id: uint256 = self._mint(msg.sender, badge_class, serial)
+    if payment_token == empty(address):
+        assert msg.value == price, "badges: wrong payment"
+        raw_call(self.treasury, b"", value=price)
+    else:
+        assert msg.value == 0, "badges: wrong payment"
+        assert payment_token.is_contract, "badges: token is not a contract"
+        response: Bytes[32] = raw_call(
+            payment_token,
+            abi_encode(msg.sender, self.treasury, price, method_id=method_id("transferFrom(address,address,uint256)")),
+            max_outsize=32,
+        )
+        if len(response) != 0:
+            assert abi_decode(response, bool), "badges: payment failed"
+    log VipPurchased(buyer=msg.sender, token_id=token_id, payment_token=payment_token, price=price)
+    return token_id
+
+
+@external
+def set_vip_price(badge_class: uint256, payment_token: address, price: uint256):
+    """
+    @dev Sets the price of a VIP pass in `payment_token` (0: not for sale). Owner only.
+    """
+    ownable._check_owner()
+    assert badge_class == VIP_DIAMOND or badge_class == VIP_GOLD, "badges: not a VIP pass"
+    self.vip_price[badge_class][payment_token] = price
+    log VipPriceSet(badge_class=badge_class, payment_token=payment_token, price=price)
+
+
+@external
+def set_treasury(treasury_: address):
+    """
+    @dev Sets the receiver of proceeds and royalties. Owner only.
+    """
+    ownable._check_owner()
+    assert treasury_ != empty(address), "badges: zero treasury"
+    self.treasury = treasury_
+    log TreasurySet(treasury=treasury_)
+
+
+@external
+@pure
+def cap(badge_class: uint256) -> uint256:
+    """
+    @dev Supply cap of a class (`max_value(uint256)`: one per holder,
+         uncapped in total; season champion: 1 per season).
+    """
+    return self._cap(badge_class)
+
+
+# ------------------------------------------------------------------------------
+# royalties (ERC-2981)
+# ------------------------------------------------------------------------------
+
+
+@external
+@view
+def royaltyInfo(token_id: uint256, sale_price: uint256) -> (address, uint256):
+    """
+    @dev ERC-2981: royalty for `token_id` sold at `sale_price`, paid to
+         `treasury`: 5 % or 10 % by class, 0 for soulbound badges.
+    """
+    return self.treasury, sale_price * self._royalty_bps(token_id >> 128) // 10_000
+
+
+# ------------------------------------------------------------------------------
+# stats and metadata
+# ------------------------------------------------------------------------------
+
+
+@external
+def update_stats(token_id: uint256, wins: uint32, predictions: uint32, best_streak: uint32):
+    """
+    @dev Sets the stats shown by `tokenURI`. Minter role only. Emits
+         ERC-4906 `MetadataUpdate`.
+    """
+    assert erc721.is_minter[msg.sender], "badges: caller is not a minter"
+    erc721._require_minted(token_id)
+    assert wins <= predictions, "badges: more wins than predictions"
+    assert best_streak <= wins, "badges: streak longer than wins"
+    self._stats[token_id] = convert(wins, uint256) | (convert(predictions, uint256) << 32) | (convert(best_streak, uint256) << 64)
+    log StatsUpdated(token_id=token_id, wins=wins, predictions=predictions, best_streak=best_streak)
+    log IERC4906.MetadataUpdate(_tokenId=token_id)
+
+
+@external
+@view
+def stats(token_id: uint256) -> (uint32, uint32, uint32):
+    """
+    @dev Returns `(wins, predictions, best_streak)`.
+    """
+    s: uint256 = self._stats[token_id]
+    return convert(s & _U32, uint32), convert((s >> 32) & _U32, uint32), convert((s >> 64) & _U32, uint32)
+
+
+@external
+@pure
+def level_of(wins: uint256) -> String[7]:
+    """
+    @dev Level for a number of wins: bronze < 100 <= silver < 500 <= gold < 1000 <= diamond.
+    """
+    return self._level(wins)
+
+
+@external
+@view
+def tokenURI(token_id: uint256) -> String[2_765]:
+    """
+    @dev `data:application/json;base64,` + base64 of the JSON metadata
+         with an on-chain SVG image (PROTOCOL §8).
+    """
+    erc721._require_minted(token_id)
+    badge_class: uint256 = token_id >> 128
+    s: uint256 = self._stats[token_id]
+    wins: uint256 = s & _U32
+    predictions: uint256 = (s >> 32) & _U32
+    streak: uint256 = (s >> 64) & _U32
+    rate: uint256 = 0
+    if predictions != 0:
+        rate = wins * 100 // predictions
+    name: String[20] = self._class_name(badge_class)
+    level: String[7] = self._level(wins)
+
+    svg: String[700] = concat(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='320' height='320' viewBox='0 0 320 320'>",
+        "<style>text{font-family:monospace;fill:#fff;text-anchor:middle}</style>",
+        "<rect width='320' height='320' rx='24' fill='", self._color(wins), "'/>",
+        "<text x='160' y='80' font-size='22'>", name, "</text>",
+        "<text x='160' y='150' font-size='40'>", level, "</text>",
+        "<text x='160' y='215' font-size='20'>", uint2str(wins), " wins</text>",
+        "<text x='160' y='255' font-size='20'>", uint2str(rate), "% win rate</text></svg>",
+    )
+    head: String[747] = concat(
+        '{"name":"', name, " #", uint2str(token_id & _SERIAL_MASK),
+        '","description":"SixNines badge","attributes":[',
+        '{"trait_type":"Class","value":"', name, '"},',
+        '{"trait_type":"Level","value":"', level, '"},',
+        '{"trait_type":"Wins","value":', uint2str(wins), "},",
+        '{"trait_type":"Predictions","value":', uint2str(predictions), "},",
+        '{"trait_type":"Best streak","value":', uint2str(streak), "},",
+        '{"trait_type":"Win rate","value":', uint2str(rate), "},",
+        '{"trait_type":"Soulbound","value":"', "yes" if self._is_soulbound(badge_class) else "no", '"}],',
+    )
+    # base64(a ‖ b) = base64(a) ‖ base64(b) when len(a) % 3 == 0: pad the
+    # first part with JSON whitespace so each part fits base64's 1,024-byte input.
+    pad: uint256 = (3 - len(head) % 3) % 3
+    head_padded: String[749] = concat(head, slice("  ", 0, pad))
+    # at most 35 + 936 + 2 characters (an SVG of at most 700 bytes)
+    tail: String[1_024] = abi_decode(
+        abi_encode(concat('"image":"data:image/svg+xml;base64,', self._b64(convert(svg, Bytes[700])), '"}')), String[1_024]
+    )
+    return concat(
+        "data:application/json;base64,",
+        self._b64(convert(head_padded, Bytes[749])),
+        self._b64(convert(tail, Bytes[1_024])),
+    )
+
+
+# ------------------------------------------------------------------------------
+# internals
+# ------------------------------------------------------------------------------
+
+
+@internal
+def _mint(to: address, badge_class: uint256, serial: uint256) -> uint256:
+    token_id: uint256 = (badge_class << 128) | serial
+    erc721._safe_mint(to, token_id, b"")
+    if self._is_soulbound(badge_class):
+        log Locked(tokenId=token_id)
+    log BadgeMinted(receiver=to, token_id=token_id, badge_class=badge_class)
+    return token_id
+
+
+@internal
+def _next_serial(badge_class: uint256) -> uint256:
+    serial: uint256 = self.minted[badge_class] + 1
+    assert serial <= self._cap(badge_class), "badges: supply cap reached"
+    self.minted[badge_class] = serial
+    return serial
+
+
+@internal
+@view
+def _check_transferable(token_id: uint256):
+    erc721._require_minted(token_id)
+    if self._is_soulbound(token_id >> 128):
+        raw_revert(abi_encode(token_id, method_id=method_id("Soulbound(uint256)")))
+
+
+@internal
+@pure
+def _is_soulbound(badge_class: uint256) -> bool:
+    return badge_class >= FIRST_WIN and badge_class <= LEGENDARY
+
+
+@internal
+@pure
+def _cap(badge_class: uint256) -> uint256:
+    if self._is_soulbound(badge_class):
+        return max_value(uint256)
+    if badge_class == WIN_420_69:
+        return 420
+    if badge_class == WIN_69_69:
+        return 6_969
+    if badge_class == FOUNDER or badge_class == VIP_DIAMOND:
+        return 1_000
+    if badge_class == VIP_GOLD:
+        return 10_000
+    if badge_class == SEASON_CHAMPION:
+        return 1
+    return 0
+
+
+@internal
+@pure
+def _royalty_bps(badge_class: uint256) -> uint256:
+    if badge_class == SEASON_CHAMPION or badge_class == VIP_DIAMOND:
+        return 1_000
+    if badge_class == WIN_420_69 or badge_class == WIN_69_69 or badge_class == FOUNDER or badge_class == VIP_GOLD:
+        return 500
+    return 0
+
+
+@internal
+@pure
+def _class_name(badge_class: uint256) -> String[20]:
+    if badge_class == FIRST_WIN:
+        return "First Win"
+    if badge_class == WINS_100:
+        return "100 Wins"
+    if badge_class == HOT_STREAK:
+        return "Hot Streak"
+    if badge_class == LEGENDARY:
+        return "Legendary"
+    if badge_class == WIN_420_69:
+        return "$420.69 Win"
+    if badge_class == WIN_69_69:
+        return "$69.69 Win"
+    if badge_class == SEASON_CHAMPION:
+        return "Season Champion"
+    if badge_class == FOUNDER:
+        return "Founder"
+    if badge_class == VIP_DIAMOND:
+        return "VIP Diamond"
+    return "VIP Gold"
+
+
+@internal
+@pure
+def _level(wins: uint256) -> String[7]:
+    if wins >= 1_000:
+        return "diamond"
+    if wins >= 500:
+        return "gold"
+    if wins >= 100:
+        return "silver"
+    return "bronze"
+
+
+@internal
+@pure
+def _color(wins: uint256) -> String[7]:
+    if wins >= 1_000:
+        return "#1b9aaa"
+    if wins >= 500:
+        return "#c9a227"
+    if wins >= 100:
+        return "#8a8d91"
+    return "#a0522d"
+
+
+@internal
+@pure
+def _b64(data: Bytes[1_024]) -> String[1_368]:
+    """
+    @dev Joins snekmate's base64 output (an array of 4-character
+         groups) into one string, eight groups at a time, padding
+         the array with empty groups so every index is in range.
+    """
+    groups: DynArray[String[4], 1_368] = base64._encode(data, False)
+    for _: uint256 in range(7):
+        if len(groups) % 8 == 0:
+            break
+        groups.append("")
+    level1: DynArray[String[32], 48] = []
+    for i: uint256 in range(43):
+        if 8 * i >= len(groups):
+            break
+        k: uint256 = 8 * i
+        level1.append(concat(groups[k], groups[k + 1], groups[k + 2], groups[k + 3], groups[k + 4], groups[k + 5], groups[k + 6], groups[k + 7]))
+    for _: uint256 in range(7):
+        if len(level1) % 8 == 0:
+            break
+        level1.append("")
+    level2: DynArray[String[256], 6] = []
+    for i: uint256 in range(6):
+        if 8 * i >= len(level1):
+            break
+        k: uint256 = 8 * i
+        level2.append(concat(level1[k], level1[k + 1], level1[k + 2], level1[k + 3], level1[k + 4], level1[k + 5], level1[k + 6], level1[k + 7]))
+    for _: uint256 in range(6):
+        if len(level2) == 6:
+            break
+        level2.append("")
+    joined: String[1_536] = concat(level2[0], level2[1], level2[2], level2[3], level2[4], level2[5])
+    # 1,024 input bytes give at most 1,368 characters; abi_decode checks the bound.
+    return abi_decode(abi_encode(joined), String[1_368])

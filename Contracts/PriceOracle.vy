@@ -1,0 +1,373 @@
+# pragma version ~=0.4.3
+# pragma nonreentrancy off
+"""
+@title SixNines Price Oracle
+@custom:contract-name PriceOracle
+@license MIT
+@notice Settlement prices for the :09, :19, ..., :59 rounds (unix time
+        `t % 600 == 540`), USD with 8 decimals.
+        - Authorised reporters submit `(asset, settlement time, price)`
+          within `report_window` seconds after the settlement time.
+        - `finalize` (anyone, after the window) takes the median of at
+          least `min_reports` reports and flags every report more than
+          `deviation_bps` from it; with fewer reports it falls back to
+          the asset's Chainlink-style aggregator, refusing stale, zero
+          or negative answers.
+        - During `dispute_window` after finalisation a disputer can
+          freeze the price; the admin (multisig) resolves it.
+        Consumers read `price(asset, t) -> (price, status)` and settle
+        only on `FINAL` or `RESOLVED` (docs/PROTOCOL.md §7).
+@dev Roles from snekmate's `access_control`. Each report is one
+     storage word, `reporter << 96 | price`; a round's outcome is one
+     packed word (`_pack`), so finalising writes a single slot.
+"""
+
+
+from ethereum.ercs import IERC165
+implements: IERC165
+
+from snekmate.auth.interfaces import IAccessControl
+implements: IAccessControl
+
+from snekmate.auth import access_control
+initializes: access_control
+
+
+exports: access_control.__interface__
+
+
+interface AggregatorV3:
+    def latestRoundData() -> (uint80, int256, uint256, uint256, uint80): view
+    def decimals() -> uint8: view
+
+
+REPORTER_ROLE: public(constant(bytes32)) = keccak256("REPORTER_ROLE")
+DISPUTER_ROLE: public(constant(bytes32)) = keccak256("DISPUTER_ROLE")
+
+
+# @dev Statuses returned by `price` (PROTOCOL §7).
+STATUS_MISSING: public(constant(uint8)) = 0
+STATUS_PROVISIONAL: public(constant(uint8)) = 1
+STATUS_FINAL: public(constant(uint8)) = 2
+STATUS_DISPUTED: public(constant(uint8)) = 3
+STATUS_RESOLVED: public(constant(uint8)) = 4
+
+# @dev Price sources (also the `source` of price leaves, PROTOCOL §4).
+SOURCE_MEDIAN: public(constant(uint8)) = 1
+SOURCE_FALLBACK: public(constant(uint8)) = 2
+SOURCE_RESOLVED: public(constant(uint8)) = 3
+
+PRICE_DECIMALS: public(constant(uint8)) = 8
+MAX_REPORTS: public(constant(uint256)) = 15
+
+_ROUND_SECONDS: constant(uint64) = 600
+_SETTLEMENT_OFFSET: constant(uint64) = 540
+_PRICE_BOUND: constant(uint256) = 1 << 96
+_BPS: constant(uint256) = 10_000
+
+
+# @dev A round's outcome, packed in one word by `_pack`:
+# price (96 bits) | final_after << 96 (64 bits) | status << 160 | source << 168.
+struct Round:
+    price: uint256
+    final_after: uint64
+    status: uint8
+    source: uint8
+
+
+event ReportSubmitted:
+    asset: indexed(bytes32)
+    settles_at: indexed(uint64)
+    reporter: indexed(address)
+    price: uint256
+
+event ReportFlagged:
+    asset: indexed(bytes32)
+    settles_at: indexed(uint64)
+    reporter: indexed(address)
+    price: uint256
+    median: uint256
+
+event PriceFinalized:
+    asset: indexed(bytes32)
+    settles_at: indexed(uint64)
+    price: uint256
+    source: uint8
+    report_count: uint256
+    final_after: uint64
+
+event PriceDisputed:
+    asset: indexed(bytes32)
+    settles_at: indexed(uint64)
+    disputer: indexed(address)
+
+event PriceResolved:
+    asset: indexed(bytes32)
+    settles_at: indexed(uint64)
+    price: uint256
+    previous_price: uint256
+
+event AggregatorSet:
+    asset: indexed(bytes32)
+    aggregator: address
+
+event ParametersSet:
+    report_window: uint64
+    dispute_window: uint64
+    max_staleness: uint64
+    deviation_bps: uint256
+    min_reports: uint256
+
+
+report_window: public(uint64)
+dispute_window: public(uint64)
+max_staleness: public(uint64)
+deviation_bps: public(uint256)
+min_reports: public(uint256)
+aggregator: public(HashMap[bytes32, address])
+
+_reports: HashMap[bytes32, HashMap[uint64, DynArray[uint256, MAX_REPORTS]]]
+_rounds: HashMap[bytes32, HashMap[uint64, uint256]]
+
+
+@deploy
+@payable
+def __init__(admin: address):
+    """
+    @dev Grants `DEFAULT_ADMIN_ROLE` to `admin` (the multisig) and sets
+         the default parameters: 120 s report window, 600 s dispute
+         window, 3600 s fallback staleness, 0.1 % deviation, 3 reports.
+    @param admin The 20-byte address of the administrator.
+    """
+    assert admin != empty(address), "oracle: zero admin"
+    access_control.__init__()
+    access_control._grant_role(access_control.DEFAULT_ADMIN_ROLE, admin)
+    if admin != msg.sender:
+        access_control._revoke_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
+    self._set_parameters(120, 600, 3600, 10, 3)
+
+
+@external
+def submit(asset: bytes32, settles_at: uint64, price: uint256):
+    """
+    @dev Records a reporter's price for round `(asset, settles_at)`.
+    @param asset The 32-byte asset id (PROTOCOL §2.2).
+    @param settles_at The settlement time (`settles_at % 600 == 540`).
+    @param price The price, USD with 8 decimals, `0 < price < 2**96`.
+    """
+    access_control._check_role(REPORTER_ROLE, msg.sender)
+    assert settles_at % _ROUND_SECONDS == _SETTLEMENT_OFFSET, "oracle: not a settlement time"
+    assert block.timestamp >= convert(settles_at, uint256), "oracle: round not settled yet"
+    assert block.timestamp <= convert(settles_at + self.report_window, uint256), "oracle: report window closed"
+    assert price != 0 and price < _PRICE_BOUND, "oracle: price out of range"
+    reports: DynArray[uint256, MAX_REPORTS] = self._reports[asset][settles_at]
+    sender: uint256 = convert(msg.sender, uint256)
+    for r: uint256 in reports:
+        assert r >> 96 != sender, "oracle: already reported"
+    assert len(reports) < MAX_REPORTS, "oracle: too many reports"
+    self._reports[asset][settles_at].append((sender << 96) | price)
+    log ReportSubmitted(asset=asset, settles_at=settles_at, reporter=msg.sender, price=price)
+
+
+@external
+def finalize(asset: bytes32, settles_at: uint64) -> uint256:
+    """
+    @dev Finalises round `(asset, settles_at)` once its report window
+         has closed: median of the reports if there are at least
+         `min_reports`, else the fallback aggregator.
+    @param asset The 32-byte asset id.
+    @param settles_at The settlement time.
+    @return uint256 The finalised price.
+    """
+    assert block.timestamp > convert(settles_at + self.report_window, uint256), "oracle: report window open"
+    assert self._rounds[asset][settles_at] == 0, "oracle: already finalized"
+    reports: DynArray[uint256, MAX_REPORTS] = self._reports[asset][settles_at]
+    price: uint256 = 0
+    source: uint8 = SOURCE_MEDIAN
+    if len(reports) >= self.min_reports:
+        price = self._median(reports)
+        tolerance: uint256 = price * self.deviation_bps
+        for r: uint256 in reports:
+            p: uint256 = r & (_PRICE_BOUND - 1)
+            diff: uint256 = p - price if p > price else price - p
+            if diff * _BPS > tolerance:
+                log ReportFlagged(asset=asset, settles_at=settles_at, reporter=convert(r >> 96, address), price=p, median=price)
+    else:
+        price = self._fallback(asset, settles_at)
+        source = SOURCE_FALLBACK
+    final_after: uint64 = convert(block.timestamp, uint64) + self.dispute_window
+    self._rounds[asset][settles_at] = self._pack(Round(price=price, final_after=final_after, status=STATUS_PROVISIONAL, source=source))
+    log PriceFinalized(asset=asset, settles_at=settles_at, price=price, source=source, report_count=len(reports), final_after=final_after)
+    return price
+
+
+@external
+def dispute(asset: bytes32, settles_at: uint64):
+    """
+    @dev Freezes a finalised price during its dispute window.
+    @param asset The 32-byte asset id.
+    @param settles_at The settlement time.
+    """
+    access_control._check_role(DISPUTER_ROLE, msg.sender)
+    r: Round = self._unpack(self._rounds[asset][settles_at])
+    assert r.status == STATUS_PROVISIONAL, "oracle: nothing to dispute"
+    assert block.timestamp < convert(r.final_after, uint256), "oracle: dispute window closed"
+    r.status = STATUS_DISPUTED
+    self._rounds[asset][settles_at] = self._pack(r)
+    log PriceDisputed(asset=asset, settles_at=settles_at, disputer=msg.sender)
+
+
+@external
+def resolve(asset: bytes32, settles_at: uint64, price: uint256):
+    """
+    @dev Sets the corrected price of a disputed round, or the price of a
+         closed round that could not be finalised. Admin (multisig) only.
+    @param asset The 32-byte asset id.
+    @param settles_at The settlement time.
+    @param price The price, USD with 8 decimals.
+    """
+    access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
+    assert settles_at % _ROUND_SECONDS == _SETTLEMENT_OFFSET, "oracle: not a settlement time"
+    assert price != 0 and price < _PRICE_BOUND, "oracle: price out of range"
+    r: Round = self._unpack(self._rounds[asset][settles_at])
+    if r.status == 0:
+        assert block.timestamp > convert(settles_at + self.report_window, uint256), "oracle: report window open"
+    else:
+        assert r.status == STATUS_DISPUTED, "oracle: not disputed"
+    previous: uint256 = r.price
+    self._rounds[asset][settles_at] = self._pack(Round(price=price, final_after=r.final_after, status=STATUS_RESOLVED, source=SOURCE_RESOLVED))
+    log PriceResolved(asset=asset, settles_at=settles_at, price=price, previous_price=previous)
+
+
+@external
+@view
+def price(asset: bytes32, settles_at: uint64) -> (uint256, uint8):
+    """
+    @dev Returns the price of round `(asset, settles_at)` and its status:
+         0 missing, 1 provisional (dispute window open), 2 final,
+         3 disputed, 4 resolved. Settle only on 2 or 4.
+    @param asset The 32-byte asset id.
+    @param settles_at The settlement time.
+    @return uint256 The price (8 decimals; 0 when missing).
+    @return uint8 The status.
+    """
+    r: Round = self._unpack(self._rounds[asset][settles_at])
+    if r.status == STATUS_PROVISIONAL and block.timestamp >= convert(r.final_after, uint256):
+        r.status = STATUS_FINAL
+    return r.price, r.status
+
+
+@external
+@view
+def round_info(asset: bytes32, settles_at: uint64) -> (uint8, uint64, uint256):
+    """
+    @dev Returns the price source, the end of the dispute window and the
+         number of reports of a round.
+    """
+    r: Round = self._unpack(self._rounds[asset][settles_at])
+    return r.source, r.final_after, len(self._reports[asset][settles_at])
+
+
+@external
+@view
+def reports(asset: bytes32, settles_at: uint64) -> DynArray[uint256, MAX_REPORTS]:
+    """
+    @dev Returns the raw reports of a round, each `reporter << 96 | price`.
+    """
+    return self._reports[asset][settles_at]
+
+
+@external
+def set_aggregator(asset: bytes32, aggregator_: address):
+    """
+    @dev Sets the fallback aggregator of `asset` (zero address: none). Admin only.
+    """
+    access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
+    self.aggregator[asset] = aggregator_
+    log AggregatorSet(asset=asset, aggregator=aggregator_)
+
+
+@external
+def set_parameters(report_window_: uint64, dispute_window_: uint64, max_staleness_: uint64, deviation_bps_: uint256, min_reports_: uint256):
+    """
+    @dev Sets the oracle parameters. Admin only.
+    """
+    access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
+    self._set_parameters(report_window_, dispute_window_, max_staleness_, deviation_bps_, min_reports_)
+
+
+@internal
+def _set_parameters(report_window_: uint64, dispute_window_: uint64, max_staleness_: uint64, deviation_bps_: uint256, min_reports_: uint256):
+    assert report_window_ != 0 and report_window_ < _ROUND_SECONDS, "oracle: bad report window"
+    assert dispute_window_ != 0 and dispute_window_ <= 86_400, "oracle: bad dispute window"
+    assert max_staleness_ != 0 and max_staleness_ <= 86_400, "oracle: bad staleness"
+    assert deviation_bps_ != 0 and deviation_bps_ <= _BPS, "oracle: bad deviation"
+    assert min_reports_ >= 1 and min_reports_ <= MAX_REPORTS, "oracle: bad quorum"
+    self.report_window = report_window_
+    self.dispute_window = dispute_window_
+    self.max_staleness = max_staleness_
+    self.deviation_bps = deviation_bps_
+    self.min_reports = min_reports_
+    log ParametersSet(report_window=report_window_, dispute_window=dispute_window_, max_staleness=max_staleness_, deviation_bps=deviation_bps_, min_reports=min_reports_)
+
+
+@internal
+@pure
+def _pack(r: Round) -> uint256:
+    return r.price | (convert(r.final_after, uint256) << 96) | (convert(r.status, uint256) << 160) | (convert(r.source, uint256) << 168)
+
+
+@internal
+@pure
+def _unpack(packed: uint256) -> Round:
+    return Round(
+        price=packed & (_PRICE_BOUND - 1),
+        final_after=convert((packed >> 96) & convert(max_value(uint64), uint256), uint64),
+        status=convert((packed >> 160) & 255, uint8),
+        source=convert((packed >> 168) & 255, uint8),
+    )
+
+
+@internal
+@pure
+def _median(reports: DynArray[uint256, MAX_REPORTS]) -> uint256:
+    prices: DynArray[uint256, MAX_REPORTS] = []
+    for r: uint256 in reports:
+        # insertion sort (at most 15 elements)
+        p: uint256 = r & (_PRICE_BOUND - 1)
+        prices.append(p)
+        j: uint256 = len(prices) - 1
+        for _: uint256 in range(MAX_REPORTS):
+            if j == 0 or prices[j - 1] <= p:
+                break
+            prices[j] = prices[j - 1]
+            j -= 1
+        prices[j] = p
+    n: uint256 = len(prices)
+    if n % 2 == 1:
+        return prices[n // 2]
+    return (prices[n // 2 - 1] + prices[n // 2]) // 2
+
+
+@internal
+@view
+def _fallback(asset: bytes32, settles_at: uint64) -> uint256:
+    feed: address = self.aggregator[asset]
+    assert feed != empty(address), "oracle: too few reports and no aggregator"
+    round_id: uint80 = 0
+    answer: int256 = 0
+    started_at: uint256 = 0
+    updated_at: uint256 = 0
+    answered_in: uint80 = 0
+    round_id, answer, started_at, updated_at, answered_in = staticcall AggregatorV3(feed).latestRoundData()
+    assert answer > 0, "oracle: fallback answer not positive"
+    assert updated_at + convert(self.max_staleness, uint256) >= convert(settles_at, uint256), "oracle: fallback answer stale"
+    assert updated_at <= convert(settles_at + self.report_window, uint256), "oracle: fallback answer after the round"
+    decimals: uint256 = convert(staticcall AggregatorV3(feed).decimals(), uint256)
+    price: uint256 = convert(answer, uint256)
+    if decimals > 8:
+        price = price // (10 ** (decimals - 8))
+    elif decimals < 8:
+        price = price * (10 ** (8 - decimals))
+    assert price != 0 and price < _PRICE_BOUND, "oracle: fallback answer out of range"
+    return price

@@ -1,0 +1,26 @@
+# pragma version ~=0.4.3
+"""
+@title Test-only ERC-20
+@notice ERC-20 whose `transfer` returns nothing (USDT-style).
+"""
+balanceOf: public(HashMap[address, uint256])
+fail: public(bool)
+
+event Transfer:
+    sender: indexed(address)
+    receiver: indexed(address)
+    value: uint256
+
+@external
+def mint(to: address, amount: uint256):
+    self.balanceOf[to] += amount
+
+@external
+def set_fail(fail: bool):
+    self.fail = fail
+
+@external
+def transfer(to: address, amount: uint256):
+    self.balanceOf[msg.sender] -= amount
+    self.balanceOf[to] += amount
+    log Transfer(sender=msg.sender, receiver=to, value=amount)

@@ -1,0 +1,242 @@
+import EVM
+
+/// Errors from building, proving against or verifying a Merkle tree.
+public enum MerkleError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A tree needs at least one leaf.
+    case emptyTree
+    /// A leaf index outside `0..<count`.
+    case leafIndexOutOfRange(Int, count: Int)
+    /// A tree index that is not a leaf of this tree.
+    case notALeaf(treeIndex: Int)
+    /// The same leaf was asked for twice in a multiproof.
+    case duplicateIndex(Int)
+    /// A multiproof whose sizes do not fit together (`leaves + proof == flags + 1` must hold), or that is empty.
+    case invalidMultiproof(String)
+    /// A serialised tree whose nodes are not consistent (a parent that is not the hash of its children).
+    case inconsistentTree(treeIndex: Int)
+
+    public var description: String {
+        switch self {
+        case .emptyTree: return "a Merkle tree needs at least one leaf"
+        case .leafIndexOutOfRange(let i, let count): return "leaf index \(i) out of range 0..<\(count)"
+        case .notALeaf(let i): return "tree index \(i) is not a leaf"
+        case .duplicateIndex(let i): return "leaf \(i) appears twice in the multiproof request"
+        case .invalidMultiproof(let why): return "invalid multiproof: \(why)"
+        case .inconsistentTree(let i): return "tree node \(i) is not the hash of its children"
+        }
+    }
+}
+
+/// A multiproof in OpenZeppelin's form: the leaves (in descending tree-index order), the sibling
+/// hashes they need, and one flag per hashing step (true: take the next computed/leaf hash,
+/// false: take the next proof hash).
+public struct MultiProof: Equatable, Sendable {
+    /// The proven leaf hashes, in the order the verifier consumes them.
+    public var leaves: [Bytes32]
+    /// The extra hashes.
+    public var proof: [Bytes32]
+    /// One flag per internal hash computed.
+    public var proofFlags: [Bool]
+
+    /// A multiproof from its parts.
+    public init(leaves: [Bytes32], proof: [Bytes32], proofFlags: [Bool]) {
+        self.leaves = leaves
+        self.proof = proof
+        self.proofFlags = proofFlags
+    }
+}
+
+/// A Merkle tree of 32-byte leaf hashes, laid out exactly as OpenZeppelin's `makeMerkleTree`.
+///
+/// The `2n − 1` nodes live in one flat array; node `i` has children `2i + 1` and `2i + 2`; leaf `k`
+/// (after optional sorting) sits at index `2n − 2 − k`; a parent is `keccak256(min(a, b) ‖ max(a, b))`.
+/// With `sortLeaves` (the default, as OpenZeppelin's `StandardMerkleTree.of`) leaves are ordered
+/// ascending by hash first, so the tree does not depend on insertion order.
+public struct MerkleTree: Sendable {
+    /// All nodes; `nodes[0]` is the root.
+    public let nodes: [Bytes32]
+    /// For each leaf in insertion order, its index in `nodes`.
+    public let treeIndices: [Int]
+
+    /// Builds a tree over `leaves` (already hashed). One pass, one allocation for the nodes.
+    public init(leaves: [Bytes32], sortLeaves: Bool = true) throws(MerkleError) {
+        let n = leaves.count
+        guard n > 0 else { throw .emptyTree }
+        let total = 2 * n - 1
+        let order = sortLeaves ? MerkleTree.sortedOrder(leaves) : Array(0..<n)
+        var treeIndices = [Int](repeating: 0, count: n)
+        nodes = [Bytes32](unsafeUninitializedCapacity: total) { buffer, initialized in
+            for (position, original) in order.enumerated() {
+                let index = total - 1 - position
+                (buffer.baseAddress! + index).initialize(to: leaves[original])
+                treeIndices[original] = index
+            }
+            var i = total - n - 1
+            while i >= 0 {
+                (buffer.baseAddress! + i).initialize(to: MerkleTree.hashPair(buffer[2 * i + 1], buffer[2 * i + 2]))
+                i -= 1
+            }
+            initialized = total
+        }
+        self.treeIndices = treeIndices
+    }
+
+    /// Leaf positions in ascending hash order (ties keep insertion order), sorting compact
+    /// (first 8 bytes, position) keys so that almost every comparison is one integer compare.
+    static func sortedOrder(_ leaves: [Bytes32]) -> [Int] {
+        struct Key {
+            var prefix: UInt64
+            var position: Int
+        }
+        var keys = leaves.enumerated().map { position, leaf in
+            Key(prefix: leaf.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }, position: position)
+        }
+        keys.sort { a, b in
+            if a.prefix != b.prefix { return a.prefix < b.prefix }
+            let x = leaves[a.position], y = leaves[b.position]
+            return x < y || (x == y && a.position < b.position)
+        }
+        return keys.map(\.position)
+    }
+
+    /// Rebuilds a tree from its serialised nodes (an OpenZeppelin dump's `tree`), checking every parent.
+    public init(nodes: [Bytes32], treeIndices: [Int]) throws(MerkleError) {
+        guard !nodes.isEmpty, nodes.count % 2 == 1 else { throw .emptyTree }
+        let leafStart = nodes.count / 2
+        for i in 0..<leafStart where nodes[i] != MerkleTree.hashPair(nodes[2 * i + 1], nodes[2 * i + 2]) {
+            throw .inconsistentTree(treeIndex: i)
+        }
+        for index in treeIndices where index < leafStart || index >= nodes.count {
+            throw .notALeaf(treeIndex: index)
+        }
+        self.nodes = nodes
+        self.treeIndices = treeIndices
+    }
+
+    /// The root hash.
+    public var root: Bytes32 { nodes[0] }
+
+    /// Number of leaves.
+    public var count: Int { treeIndices.count }
+
+    /// The leaf hash of the leaf inserted at `index`.
+    public func leaf(at index: Int) throws(MerkleError) -> Bytes32 {
+        nodes[try treeIndex(ofLeaf: index)]
+    }
+
+    /// Tree index of the leaf inserted at `index`.
+    public func treeIndex(ofLeaf index: Int) throws(MerkleError) -> Int {
+        guard index >= 0 && index < treeIndices.count else { throw .leafIndexOutOfRange(index, count: treeIndices.count) }
+        return treeIndices[index]
+    }
+
+    /// The proof (sibling hashes from the leaf up) of the leaf inserted at `index`.
+    public func proof(forLeaf index: Int) throws(MerkleError) -> [Bytes32] {
+        try proof(treeIndex: treeIndex(ofLeaf: index))
+    }
+
+    /// The proof of the node at `treeIndex` (a leaf).
+    public func proof(treeIndex: Int) throws(MerkleError) -> [Bytes32] {
+        guard treeIndex >= nodes.count / 2 && treeIndex < nodes.count else { throw .notALeaf(treeIndex: treeIndex) }
+        var proof: [Bytes32] = []
+        var j = treeIndex
+        while j > 0 {
+            proof.append(nodes[j % 2 == 1 ? j + 1 : j - 1])
+            j = (j - 1) / 2
+        }
+        return proof
+    }
+
+    /// A multiproof of the leaves inserted at `indices` (OpenZeppelin's `getMultiProof`).
+    public func multiProof(forLeaves indices: [Int]) throws(MerkleError) -> MultiProof {
+        var treeIndexList: [Int] = []
+        for index in indices { treeIndexList.append(try treeIndex(ofLeaf: index)) }
+        return try multiProof(treeIndices: treeIndexList)
+    }
+
+    /// A multiproof of the leaves at the given tree indices.
+    public func multiProof(treeIndices requested: [Int]) throws(MerkleError) -> MultiProof {
+        for index in requested where index < nodes.count / 2 || index >= nodes.count {
+            throw .notALeaf(treeIndex: index)
+        }
+        let sorted = requested.sorted(by: >)
+        for k in sorted.indices.dropFirst() where sorted[k] == sorted[k - 1] {
+            throw .duplicateIndex(sorted[k])
+        }
+        // A queue of tree indices still to be hashed upwards, processed front to back.
+        var queue = sorted
+        var head = 0
+        var proof: [Bytes32] = []
+        var flags: [Bool] = []
+        while head < queue.count && queue[head] > 0 {
+            let j = queue[head]
+            head += 1
+            let sibling = j % 2 == 1 ? j + 1 : j - 1
+            if head < queue.count && queue[head] == sibling {
+                flags.append(true)
+                head += 1
+            } else {
+                flags.append(false)
+                proof.append(nodes[sibling])
+            }
+            queue.append((j - 1) / 2)
+        }
+        if sorted.isEmpty { proof.append(nodes[0]) }
+        return MultiProof(leaves: sorted.map { nodes[$0] }, proof: proof, proofFlags: flags)
+    }
+
+    /// `keccak256(min(a, b) ‖ max(a, b))`: an internal node.
+    @inlinable
+    public static func hashPair(_ a: Bytes32, _ b: Bytes32) -> Bytes32 {
+        a < b ? Keccak256.hash(a, b) : Keccak256.hash(b, a)
+    }
+
+    /// The root implied by `leaf` and `proof`.
+    public static func processProof(leaf: Bytes32, proof: [Bytes32]) -> Bytes32 {
+        proof.reduce(leaf, hashPair)
+    }
+
+    /// Whether `proof` links `leaf` to `root`.
+    public static func verify(root: Bytes32, leaf: Bytes32, proof: [Bytes32]) -> Bool {
+        processProof(leaf: leaf, proof: proof) == root
+    }
+
+    /// The root implied by a multiproof (OpenZeppelin's `processMultiProof`). An empty set of leaves is
+    /// refused: SixNines never treats "nothing proven" as valid.
+    public static func processMultiProof(_ multiProof: MultiProof) throws(MerkleError) -> Bytes32 {
+        let leaves = multiProof.leaves, proof = multiProof.proof, flags = multiProof.proofFlags
+        guard !leaves.isEmpty else { throw .invalidMultiproof("no leaves") }
+        guard leaves.count + proof.count == flags.count + 1 else {
+            throw .invalidMultiproof("\(leaves.count) leaves + \(proof.count) proof hashes ≠ \(flags.count) flags + 1")
+        }
+        var queue = leaves
+        queue.reserveCapacity(leaves.count + flags.count)
+        var head = 0
+        var proofPosition = 0
+        for flag in flags {
+            guard head < queue.count else { throw .invalidMultiproof("flags consume more hashes than there are") }
+            let a = queue[head]
+            head += 1
+            let b: Bytes32
+            if flag {
+                guard head < queue.count else { throw .invalidMultiproof("flags consume more hashes than there are") }
+                b = queue[head]
+                head += 1
+            } else {
+                guard proofPosition < proof.count else { throw .invalidMultiproof("flags consume more proof hashes than given") }
+                b = proof[proofPosition]
+                proofPosition += 1
+            }
+            queue.append(hashPair(a, b))
+        }
+        guard proofPosition == proof.count, head == queue.count - 1 else {
+            throw .invalidMultiproof("not every hash was consumed")
+        }
+        return queue[queue.count - 1]
+    }
+
+    /// Whether a multiproof links its leaves to `root`. Malformed or empty multiproofs are never valid.
+    public static func verify(root: Bytes32, multiProof: MultiProof) -> Bool {
+        (try? processMultiProof(multiProof)) == root
+    }
+}
