@@ -163,7 +163,12 @@ public struct TransactionSender: Sendable {
                     do { try await nonces.resync() } catch { throw .rpc(error) }
                     continue
                 }
-                if !error.mayHaveReachedNode { await nonces.release(nonce) }
+                if error.mayHaveReachedNode {
+                    // Did it reach the pool after all? Then it is sent; if the node does not know it, the nonce
+                    // goes back so that no gap is left.
+                    if let known = try? await client.transaction(signed.hash), known != nil { return signed }
+                }
+                await nonces.release(nonce)
                 throw .rpc(error)
             }
         }

@@ -1,5 +1,6 @@
 import EVM
 import Foundation
+import Logging
 import NIOConcurrencyHelpers
 
 /// When and how often a failed request is tried again.
@@ -43,13 +44,17 @@ public struct RPCConfiguration: Sendable {
     public var coalescingWindow: Duration?
     /// Largest batch sent in one request (larger explicit batches are split).
     public var maxBatchSize: Int
+    /// Where retries and failovers are logged (warning level); nil: not logged.
+    public var logger: Logger?
 
     /// Settings with defaults: 30 s timeout, default retries, no coalescing, batches of up to 1,000.
-    public init(requestTimeout: Duration = .seconds(30), retry: RetryPolicy = RetryPolicy(), coalescingWindow: Duration? = nil, maxBatchSize: Int = 1000) {
+    public init(requestTimeout: Duration = .seconds(30), retry: RetryPolicy = RetryPolicy(), coalescingWindow: Duration? = nil,
+                maxBatchSize: Int = 1000, logger: Logger? = nil) {
         self.requestTimeout = requestTimeout
         self.retry = retry
         self.coalescingWindow = coalescingWindow
         self.maxBatchSize = max(1, maxBatchSize)
+        self.logger = logger
     }
 }
 
@@ -150,6 +155,7 @@ public final class RPCClient: Sendable {
                 return try await body(transports[index])
             } catch {
                 guard error.isTransient, attempt < policy.maxAttempts, !Task.isCancelled else { throw error }
+                configuration.logger?.warning("retrying \(method) after attempt \(attempt) on \(transports[index].label): \(error)")
                 if transports.count > 1 {
                     state.withLockedValue { s in
                         if s.current == index { s.current = (index + 1) % transports.count }

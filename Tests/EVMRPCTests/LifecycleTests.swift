@@ -153,3 +153,31 @@ struct LifecycleTests {
         }
     }
 }
+
+@Suite("EVMRPC fee modes")
+struct FeeModeTests {
+    @Test func legacyChainsUseGasPriceAndFinalizedWaits() async throws {
+        try await Devnet.shared.isolated { info, client in
+            let legacy = Chain(name: "legacy-local", id: 31337, supportsEIP1559: false)
+            let sender = TransactionSender(client: client, signer: info.signer(2), chain: legacy)
+            let fees = try await sender.estimator.estimate(client)
+            guard case .legacy(let price) = fees else { Issue.record("expected legacy fees, got \(fees)"); return }
+            #expect(price == (try await client.gasPrice()))
+            var options = LifecycleTests.fast
+            options.waitForFinalized = true
+            let log = EventLog()
+            let receipt = try await sender.send(TransactionRequest(to: info.accounts[3], value: 2, gasLimit: 21000, chainId: info.chainId), options: options) { log.append($0) }
+            #expect(receipt.type == 0)
+            #expect(log.kinds == ["sent", "included", "final"])
+        }
+    }
+
+    @Test func polygonFloorAppliesToEstimates() async throws {
+        try await Devnet.shared.isolated { _, client in
+            let fees = try await FeeEstimator(chain: .polygon).estimate(client)
+            guard case .eip1559(let maxFee, let tip) = fees else { Issue.record("expected EIP-1559 fees"); return }
+            #expect(tip == gwei * 25)
+            #expect(maxFee > tip)
+        }
+    }
+}
