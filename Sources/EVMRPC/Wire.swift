@@ -133,3 +133,25 @@ enum JSONRPCWire {
         }
     }
 }
+
+/// One parsed JSON-RPC response: its id and the result's JSON bytes or the error.
+public struct RPCResponse: Sendable {
+    /// The response id (nil for errors about unparseable requests).
+    public var id: Int?
+    /// The result bytes or the classified error.
+    public var outcome: Result<[UInt8], RPCError>
+}
+
+/// The JSON-RPC 2.0 codec on its own, for callers with their own transport and for benchmarks.
+public enum JSONRPCCodec {
+    /// The request body of one call.
+    public static func encode(_ request: RPCRequest, id: Int) -> [UInt8] { JSONRPCWire.encode(request, id: id) }
+    /// The request body of a batch, with ids `firstID`, `firstID + 1`, ….
+    public static func encodeBatch(_ requests: [RPCRequest], firstID: Int) -> [UInt8] {
+        JSONRPCWire.encodeBatch(requests, firstID: firstID)
+    }
+    /// Parses a response body: one object or a batch array.
+    public static func decode(_ body: [UInt8]) throws(RPCError) -> [RPCResponse] {
+        try JSONRPCWire.parse(body).map { RPCResponse(id: $0.id, outcome: $0.outcome) }
+    }
+}
