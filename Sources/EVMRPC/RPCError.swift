@@ -68,6 +68,13 @@ public enum RPCError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The raw revert data (selector + ABI-encoded arguments) when execution reverted: decode it with the
+    /// ABI layer's error decoding (`Error(string)`, `Panic(uint256)`, custom errors).
+    public var revertData: [UInt8]? {
+        if case .revert(let data, _) = self { return data }
+        return nil
+    }
+
     /// The JSON-RPC error message, when the node answered with one.
     public var serverMessage: String? {
         switch self {
