@@ -53,4 +53,22 @@ struct WebSocketTests {
             await ws.close()
         }
     }
+
+    @Test func reorgsDeliverRemovedLogs() async throws {
+        try await Devnet.shared.isolated { info, client in
+            let probe = try await deployProbe(client, info)
+            let ws = try WebSocketTransport(url: info.wsURL)
+            let logs = try await ws.logs(addresses: [probe], topics: [[Probe.pingTopic]])
+            var iterator = logs.makeAsyncIterator()
+            let snapshot: String = try await client.call("evm_snapshot")
+            _ = try await sendAndWait(client, info.signer(0), to: probe, data: Probe.ping(5))
+            let added = try #require(await iterator.next())
+            #expect(!added.removed)
+            let _: Bool = try await client.call("evm_revert", [.string(snapshot)])
+            let removed = try #require(await iterator.next())
+            #expect(removed.removed)
+            #expect(removed.transactionHash == added.transactionHash)
+            await ws.close()
+        }
+    }
 }
