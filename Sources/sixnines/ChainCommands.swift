@@ -288,3 +288,86 @@ struct TxReceiptCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `sixnines estimate`.
+struct EstimateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "estimate", abstract: "Estimate the gas of a call or transfer (eth_estimateGas).",
+        discussion: """
+            Calldata is given as hex until the ABI layer lands (then: a signature and arguments).
+            A revert prints the node's message and the revert data on stderr, exit code 1.
+            Example:
+              sixnines estimate 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --value 1
+            """)
+    @OptionGroup var options: ChainOptions
+    @Argument(help: "The recipient (omit with --create for contract creation).") var to: String?
+    @Option(help: "Calldata or init code, 0x-hex.") var data: String = "0x"
+    @Option(help: "Value in wei.") var value: String = "0"
+    @Option(help: "Sender address.") var from: String?
+
+    func run() async throws {
+        try await options.withClient { client in
+            let bytes: [UInt8]
+            do { bytes = try Hex.decode(data) } catch { throw CLIError("--data: \(error)") }
+            let amount: UInt256
+            do { amount = try UInt256(parsing: value) } catch { throw CLIError("--value: \(error)") }
+            let request = CallRequest(from: try from.map(parseAddress), to: try to.map(parseAddress), data: bytes,
+                                      value: amount.isZero ? nil : amount)
+            print(try await client.estimateGas(request))
+        }
+    }
+}
+
+/// `sixnines logs`.
+struct LogsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logs", abstract: "Print event logs, splitting large block ranges when the node refuses them.",
+        discussion: """
+            --event takes a canonical event signature (its keccak-256 is topic 0) or a 32-byte topic.
+            Plain output: one line per log, "block txhash logIndex topic0 … data"; --json prints objects.
+            Logs are printed raw until the ABI layer lands (then: decoded by the event signature).
+            Example:
+              sixnines logs --address 0x… --event 'Transfer(address,address,uint256)' --from-block 0 --to-block latest
+            """)
+    @OptionGroup var options: ChainOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Contract address (repeatable).") var address: [String] = []
+    @Option(help: "Event signature or topic-0 hash.") var event: String?
+    @Option(help: "First block (number or tag).") var fromBlock: String = "earliest"
+    @Option(help: "Last block (number or tag).") var toBlock: String = "latest"
+
+    func validate() throws {
+        guard BlockTag(fromBlock) != nil, BlockTag(toBlock) != nil else { throw ValidationError("invalid block range") }
+    }
+
+    func run() async throws {
+        try await options.withClient { client in
+            var topics: [[Bytes32]?] = []
+            if let event {
+                if event.hasPrefix("0x") {
+                    do { topics = [[try Bytes32(hex: event)]] } catch { throw CLIError("--event: \(error)") }
+                } else {
+                    topics = [[Keccak256.hash(data: Array(event.replacingOccurrences(of: " ", with: "").utf8))]]
+                }
+            }
+            let filter = LogFilter(addresses: try address.map(parseAddress), topics: topics,
+                                   fromBlock: BlockTag(fromBlock)!, toBlock: BlockTag(toBlock)!)
+            let logs = try await client.logs(filter)
+            if output.json {
+                try printJSON(logs.map { log -> [String: Any] in
+                    [
+                        "address": log.address.checksummed, "topics": log.topics.map(\.description), "data": Hex.encode(log.data),
+                        "blockNumber": log.blockNumber ?? 0, "transactionHash": log.transactionHash?.description ?? NSNull(),
+                        "logIndex": log.logIndex ?? 0,
+                    ]
+                })
+            } else {
+                for log in logs {
+                    let fields = ["\(log.blockNumber ?? 0)", log.transactionHash?.description ?? "-", "\(log.logIndex ?? 0)"]
+                        + log.topics.map(\.description) + [Hex.encode(log.data)]
+                    print(fields.joined(separator: " "))
+                }
+            }
+        }
+    }
+}

@@ -29,6 +29,8 @@ struct SixNines: AsyncParsableCommand {
             GasPrice.self,
             FeeHistoryCommand.self,
             TxReceiptCommand.self,
+            EstimateCommand.self,
+            LogsCommand.self,
         ]
     )
 }

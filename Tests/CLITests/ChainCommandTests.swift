@@ -76,6 +76,10 @@ struct ChainCommandTests {
         let receipt = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(receipt["status"] as? Int == 1)
         try CLI.fails(["tx-receipt", "0x" + String(repeating: "0", count: 64), "--rpc-url", url], mentioning: "no receipt")
+        #expect(try CLI.value(["estimate", chainDevnet.accounts[7], "--value", "1", "--from", from, "--rpc-url", url]) == "21000")
+        // A plain transfer has no logs.
+        #expect(try CLI.value(["logs", "--from-block", "0", "--to-block", "latest", "--event", "Transfer(address,address,uint256)", "--rpc-url", url]) == "")
+        #expect(try CLI.value(["logs", "--json", "--rpc-url", url]) == "[]")
     }
 
     @Test func errors() throws {
