@@ -59,13 +59,19 @@ public struct FeeEstimator: Sendable {
         self.baseFeeMultiplier = baseFeeMultiplier
     }
 
-    /// Current fees for a transaction on `client`'s chain.
+    /// Current fees for a transaction on `client`'s chain. When the history has no tips at all (empty
+    /// blocks), the node's `eth_maxPriorityFeePerGas` is the floor.
     public func estimate(_ client: RPCClient) async throws(RPCError) -> Fees {
         guard chain.supportsEIP1559 else {
             return .legacy(gasPrice: Swift.max(try await client.gasPrice(), chain.minPriorityFee))
         }
         let history = try await client.feeHistory(blockCount: blocks, newest: .latest, percentiles: [percentile])
-        return Self.fees(from: history, minPriorityFee: chain.minPriorityFee, baseFeeMultiplier: baseFeeMultiplier)
+        var floor = chain.minPriorityFee
+        if history.reward.allSatisfy({ ($0.first ?? .zero).isZero }) {
+            // Empty blocks say nothing about tips: ask the node's own suggestion.
+            floor = Swift.max(floor, (try? await client.maxPriorityFeePerGas()) ?? .zero)
+        }
+        return Self.fees(from: history, minPriorityFee: floor, baseFeeMultiplier: baseFeeMultiplier)
     }
 
     /// The fee rule on a fee history: the median of the per-block tips at the percentile, floored at
