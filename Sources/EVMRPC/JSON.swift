@@ -4,14 +4,19 @@ import EVM
 ///
 /// Objects keep their key order, so encoded requests are deterministic.
 public enum JSONValue: Sendable, Hashable {
+    /// `null`.
     case null
+    /// `true` / `false`.
     case bool(Bool)
     /// An integer (JSON-RPC quantities are hex strings; plain numbers appear in a few places).
     case int(Int)
     /// A non-integral number.
     case double(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object, members in order.
     case object([(String, JSONValue)])
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {

@@ -166,7 +166,7 @@ public struct TransactionSender: Sendable {
                 if error.mayHaveReachedNode {
                     // Did it reach the pool after all? Then it is sent; if the node does not know it, the nonce
                     // goes back so that no gap is left.
-                    if let known = try? await client.transaction(signed.hash), known != nil { return signed }
+                    if (try? await client.transaction(signed.hash)) != nil { return signed }
                 }
                 await nonces.release(nonce)
                 throw .rpc(error)

@@ -2,8 +2,11 @@ import EVM
 
 /// A block selector: a number, a hash (EIP-1898) or a tag.
 public enum BlockTag: Sendable, Hashable, CustomStringConvertible {
+    /// A block number.
     case number(UInt64)
+    /// A block hash (EIP-1898 `{"blockHash": …}`).
     case hash(Bytes32)
+    /// The head, the genesis, the node's pending view, the safe head and the finalized head.
     case latest, earliest, pending, safe, finalized
 
     /// The JSON-RPC parameter form (`"0x1b"`, `"latest"`, or `{"blockHash": …}`).
@@ -100,17 +103,27 @@ struct HexData: Decodable, Sendable {
 
 /// A block header with its transaction hashes (or full transactions).
 public struct Block: Sendable, Decodable, Hashable {
+    /// Block number.
     public var number: UInt64
+    /// Block hash.
     public var hash: Bytes32
+    /// Parent block hash.
     public var parentHash: Bytes32
+    /// Unix time in seconds.
     public var timestamp: UInt64
+    /// Block gas limit.
     public var gasLimit: UInt64
+    /// Gas used by all transactions.
     public var gasUsed: UInt64
     /// EIP-1559 base fee (nil before London).
     public var baseFeePerGas: UInt256?
+    /// Fee recipient.
     public var miner: Address?
+    /// State trie root.
     public var stateRoot: Bytes32?
+    /// Receipts trie root.
     public var receiptsRoot: Bytes32?
+    /// Transactions trie root.
     public var transactionsRoot: Bytes32?
     /// Transaction hashes (always filled).
     public var transactionHashes: [Bytes32]
@@ -149,20 +162,35 @@ public struct Block: Sendable, Decodable, Hashable {
 
 /// A transaction as returned by `eth_getTransactionByHash` (block fields nil while pending).
 public struct Transaction: Sendable, Decodable, Hashable {
+    /// Transaction hash.
     public var hash: Bytes32
+    /// Envelope type (0 legacy, 1 EIP-2930, 2 EIP-1559, …).
     public var type: UInt64
+    /// Sender.
     public var from: Address
+    /// Recipient (nil for contract creation).
     public var to: Address?
+    /// Sender nonce.
     public var nonce: UInt64
+    /// Value in wei.
     public var value: UInt256
+    /// Gas limit.
     public var gas: UInt64
+    /// Legacy gas price, or the effective price once mined.
     public var gasPrice: UInt256?
+    /// EIP-1559 max fee per gas.
     public var maxFeePerGas: UInt256?
+    /// EIP-1559 max priority fee per gas.
     public var maxPriorityFeePerGas: UInt256?
+    /// Calldata or init code.
     public var input: [UInt8]
+    /// Chain id (nil for unprotected legacy transactions).
     public var chainId: UInt64?
+    /// Including block hash (nil while pending).
     public var blockHash: Bytes32?
+    /// Including block number (nil while pending).
     public var blockNumber: UInt64?
+    /// Position in the block (nil while pending).
     public var transactionIndex: UInt64?
 
     enum CodingKeys: String, CodingKey {
@@ -191,20 +219,31 @@ public struct Transaction: Sendable, Decodable, Hashable {
 
 /// A transaction receipt.
 public struct Receipt: Sendable, Decodable, Hashable {
+    /// Transaction hash.
     public var transactionHash: Bytes32
+    /// Including block hash.
     public var blockHash: Bytes32
+    /// Including block number.
     public var blockNumber: UInt64
+    /// Position in the block.
     public var transactionIndex: UInt64
+    /// Sender.
     public var from: Address
+    /// Recipient (nil for contract creation).
     public var to: Address?
     /// The created contract, for contract creations.
     public var contractAddress: Address?
     /// `true` for success (status 1).
     public var status: Bool
+    /// Gas used by this transaction.
     public var gasUsed: UInt64
+    /// Gas used in the block up to and including this transaction.
     public var cumulativeGasUsed: UInt64
+    /// Price paid per gas.
     public var effectiveGasPrice: UInt256?
+    /// Envelope type.
     public var type: UInt64
+    /// Emitted logs.
     public var logs: [Log]
 
     enum CodingKeys: String, CodingKey {
@@ -231,13 +270,21 @@ public struct Receipt: Sendable, Decodable, Hashable {
 
 /// An event log.
 public struct Log: Sendable, Decodable, Hashable {
+    /// Emitting contract.
     public var address: Address
+    /// Indexed topics (topic 0: the event selector, except anonymous events).
     public var topics: [Bytes32]
+    /// Non-indexed data.
     public var data: [UInt8]
+    /// Block number (nil while pending).
     public var blockNumber: UInt64?
+    /// Block hash (nil while pending).
     public var blockHash: Bytes32?
+    /// Emitting transaction.
     public var transactionHash: Bytes32?
+    /// Transaction position in the block.
     public var transactionIndex: UInt64?
+    /// Log position in the block.
     public var logIndex: UInt64?
     /// `true` when a reorg removed the log (subscriptions).
     public var removed: Bool
@@ -284,13 +331,21 @@ public struct FeeHistory: Sendable, Decodable, Hashable {
 
 /// The parameters of `eth_call` / `eth_estimateGas`.
 public struct CallRequest: Sendable, Hashable {
+    /// Caller (`msg.sender`).
     public var from: Address?
+    /// Callee (nil: contract creation).
     public var to: Address?
+    /// Calldata or init code.
     public var data: [UInt8]
+    /// Value in wei.
     public var value: UInt256?
+    /// Gas limit.
     public var gas: UInt64?
+    /// Legacy gas price.
     public var gasPrice: UInt256?
+    /// EIP-1559 max fee per gas.
     public var maxFeePerGas: UInt256?
+    /// EIP-1559 max priority fee per gas.
     public var maxPriorityFeePerGas: UInt256?
 
     /// A call to `to` (nil: contract creation) with `data`.
@@ -327,7 +382,9 @@ public struct LogFilter: Sendable, Hashable {
     public var addresses: [Address]
     /// Topic filters by position: nil matches anything, otherwise any of the listed values.
     public var topics: [[Bytes32]?]
+    /// First block of the range.
     public var fromBlock: BlockTag
+    /// Last block of the range.
     public var toBlock: BlockTag
 
     /// A filter over `fromBlock...toBlock`.

@@ -288,7 +288,7 @@ public actor WebSocketTransport: RPCTransport {
                             if frame.fin {
                                 let complete = message
                                 message = []
-                                await self.received(complete)
+                                self.received(complete)
                             }
                         case .ping:
                             try await outbound.write(WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData))
