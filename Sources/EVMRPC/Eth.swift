@@ -60,7 +60,7 @@ extension RPCClient {
     }
 
     /// `eth_getTransactionByHash` (nil when the node does not know it).
-    public func transaction(_ hash: Bytes32) async throws(RPCError) -> Transaction? {
+    public func transaction(_ hash: Bytes32) async throws(RPCError) -> RPCTransaction? {
         try await call("eth_getTransactionByHash", [.hash(hash)])
     }
 

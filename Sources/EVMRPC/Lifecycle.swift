@@ -24,7 +24,7 @@ public struct TransactionRequest: Sendable, Hashable {
 }
 
 /// A signed transaction ready for `eth_sendRawTransaction`.
-public struct SignedTransaction: Sendable, Hashable {
+public struct RawTransaction: Sendable, Hashable {
     /// The network encoding (type byte + RLP for typed transactions).
     public var raw: [UInt8]
     /// `keccak256(raw)`.
@@ -51,7 +51,7 @@ public protocol TransactionSigner: Sendable {
     /// The sender.
     var address: Address { get }
     /// Signs `request` with `nonce`, `fees` and `gasLimit`.
-    func sign(_ request: TransactionRequest, nonce: UInt64, fees: Fees, gasLimit: UInt64) async throws -> SignedTransaction
+    func sign(_ request: TransactionRequest, nonce: UInt64, fees: Fees, gasLimit: UInt64) async throws -> RawTransaction
 }
 
 /// A state change of a transaction being sent, reported so a caller can persist it.
@@ -69,7 +69,7 @@ public enum TransactionEvent: Sendable, Hashable {
 }
 
 /// Errors of sending a transaction, beside those of the node.
-public enum TransactionError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum SendError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The node refused it or the connection failed.
     case rpc(RPCError)
     /// The signer failed.
@@ -139,14 +139,14 @@ public struct TransactionSender: Sendable {
     }
 
     /// Signs and sends `request` with the next nonce; returns once the node accepted it.
-    public func submit(_ request: TransactionRequest, fees: Fees? = nil) async throws(TransactionError) -> SignedTransaction {
+    public func submit(_ request: TransactionRequest, fees: Fees? = nil) async throws(SendError) -> RawTransaction {
         let fees = try await resolveFees(fees)
         let gasLimit = try await resolveGas(request)
         var tooLowRetries = 0
         while true {
             let nonce: UInt64
             do { nonce = try await nonces.next() } catch { throw .rpc(error) }
-            let signed: SignedTransaction
+            let signed: RawTransaction
             do {
                 signed = try await signer.sign(request, nonce: nonce, fees: fees, gasLimit: gasLimit)
             } catch {
@@ -177,18 +177,18 @@ public struct TransactionSender: Sendable {
     /// Sends `request` and waits until it is final, replacing it when stuck and following reorgs.
     /// Every state change goes to `onEvent` before this continues.
     public func send(_ request: TransactionRequest, options: SendOptions = SendOptions(),
-                     onEvent: @Sendable (TransactionEvent) async -> Void = { _ in }) async throws(TransactionError) -> Receipt {
+                     onEvent: @Sendable (TransactionEvent) async -> Void = { _ in }) async throws(SendError) -> Receipt {
         let first = try await submit(request, fees: options.fees)
         await onEvent(.sent(hash: first.hash, nonce: first.nonce, fees: first.fees))
         return try await wait(for: first, request: request, options: options, onEvent: onEvent)
     }
 
     /// Waits for `signed` (or a replacement of it) to be final.
-    public func wait(for signed: SignedTransaction, request: TransactionRequest, options: SendOptions = SendOptions(),
-                     onEvent: @Sendable (TransactionEvent) async -> Void = { _ in }) async throws(TransactionError) -> Receipt {
+    public func wait(for signed: RawTransaction, request: TransactionRequest, options: SendOptions = SendOptions(),
+                     onEvent: @Sendable (TransactionEvent) async -> Void = { _ in }) async throws(SendError) -> Receipt {
         let clock = ContinuousClock()
         let deadline = clock.now + options.timeout
-        var sent: [SignedTransaction] = [signed]
+        var sent: [RawTransaction] = [signed]
         var lastSent = clock.now
         var included: Receipt?
         while clock.now < deadline {
@@ -204,7 +204,7 @@ public struct TransactionSender: Sendable {
                     }
                     if let depth = try await finality(of: receipt, options: options) {
                         await onEvent(.final(hash: receipt.transactionHash, blockNumber: receipt.blockNumber, confirmations: depth))
-                        if !receipt.status { throw TransactionError.reverted(receipt) }
+                        if !receipt.status { throw SendError.reverted(receipt) }
                         return receipt
                     }
                 } else {
@@ -220,22 +220,22 @@ public struct TransactionSender: Sendable {
                         let old = sent.last!
                         let estimate = try? await estimator.estimate(client)
                         let fees = old.fees.bumped(percent: options.bumpPercent, atLeast: estimate)
-                        let replacement: SignedTransaction
+                        let replacement: RawTransaction
                         do {
                             replacement = try await signer.sign(request, nonce: old.nonce, fees: fees, gasLimit: old.gasLimit)
-                        } catch { throw TransactionError.signing("\(error)") }
+                        } catch { throw SendError.signing("\(error)") }
                         do {
                             try await client.sendRawTransaction(replacement.raw)
                             sent.append(replacement)
                             await onEvent(.replaced(oldHash: old.hash, newHash: replacement.hash, fees: fees))
                         } catch {
                             // "nonce too low": one of ours (or another) was mined meanwhile: keep polling receipts.
-                            if !Self.isNonceTooLow(error) && !error.isTransient { throw TransactionError.rpc(error) }
+                            if !Self.isNonceTooLow(error) && !error.isTransient { throw SendError.rpc(error) }
                         }
                         lastSent = clock.now
                     }
                 }
-            } catch let error as TransactionError {
+            } catch let error as SendError {
                 throw error
             } catch let error as RPCError {
                 if !error.isTransient { throw .rpc(error) }
@@ -258,12 +258,12 @@ public struct TransactionSender: Sendable {
         return depth >= options.confirmations ? depth : nil
     }
 
-    private func resolveFees(_ fees: Fees?) async throws(TransactionError) -> Fees {
+    private func resolveFees(_ fees: Fees?) async throws(SendError) -> Fees {
         if let fees { return fees }
         do { return try await estimator.estimate(client) } catch { throw .rpc(error) }
     }
 
-    private func resolveGas(_ request: TransactionRequest) async throws(TransactionError) -> UInt64 {
+    private func resolveGas(_ request: TransactionRequest) async throws(SendError) -> UInt64 {
         if let gas = request.gasLimit { return gas }
         do {
             let estimate = try await client.estimateGas(CallRequest(from: signer.address, to: request.to, data: request.data, value: request.value))

@@ -128,7 +128,7 @@ public struct Block: Sendable, Decodable, Hashable {
     /// Transaction hashes (always filled).
     public var transactionHashes: [Bytes32]
     /// Full transactions, when requested.
-    public var transactions: [Transaction]?
+    public var transactions: [RPCTransaction]?
 
     enum CodingKeys: String, CodingKey {
         case number, hash, parentHash, timestamp, gasLimit, gasUsed, baseFeePerGas, miner, stateRoot, receiptsRoot, transactionsRoot, transactions
@@ -151,7 +151,7 @@ public struct Block: Sendable, Decodable, Hashable {
             transactionHashes = hashes
             transactions = nil
         } else {
-            let full = try c.decodeIfPresent([Transaction].self, forKey: .transactions) ?? []
+            let full = try c.decodeIfPresent([RPCTransaction].self, forKey: .transactions) ?? []
             transactions = full
             transactionHashes = full.map(\.hash)
         }
@@ -161,7 +161,7 @@ public struct Block: Sendable, Decodable, Hashable {
 // MARK: - Transactions
 
 /// A transaction as returned by `eth_getTransactionByHash` (block fields nil while pending).
-public struct Transaction: Sendable, Decodable, Hashable {
+public struct RPCTransaction: Sendable, Decodable, Hashable {
     /// Transaction hash.
     public var hash: Bytes32
     /// Envelope type (0 legacy, 1 EIP-2930, 2 EIP-1559, …).

@@ -66,13 +66,13 @@ struct LifecycleTests {
             let sender = TransactionSender(client: client, signer: signer, chain: .local)
             let start = try await client.nonce(of: signer.address)
             let target = try Address("0x00000000000000000000000000000000000000bb")
-            let hashes = try await withThrowingTaskGroup(of: SignedTransaction.self) { group in
+            let hashes = try await withThrowingTaskGroup(of: RawTransaction.self) { group in
                 for _ in 0..<100 {
                     group.addTask {
                         try await sender.submit(TransactionRequest(to: target, value: 1, gasLimit: 21000, chainId: info.chainId), fees: cheapFees)
                     }
                 }
-                var all: [SignedTransaction] = []
+                var all: [RawTransaction] = []
                 for try await s in group { all.append(s) }
                 return all
             }

@@ -54,7 +54,7 @@ struct EthAccountSigner: TransactionSigner {
     let address: Address
     let key: String
 
-    func sign(_ request: TransactionRequest, nonce: UInt64, fees: Fees, gasLimit: UInt64) async throws -> SignedTransaction {
+    func sign(_ request: TransactionRequest, nonce: UInt64, fees: Fees, gasLimit: UInt64) async throws -> RawTransaction {
         var tx: [String: Any] = [
             "chainId": Int(request.chainId), "nonce": Int(nonce), "gas": Int(gasLimit),
             "value": request.value.hexString, "data": Hex.encode(request.data),
@@ -69,6 +69,6 @@ struct EthAccountSigner: TransactionSigner {
             tx["gasPrice"] = price.hexString
         }
         let raw = try await PythonSigningService.shared.sign(key: key, tx: tx)
-        return SignedTransaction(raw: raw, nonce: nonce, fees: fees, gasLimit: gasLimit)
+        return RawTransaction(raw: raw, nonce: nonce, fees: fees, gasLimit: gasLimit)
     }
 }
