@@ -6,6 +6,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "EVM", targets: ["EVM"]),
+        .library(name: "EVMSigner", targets: ["EVMSigner"]),
+        // The libsecp256k1 module itself, so benchmarks can time the bare C calls through the same module.
+        .library(name: "CSecp256k1", targets: ["CSecp256k1"]),
         .library(name: "Receipts", targets: ["Receipts"]),
         .library(name: "EVMRPC", targets: ["EVMRPC"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
@@ -21,6 +24,17 @@ let package = Package(
         .target(
             name: "EVM"
         ),
+        // Debian's libsecp256k1 (with the recovery module), through pkg-config.
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        // OpenSSL's libcrypto: scrypt, PBKDF2, AES-128-CTR for keystores.
+        .systemLibrary(name: "CLibcrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // libsodium: SIMD scrypt for keystores (about 30% faster than OpenSSL's, and accepts geth's r = 1 files).
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // Keys, recoverable signatures, typed transactions, EIP-191 and keystores.
+        .target(
+            name: "EVMSigner",
+            dependencies: ["EVM", "CSecp256k1", "CLibcrypto", "CSodium"]
+        ),
         // Receipts, Merkle trees and proofs (docs/PROTOCOL.md §2–4).
         .target(
             name: "Receipts",
@@ -31,6 +45,7 @@ let package = Package(
             name: "EVMRPC",
             dependencies: [
                 "EVM",
+                "EVMSigner",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -44,6 +59,7 @@ let package = Package(
             name: "sixnines",
             dependencies: [
                 "EVM",
+                "EVMSigner",
                 "Receipts",
                 "EVMRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -59,6 +75,10 @@ let package = Package(
             dependencies: ["EVM", "TestSupport"]
         ),
         .testTarget(
+            name: "EVMSignerTests",
+            dependencies: ["EVMSigner", "EVM", "TestSupport"]
+        ),
+        .testTarget(
             name: "ReceiptsTests",
             dependencies: ["Receipts", "EVM", "TestSupport"]
         ),
@@ -66,6 +86,7 @@ let package = Package(
             name: "EVMRPCTests",
             dependencies: [
                 "EVM",
+                "EVMSigner",
                 "EVMRPC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -76,7 +97,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["sixnines", "EVM", "Receipts", "TestSupport"]
+            dependencies: ["sixnines", "EVM", "EVMSigner", "Receipts", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -24,6 +24,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "SignerBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "EVM", package: "SixNines"),
+                .product(name: "EVMSigner", package: "SixNines"),
+                .product(name: "CSecp256k1", package: "SixNines"),
+            ],
+            path: "Benchmarks/SignerBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "ReceiptsBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

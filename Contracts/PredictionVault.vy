@@ -477,11 +477,19 @@ def _set_signers(signers_: DynArray[address, MAX_SIGNERS], threshold_: uint256):
 @internal
 @pure
 def _validate_action(action: uint8, data: Bytes[_MAX_DATA]):
+    """
+    @dev Rejects a malformed proposal when it is proposed rather than
+         48 hours later when it is executed.
+    """
     if action == ACTION_SET_SIGNERS:
         new_signers: DynArray[address, MAX_SIGNERS] = []
         new_threshold: uint256 = 0
         new_signers, new_threshold = abi_decode(data, (DynArray[address, MAX_SIGNERS], uint256))
         assert new_threshold >= MIN_THRESHOLD and new_threshold <= len(new_signers), "vault: bad threshold"
+        previous: uint256 = 0
+        for s: address in new_signers:
+            assert convert(s, uint256) > previous, "vault: signers not strictly ascending"
+            previous = convert(s, uint256)
     elif action == ACTION_SET_DAILY_LIMIT:
         token: address = empty(address)
         limit: uint256 = 0

@@ -52,3 +52,49 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+# --- Signing (EVMSigner's SignerBenchmarks measures the same operations) ---
+
+SIGNER_KEY = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+
+
+def signer_transfer():
+    """The EIP-1559 transfer SignerBenchmarks signs (chain 137, nonce 42, 57 data bytes)."""
+    return {
+        "type": 2, "chainId": 137, "nonce": 42, "maxPriorityFeePerGas": 30_000_000_000,
+        "maxFeePerGas": 120_000_000_000, "gas": 60_000,
+        "to": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "value": 10**18,
+        "data": bytes(range(57)), "accessList": [],
+    }
+
+
+def signer_main():
+    """eth-account / coincurve timings for signing, recovery and keystores."""
+    import coincurve
+    from eth_account.messages import _hash_eip191_message, encode_defunct  # noqa: F401
+
+    acct = Account.from_key(SIGNER_KEY)
+    digest = keccak.new(digest_bits=256, data=b"sixnines benchmark digest").digest()
+    tx = signer_transfer()
+    raw = bytes(acct.sign_transaction(tx).raw_transaction)
+    signed_hash = acct.unsafe_sign_hash(digest)
+    print(f"# eth-account {__import__('eth_account').__version__}, coincurve {coincurve.__version__ if hasattr(coincurve, '__version__') else ''}")
+    measure("eth_account sign EIP-1559 transfer", lambda: acct.sign_transaction(tx), 500)
+    measure("eth_account recover sender of raw EIP-1559", lambda: Account.recover_transaction(raw), 500)
+    measure("eth_account unsafe_sign_hash (digest)", lambda: acct.unsafe_sign_hash(digest), 1000)
+    vrs = (signed_hash.v, signed_hash.r, signed_hash.s)
+    measure("eth_account recover address from digest", lambda: Account._recover_hash(digest, vrs=vrs), 1000)
+    pk = coincurve.PrivateKey(bytes.fromhex(SIGNER_KEY[2:]))
+    measure("coincurve sign_recoverable (libsecp256k1 via cffi)", lambda: pk.sign_recoverable(digest, hasher=None), 2000)
+    sig = pk.sign_recoverable(digest, hasher=None)
+    measure("coincurve recover (libsecp256k1 via cffi)",
+            lambda: coincurve.PublicKey.from_signature_and_message(sig, digest, hasher=None), 2000)
+    keystore = Account.encrypt(SIGNER_KEY, "benchmark", kdf="scrypt")
+    runs = timeit.repeat(lambda: Account.decrypt(keystore, "benchmark"), number=1, repeat=3)
+    per_op = statistics.median(runs)
+    print(f"eth_account keystore decrypt, standard scrypt\t{per_op * 1e9:.0f} ns\t{1 / per_op:,.2f} ops/s")
+
+
+if __name__ == "__main__" and "--signer" in sys.argv:
+    signer_main()

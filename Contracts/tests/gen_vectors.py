@@ -18,6 +18,7 @@ from pathlib import Path
 from eth_abi import encode as abi_encode
 from eth_account import Account
 from eth_account.messages import encode_typed_data
+from eth_utils import to_checksum_address
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import protocol as P  # noqa: E402
@@ -25,7 +26,7 @@ import protocol as P  # noqa: E402
 OUT = Path(__file__).resolve().parents[2] / "Tests" / "Fixtures" / "protocol-vectors.json"
 
 CHAIN_ID = 137  # Polygon PoS
-VAULT_ADDRESS = "0x5157a0150000000000000000000000000000c0de"
+VAULT_ADDRESS = to_checksum_address("0x5157a0150000000000000000000000000000c0de")
 # Test-only keys: private key i = keccak256("sixnines test signer i"). Never fund them.
 SIGNER_KEYS = [P.keccak256(f"sixnines test signer {i}".encode()) for i in range(1, 6)]
 

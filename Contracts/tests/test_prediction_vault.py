@@ -441,6 +441,8 @@ def test_propose_needs_threshold_and_valid_action(vault, signed):
         signed.propose(P.ACTION_UNPAUSE, b"\x00")
     with boa.reverts("vault: bad threshold"):
         signed.propose(P.ACTION_SET_SIGNERS, abi_encode(["address[]", "uint256"], [[addr(k) for k in SIGNER_KEYS], 1]))
+    with boa.reverts("vault: signers not strictly ascending"):
+        signed.propose(P.ACTION_SET_SIGNERS, abi_encode(["address[]", "uint256"], [[addr(k) for k in reversed(SIGNER_KEYS)], 3]))
     with boa.reverts("vault: zero successor"):
         signed.propose(P.ACTION_MIGRATE, abi_encode(["address", "address[]"], [NATIVE, []]))
     with boa.reverts():

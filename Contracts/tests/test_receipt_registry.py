@@ -11,7 +11,7 @@ import json
 import boa
 import pytest
 from eth_abi import encode as abi_encode
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 import protocol as P
 from conftest import GENESIS_TIME, REPO, deployer, measure
@@ -393,3 +393,35 @@ def test_receipt_leaf_is_abi_encode_of_fields_in_order(registry):
     enc = abi_encode(P.RECEIPT_LEAF_ENCODING, rc.values())
     assert len(enc) == 13 * 32
     assert registry.receipt_leaf(rc.as_tuple()) == P.keccak256(P.keccak256(enc))
+
+
+@settings(max_examples=25)
+@given(
+    ops=st.lists(
+        st.tuples(st.integers(1, 3), st.one_of(st.sampled_from([0, 1, 254, 255, 256, 257, 511, 512]), st.integers(0, 600)),
+                  st.integers(1, 3)),  # kind, sequence, root choice
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_anchoring_matches_a_model(registry, writer, ops):
+    """Random anchors (ids clustered around bitmap-word boundaries, three candidate roots) behave
+    like a dictionary batch_id -> root that only ever accepts the first root."""
+    with boa.env.anchor():
+        model: dict[bytes, bytes] = {}
+        for kind, seq, r in ops:
+            bid, root = P.batch_id(kind, seq), bytes([r]) * 32
+            if bid not in model:
+                assert registry.anchor(bid, kind, root, 1, 0, 0, sender=writer) is True
+                model[bid] = root
+            elif model[bid] == root:
+                assert registry.anchor(bid, kind, root, 1, 0, 0, sender=writer) is False
+            else:
+                with boa.reverts("registry: batch id taken"):
+                    registry.anchor(bid, kind, root, 1, 0, 0, sender=writer)
+        for kind in (1, 2, 3):
+            for seq in {s for _, s, _ in ops} | {0, 255, 256, 511, 512}:
+                bid = P.batch_id(kind, seq)
+                assert registry.is_anchored(bid) == (bid in model)
+                for r in (1, 2, 3):
+                    assert registry.batch(bid, bytes([r]) * 32)[0] == (model.get(bid) == bytes([r]) * 32)

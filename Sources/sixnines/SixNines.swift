@@ -20,6 +20,8 @@ struct SixNines: AsyncParsableCommand {
             FromWei.self,
             ToChecksum.self,
             ReceiptCommand.self,
+            WalletCommand.self,
+            TxCommand.self,
             ChainID.self,
             BlockNumber.self,
             BlockCommand.self,

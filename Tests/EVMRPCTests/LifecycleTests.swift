@@ -1,4 +1,5 @@
 import EVM
+import EVMSigner
 @testable import EVMRPC
 import Foundation
 import NIOConcurrencyHelpers
@@ -178,6 +179,34 @@ struct FeeModeTests {
             guard case .eip1559(let maxFee, let tip) = fees else { Issue.record("expected EIP-1559 fees"); return }
             #expect(tip == gwei * 25)
             #expect(maxFee > tip)
+        }
+    }
+}
+
+@Suite("EVMRPC with EVMSigner keys")
+struct KeySignerTests {
+    @Test func keySignerMatchesEthAccountAndSends() async throws {
+        try await Devnet.shared.isolated { info, client in
+            let key = try PrivateKey(hex: info.privateKeys[8])
+            let signer = KeySigner(key: key)
+            #expect(signer.address == info.accounts[8])
+            let request = TransactionRequest(to: info.accounts[1], value: 99, chainId: info.chainId)
+            for fees in [cheapFees, Fees.legacy(gasPrice: gwei * 3)] {
+                let ours = try await signer.sign(request, nonce: 5, fees: fees, gasLimit: 21000)
+                let reference = try await info.signer(8).sign(request, nonce: 5, fees: fees, gasLimit: 21000)
+                #expect(ours.raw == reference.raw)
+            }
+            let sender = TransactionSender(client: client, signer: signer, chain: .local)
+            let receipts = try await withThrowingTaskGroup(of: Receipt.self) { group in
+                for _ in 0..<10 {
+                    group.addTask { try await sender.send(request, options: LifecycleTests.fast) }
+                }
+                var all: [Receipt] = []
+                for try await r in group { all.append(r) }
+                return all
+            }
+            #expect(receipts.count == 10)
+            #expect(receipts.filter { !$0.status }.isEmpty)
         }
     }
 }
