@@ -1,6 +1,7 @@
 import ArgumentParser
 import EVM
 import EVMRPC
+import EVMSigner
 import Foundation
 
 /// Options of every command that talks to a node: `--rpc-url` (repeatable, `SIXNINES_RPC_URL`) and `--chain`.
@@ -367,6 +368,83 @@ struct LogsCommand: AsyncParsableCommand {
                         + log.topics.map(\.description) + [Hex.encode(log.data)]
                     print(fields.joined(separator: " "))
                 }
+            }
+        }
+    }
+}
+
+/// `sixnines send`.
+struct SendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send", abstract: "Sign and send a transaction, then wait for its receipt.",
+        discussion: """
+            Nonce, fees (eth_feeHistory, never below the chain's minimum tip) and gas (eth_estimateGas + 20 %) are
+            filled in; a transaction stuck for --replace-after seconds is replaced with fees raised by 12 %.
+            Prints the hash, then "success" or "reverted" and the block number (--async: the hash only).
+            Calldata is given as hex until the ABI layer lands (then: a signature and arguments).
+            Example:
+              SIXNINES_PRIVATE_KEY=0x… sixnines send 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --value 1ether
+            """)
+    @OptionGroup var options: ChainOptions
+    @OptionGroup var key: KeyOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The recipient (omit with --create).") var to: String?
+    @Flag(help: "Create a contract: --data is the init code.") var create = false
+    @Option(help: "Value (wei, or with a unit: 1ether, 2gwei).") var value: String = "0"
+    @Option(help: "Calldata or init code, 0x-hex.") var data: String = "0x"
+    @Option(help: "Gas limit (default: estimated + 20 %).") var gasLimit: UInt64?
+    @Option(help: "Confirmations to wait for.") var confirmations: UInt64 = 1
+    @Option(help: "Replace the transaction when not included after this many seconds.") var replaceAfter: Double = 60
+    @Option(help: "Give up waiting after this many seconds.") var waitTimeout: Double = 600
+    @Flag(name: .customLong("async"), help: "Print the hash once the node accepted it, without waiting.") var noWait = false
+
+    func validate() throws {
+        guard (to == nil) == create else { throw ValidationError("give a recipient, or --create without one") }
+    }
+
+    func run() async throws {
+        let signingKey: PrivateKey
+        do { signingKey = try key.load() } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        try await options.withClient { client in
+            let bytes: [UInt8]
+            do { bytes = try Hex.decode(data) } catch { throw CLIError("--data: \(error)") }
+            let amount = try parseAmount(value, option: "--value")
+            let chainId = try await client.chainId()
+            let chain = options.preset ?? Chain.withID(chainId) ?? Chain(name: "chain-\(chainId)", id: chainId)
+            let sender = TransactionSender(client: client, signer: KeySigner(key: signingKey), chain: chain)
+            let request = TransactionRequest(to: try to.map(parseAddress), value: amount, data: bytes, gasLimit: gasLimit, chainId: chainId)
+            if noWait {
+                print(try await sender.submit(request).hash)
+                return
+            }
+            var sendOptions = SendOptions(confirmations: confirmations, replaceAfter: .milliseconds(Int64(replaceAfter * 1000)),
+                                          pollInterval: min(chain.blockTime, .milliseconds(500)), timeout: .milliseconds(Int64(waitTimeout * 1000)))
+            sendOptions.fees = nil
+            let receipt: Receipt
+            do {
+                receipt = try await sender.send(request, options: sendOptions) { event in
+                    if case .sent(let hash, _, _) = event, !output.json { print(hash) }
+                }
+            } catch {
+                if case .reverted(let r)? = error as? SendError {
+                    if output.json { try printJSON(["transactionHash": r.transactionHash.description, "status": 0, "blockNumber": r.blockNumber]) }
+                    else { print("reverted"); print(r.blockNumber) }
+                    throw ExitCode(2)
+                }
+                throw error
+            }
+            if output.json {
+                var object: [String: Any] = ["transactionHash": receipt.transactionHash.description, "status": 1,
+                                             "blockNumber": receipt.blockNumber, "gasUsed": receipt.gasUsed]
+                if let c = receipt.contractAddress { object["contractAddress"] = c.checksummed }
+                try printJSON(object)
+            } else {
+                print("success")
+                print(receipt.blockNumber)
+                if let c = receipt.contractAddress { print(c.checksummed) }
             }
         }
     }

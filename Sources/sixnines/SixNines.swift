@@ -33,6 +33,7 @@ struct SixNines: AsyncParsableCommand {
             TxReceiptCommand.self,
             EstimateCommand.self,
             LogsCommand.self,
+            SendCommand.self,
         ]
     )
 }

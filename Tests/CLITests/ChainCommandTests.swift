@@ -82,6 +82,20 @@ struct ChainCommandTests {
         #expect(try CLI.value(["logs", "--json", "--rpc-url", url]) == "[]")
     }
 
+    @Test func sendsSignedTransactions() throws {
+        // Account 5 of the devnet (its key is public: docs/DEVNET.md).
+        let key = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba"
+        let lines = try CLI.value(["send", chainDevnet.accounts[6], "--value", "1gwei", "--private-key", key, "--rpc-url", url]).split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("0x") && lines[0].count == 66)
+        #expect(lines[1] == "success")
+        let hash = try CLI.value(["send", chainDevnet.accounts[6], "--value", "1", "--async", "--private-key", key, "--rpc-url", url])
+        #expect(hash.count == 66)
+        let receipt = try CLI.value(["tx-receipt", hash, "--confirmations", "1", "--rpc-url", url]).split(separator: "\n")
+        #expect(receipt.first == "success")
+        try CLI.fails(["send", chainDevnet.accounts[6], "--rpc-url", url, "--private-key", "0x12"], mentioning: "--private-key")
+    }
+
     @Test func errors() throws {
         try CLI.fails(["balance", "0x1234", "--rpc-url", url], mentioning: "20 bytes")
         try CLI.fails(["chain-id", "--rpc-url", "http://127.0.0.1:1", "--timeout", "2"], mentioning: "transport")
