@@ -22,6 +22,12 @@ public struct RPCResult: Sendable {
     /// The JSON text of `result`.
     public let json: [UInt8]
 
+    /// A result of `method` with the JSON text `json`.
+    public init(method: String, json: [UInt8]) {
+        self.method = method
+        self.json = json
+    }
+
     /// Decodes the result as `T`.
     public func decode<T: Decodable>(as type: T.Type = T.self) throws(RPCError) -> T {
         try JSONRPCWire.decode(T.self, from: json, method: method)
