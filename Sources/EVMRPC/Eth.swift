@@ -93,10 +93,9 @@ extension RPCClient {
         while true {
             attempt += 1
             if mayBeKnown, (try? await transaction(hash)) != nil { return hash }
+            let index = currentIndex
             do {
-                let result = try await withRetries(method: request.method, policy: .noRetries) { transport throws(RPCError) in
-                    try await self.once(request, on: transport)
-                }
+                let result = try await once(request, on: transports[index])
                 let returned: Bytes32 = try result.decode()
                 return returned
             } catch {
@@ -107,6 +106,7 @@ extension RPCClient {
                 }
                 guard error.isTransient, attempt < policy.maxAttempts, !Task.isCancelled else { throw error }
                 if error.mayHaveReachedNode { mayBeKnown = true }
+                failover(from: index)
                 do { try await Task.sleep(for: policy.delay(beforeRetry: attempt)) } catch { throw .cancelled }
             }
         }

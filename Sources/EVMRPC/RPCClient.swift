@@ -141,7 +141,15 @@ public final class RPCClient: Sendable {
         try await once(request, on: transports[currentIndex])
     }
 
-    private var currentIndex: Int { state.withLockedValue { $0.current } }
+    var currentIndex: Int { state.withLockedValue { $0.current } }
+
+    /// Moves to the next endpoint after a failure on endpoint `index` (unless another task already moved on).
+    func failover(from index: Int) {
+        guard transports.count > 1 else { return }
+        state.withLockedValue { s in
+            if s.current == index { s.current = (index + 1) % transports.count }
+        }
+    }
 
     /// Runs `body` on the current endpoint, retrying transient failures with backoff and moving to the
     /// next endpoint after each failure.
@@ -156,11 +164,7 @@ public final class RPCClient: Sendable {
             } catch {
                 guard error.isTransient, attempt < policy.maxAttempts, !Task.isCancelled else { throw error }
                 configuration.logger?.warning("retrying \(method) after attempt \(attempt) on \(transports[index].label): \(error)")
-                if transports.count > 1 {
-                    state.withLockedValue { s in
-                        if s.current == index { s.current = (index + 1) % transports.count }
-                    }
-                }
+                failover(from: index)
                 var delay = policy.delay(beforeRetry: attempt)
                 if case .rateLimited(let seconds?) = error { delay = max(delay, .seconds(min(seconds, 30))) }
                 do { try await Task.sleep(for: delay) } catch { throw .cancelled }

@@ -113,4 +113,20 @@ struct ClientTests {
         #expect(throws: RPCError.server(code: -32601, message: "no", data: nil)) { try out[1].get() }
         #expect(try out[2].get().decode(as: String.self) == "c")
     }
+
+    @Test func sendRawTransactionFailsOverWithoutDuplicates() async throws {
+        let raw: [UInt8] = [0x02, 0xC2, 0x80, 0x80]
+        let hash = Keccak256.hash(data: raw)
+        let dead = ScriptedTransport(label: "dead") { _, _, _ throws(RPCError) in throw .transport("refused") }
+        let sends = NIOLockedValueBox(0)
+        let alive = ScriptedTransport(label: "alive") { _, method, _ in
+            if method == "eth_getTransactionByHash" { return #""result":null"# }
+            sends.withLockedValue { $0 += 1 }
+            return #""result":"\#(hash)""#
+        }
+        let client = RPCClient(transports: [dead, alive], configuration: RPCConfiguration(retry: Self.quick))
+        #expect(try await client.sendRawTransaction(raw) == hash)
+        #expect(sends.withLockedValue { $0 } == 1)
+        #expect(dead.count == 1)
+    }
 }
