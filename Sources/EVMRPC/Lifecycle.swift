@@ -200,6 +200,10 @@ public struct TransactionSender: Sendable {
                         await onEvent(.reorgedOut(hash: receipt.transactionHash, blockNumber: receipt.blockNumber, blockHash: receipt.blockHash))
                         included = nil
                         lastSent = clock.now
+                        // Nodes usually return reorged transactions to their pool; make sure this one is there.
+                        if let dropped = sent.first(where: { $0.hash == receipt.transactionHash }) {
+                            _ = try? await client.sendRawTransaction(dropped.raw)
+                        }
                         continue
                     }
                     if let depth = try await finality(of: receipt, options: options) {
