@@ -10,11 +10,13 @@ let package = Package(
         // The libsecp256k1 module itself, so benchmarks can time the bare C calls through the same module.
         .library(name: "CSecp256k1", targets: ["CSecp256k1"]),
         .library(name: "Receipts", targets: ["Receipts"]),
+        .library(name: "PredictionCore", targets: ["PredictionCore"]),
         .library(name: "EVMRPC", targets: ["EVMRPC"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
@@ -40,6 +42,11 @@ let package = Package(
             name: "Receipts",
             dependencies: ["EVM"]
         ),
+        // The off-chain prediction core: schedule, prices, rounds, pari-mutuel settlement, ledger, receipts.
+        .target(
+            name: "PredictionCore",
+            dependencies: ["EVM", "Receipts", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // Chain access: JSON-RPC over HTTP (async-http-client) and WebSocket (NIOWebSocket).
         .target(
             name: "EVMRPC",
@@ -61,6 +68,7 @@ let package = Package(
                 "EVM",
                 "EVMSigner",
                 "Receipts",
+                "PredictionCore",
                 "EVMRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -83,6 +91,10 @@ let package = Package(
             dependencies: ["Receipts", "EVM", "TestSupport"]
         ),
         .testTarget(
+            name: "PredictionCoreTests",
+            dependencies: ["PredictionCore", "Receipts", "EVM", "TestSupport"]
+        ),
+        .testTarget(
             name: "EVMRPCTests",
             dependencies: [
                 "EVM",
@@ -97,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["sixnines", "EVM", "EVMSigner", "Receipts", "TestSupport"]
+            dependencies: ["sixnines", "EVM", "EVMSigner", "PredictionCore", "Receipts", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -98,3 +98,52 @@ def signer_main():
 
 if __name__ == "__main__" and "--signer" in sys.argv:
     signer_main()
+
+
+# --- ABI and EIP-712 (ABIBenchmarks measures the same operations) ---
+
+def abi_cases():
+    """eth_abi / eth_account on the inputs of Benchmarks/Benchmarks/ABIBenchmarks."""
+    import eth_abi
+    from eth_account.messages import encode_typed_data
+
+    recipient = "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"
+    amount = 10**21
+    digest = keccak.new(digest_bits=256, data=b"SixNines").digest()
+    static_types = ["address", "uint256", "bytes32", "bool"]
+    static_values = [recipient, amount, digest, True]
+    static_encoded = eth_abi.encode(static_types, static_values)
+    print(f"# eth_abi {eth_abi.__version__ if hasattr(eth_abi, '__version__') else ''}")
+    measure("abi encode (address,uint256,bytes32,bool) (eth_abi)", lambda: eth_abi.encode(static_types, static_values), 20000)
+    measure("abi decode (address,uint256,bytes32,bool) (eth_abi)", lambda: eth_abi.decode(static_types, static_encoded), 20000)
+
+    dynamic_type = ["(uint256[],bytes,string)"]
+    dynamic_value = [([i * 1_000_000_007 + amount for i in range(32)], bytes((i * 7) & 0xFF for i in range(256)), "SixNines" * 8)]
+    dynamic_encoded = eth_abi.encode(dynamic_type, dynamic_value)
+    assert len(dynamic_encoded) == 1568
+    measure("abi encode (uint256[32],bytes256,string64) 1568 B (eth_abi)", lambda: eth_abi.encode(dynamic_type, dynamic_value), 5000)
+    measure("abi decode (uint256[32],bytes256,string64) 1568 B (eth_abi)", lambda: eth_abi.decode(dynamic_type, dynamic_encoded), 5000)
+
+    mail = {
+        "types": {
+            "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "version", "type": "string"},
+                             {"name": "chainId", "type": "uint256"}, {"name": "verifyingContract", "type": "address"}],
+            "Person": [{"name": "name", "type": "string"}, {"name": "wallet", "type": "address"}],
+            "Mail": [{"name": "from", "type": "Person"}, {"name": "to", "type": "Person"}, {"name": "contents", "type": "string"}],
+        },
+        "primaryType": "Mail",
+        "domain": {"name": "Ether Mail", "version": "1", "chainId": 1, "verifyingContract": "0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"},
+        "message": {"from": {"name": "Cow", "wallet": "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"},
+                    "to": {"name": "Bob", "wallet": "0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"}, "contents": "Hello, Bob!"},
+    }
+
+    def mail_digest():
+        m = encode_typed_data(full_message=mail)
+        return keccak.new(digest_bits=256, data=b"\x19" + m.version + m.header + m.body).digest()
+
+    assert mail_digest().hex() == "be609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2"
+    measure("eip712 digest Mail (eth_account encode_typed_data)", mail_digest, 2000)
+
+
+if __name__ == "__main__" and "--abi" in sys.argv:
+    abi_cases()

@@ -1,0 +1,262 @@
+import EVM
+import Foundation
+import GRDB
+import Receipts
+
+/// Errors of the durable engine: the engine's own refusals, or the store's failures.
+public enum DurableError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// SQLite failed (nothing was acknowledged; the engine was reloaded from the store).
+    case store(String)
+    /// The store holds a command the engine refuses on replay.
+    case corrupt(String)
+    /// A configuration refusal.
+    case configuration(ConfigurationError)
+    /// A ledger refusal.
+    case ledger(LedgerError)
+    /// A settlement refusal.
+    case settlement(SettlementError)
+
+    public var description: String {
+        switch self {
+        case .store(let why): return "store: \(why)"
+        case .corrupt(let why): return "corrupt store: \(why)"
+        case .configuration(let e): return "\(e)"
+        case .ledger(let e): return "\(e)"
+        case .settlement(let e): return "\(e)"
+        }
+    }
+}
+
+/// A `PredictionEngine` made durable in SQLite (GRDB, WAL, `synchronous = FULL`): every accepted command
+/// is committed before its result is returned (acknowledged), with the receipts it emitted in the
+/// `outbox` table. Placements can be committed in groups (`place(batch:)`): one transaction, one fsync,
+/// for many predictions. On open, the engine is rebuilt by replaying the command log (prediction ids,
+/// salts and entry prices are recorded, so the replay is exact); a settlement is unique per round in
+/// the store, so a round never settles twice, even across crashes.
+///
+/// Not thread-safe: one owner (the single writer) calls it.
+public final class DurableEngine {
+    /// The in-memory engine (its outbox is empty: receipts live in the `outbox` table).
+    public private(set) var engine: PredictionEngine
+    private let database: DatabaseQueue
+    private let configuration: EngineConfiguration
+
+    private enum Kind: Int64 {
+        case addAsset = 1, setEnabled = 2, registerUser = 3, deposit = 4, place = 5, lock = 6, settle = 7
+    }
+
+    /// Opens (or creates) the store at `path` and replays it.
+    public init(path: String, configuration: EngineConfiguration = EngineConfiguration()) throws(DurableError) {
+        self.configuration = configuration
+        var config = Configuration()
+        config.journalMode = .wal
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        do {
+            database = try DatabaseQueue(path: path, configuration: config)
+            try database.write { db in
+                try db.execute(sql: """
+                    CREATE TABLE IF NOT EXISTS commands(seq INTEGER PRIMARY KEY, kind INTEGER NOT NULL, asset TEXT,
+                      user INTEGER, direction INTEGER, amount INTEGER, time INTEGER, price INTEGER, client_key BLOB,
+                      prediction_id BLOB, salt BLOB, address BLOB, flag INTEGER);
+                    CREATE UNIQUE INDEX IF NOT EXISTS one_settlement_per_round ON commands(asset, time) WHERE kind = 7;
+                    CREATE UNIQUE INDEX IF NOT EXISTS one_lock_per_round ON commands(asset, time) WHERE kind = 6;
+                    CREATE TABLE IF NOT EXISTS outbox(seq INTEGER PRIMARY KEY, kind INTEGER NOT NULL, leaf BLOB NOT NULL,
+                      receipt BLOB NOT NULL);
+                    """)
+            }
+        } catch {
+            throw .store("\(error)")
+        }
+        engine = PredictionEngine(configuration: configuration)
+        try replay()
+    }
+
+    /// Number of receipts in the durable outbox.
+    public func outboxCount() throws(DurableError) -> Int {
+        do { return try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 } } catch {
+            throw .store("\(error)")
+        }
+    }
+
+    /// The durable outbox's leaves, in emission order.
+    public func outboxLeaves() throws(DurableError) -> [Bytes32] {
+        do {
+            return try database.read { db in
+                try Data.fetchAll(db, sql: "SELECT leaf FROM outbox ORDER BY seq").map { try Bytes32($0) }
+            }
+        } catch {
+            throw .store("\(error)")
+        }
+    }
+
+    // MARK: Commands
+
+    /// Registers an asset (durably).
+    public func addAsset(_ id: AssetID, enabled: Bool = true) throws(DurableError) {
+        do { try engine.addAsset(id, enabled: enabled) } catch { throw .configuration(error) }
+        try commit([[ "kind": Kind.addAsset.rawValue, "asset": id.symbol, "flag": enabled ? 1 : 0 ]])
+    }
+
+    /// Enables or disables an asset (durably).
+    public func setEnabled(_ enabled: Bool, asset id: AssetID) throws(DurableError) {
+        do { try engine.setEnabled(enabled, asset: id) } catch { throw .configuration(error) }
+        try commit([[ "kind": Kind.setEnabled.rawValue, "asset": id.symbol, "flag": enabled ? 1 : 0 ]])
+    }
+
+    /// Sets the current price used as entry price (transient: entry prices are stored with each placement).
+    public func setCurrentPrice(_ price: UInt64?, asset id: AssetID) throws(DurableError) {
+        do { try engine.setCurrentPrice(price, asset: id) } catch { throw .configuration(error) }
+    }
+
+    /// Registers a user (durably).
+    public func registerUser(address: Address, tier: VIPTier = .standard) throws(DurableError) -> UserID {
+        let user = engine.registerUser(address: address, tier: tier)
+        try commit([[ "kind": Kind.registerUser.rawValue, "address": Data(address.bytes), "flag": Int64(tier.rawValue) ]])
+        return user
+    }
+
+    /// Faucet deposit (durably).
+    public func deposit(_ amount: UInt64, to user: UserID) throws(DurableError) {
+        do { try engine.deposit(amount, to: user) } catch { throw .ledger(error) }
+        try commit([[ "kind": Kind.deposit.rawValue, "user": Int64(user.raw), "amount": Int64(amount) ]])
+    }
+
+    /// Places one prediction; returns after its commit.
+    public func place(_ request: PlacementRequest, at now: UInt64) throws(DurableError) -> Result<Placement, PlacementError> {
+        try place(batch: [(request, now)])[0]
+    }
+
+    /// Group commit: places every request in order, then commits all accepted ones (and their placement
+    /// receipts) in one transaction, then returns; nothing is acknowledged before the commit.
+    public func place(batch: [(PlacementRequest, UInt64)]) throws(DurableError) -> [Result<Placement, PlacementError>] {
+        var results: [Result<Placement, PlacementError>] = []
+        results.reserveCapacity(batch.count)
+        var rows: [[String: (any DatabaseValueConvertible)?]] = []
+        for (request, now) in batch {
+            do {
+                let placement = try engine.place(request, at: now)
+                results.append(.success(placement))
+                if !placement.replayed {
+                    let p = placement.prediction
+                    rows.append([
+                        "kind": Kind.place.rawValue, "asset": p.asset.symbol, "user": Int64(p.user.raw),
+                        "direction": Int64(p.direction.rawValue), "amount": Int64(p.stake), "time": Int64(p.placedAt),
+                        "price": Int64(bitPattern: p.entryPrice), "client_key": p.clientKey.map(Self.data),
+                        "prediction_id": Data(p.id.bytes), "salt": Data(p.salt.bytes),
+                    ])
+                }
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        if !rows.isEmpty { try commit(rows) }
+        return results
+    }
+
+    /// Records the lock price (durably).
+    public func lock(asset id: AssetID, settlesAt: UInt64, price: UInt64?) throws(DurableError) {
+        do { try engine.lock(asset: id, settlesAt: settlesAt, price: price) } catch { throw .settlement(error) }
+        try commit([[ "kind": Kind.lock.rawValue, "asset": id.symbol, "time": Int64(settlesAt),
+                      "price": price.map { Int64(bitPattern: $0) } ]])
+    }
+
+    /// Settles a round; its settlement receipts are in the outbox table when this returns.
+    public func settle(asset id: AssetID, settlesAt: UInt64, price: UInt64?) throws(DurableError) -> RoundReport {
+        let report: RoundReport
+        do { report = try engine.settle(asset: id, settlesAt: settlesAt, price: price) } catch { throw .settlement(error) }
+        try commit([[ "kind": Kind.settle.rawValue, "asset": id.symbol, "time": Int64(settlesAt),
+                      "price": price.map { Int64(bitPattern: $0) } ]])
+        return report
+    }
+
+    // MARK: Store
+
+    private static func data(_ key: UInt128) -> Data {
+        withUnsafeBytes(of: key.bigEndian) { Data($0) }
+    }
+
+    private static let columns = ["kind", "asset", "user", "direction", "amount", "time", "price", "client_key",
+                                  "prediction_id", "salt", "address", "flag"]
+
+    /// Writes `rows` and the engine's pending receipts in one transaction; on failure reloads the engine from
+    /// the store (so memory never runs ahead of what is durable) and throws.
+    private func commit(_ rows: [[String: (any DatabaseValueConvertible)?]]) throws(DurableError) {
+        let receipts = engine.outbox.drain(max: .max)
+        do {
+            try database.write { db in
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO commands(\(Self.columns.joined(separator: ","))) VALUES (\(Self.columns.map { _ in "?" }.joined(separator: ",")))
+                    """)
+                for row in rows {
+                    let values: [(any DatabaseValueConvertible)?] = Self.columns.map { column in row[column] ?? nil }
+                    try insert.execute(arguments: StatementArguments(values))
+                }
+                let outbox = try db.cachedStatement(sql: "INSERT INTO outbox(kind, leaf, receipt) VALUES (?, ?, ?)")
+                for entry in receipts {
+                    try outbox.execute(arguments: [Int64(entry.receipt.kind.rawValue), Data(entry.leaf.bytes),
+                                                   Data(entry.receipt.abiEncoded)])
+                }
+            }
+        } catch {
+            engine = PredictionEngine(configuration: configuration)
+            try? replay()
+            throw .store("\(error)")
+        }
+    }
+
+    /// Rebuilds the engine from the command log.
+    private func replay() throws(DurableError) {
+        var fresh = PredictionEngine(configuration: configuration)
+        do {
+            try database.read { db in
+                let rows = try Row.fetchCursor(db, sql: "SELECT * FROM commands ORDER BY seq")
+                while let row = try rows.next() { try Self.apply(row, to: &fresh) }
+            }
+        } catch let error as DurableError {
+            throw error
+        } catch {
+            throw .store("\(error)")
+        }
+        _ = fresh.outbox.drain(max: .max)
+        engine = fresh
+    }
+
+    private static func apply(_ row: Row, to engine: inout PredictionEngine) throws {
+        let seq: Int64 = row["seq"]
+        func asset() throws -> AssetID {
+            let symbol: String = row["asset"]
+            return try AssetID(symbol: symbol)
+        }
+        func price() -> UInt64? { (row["price"] as Int64?).map { UInt64(bitPattern: $0) } }
+        func word(_ column: String) throws -> Bytes32? { try (row[column] as Data?).map { try Bytes32($0) } }
+        guard let kind = Kind(rawValue: row["kind"]) else { throw DurableError.corrupt("command \(seq): unknown kind") }
+        do {
+            switch kind {
+            case .addAsset: try engine.addAsset(try asset(), enabled: (row["flag"] as Int64) != 0)
+            case .setEnabled: try engine.setEnabled((row["flag"] as Int64) != 0, asset: try asset())
+            case .registerUser:
+                let address = try Address(row["address"] as Data)
+                guard let tier = VIPTier(rawValue: UInt8(row["flag"] as Int64)) else { throw DurableError.corrupt("command \(seq): tier") }
+                _ = engine.registerUser(address: address, tier: tier)
+            case .deposit: try engine.deposit(UInt64(row["amount"] as Int64), to: UserID(raw: UInt32(row["user"] as Int64)))
+            case .place:
+                let id = try asset()
+                guard let direction = Receipt.Direction(rawValue: UInt8(row["direction"] as Int64)) else {
+                    throw DurableError.corrupt("command \(seq): direction")
+                }
+                let key = (row["client_key"] as Data?).map { $0.reduce(UInt128(0)) { $0 << 8 | UInt128($1) } }
+                try engine.setCurrentPrice(price(), asset: id)
+                let request = PlacementRequest(user: UserID(raw: UInt32(row["user"] as Int64)), asset: id, direction: direction,
+                                               stake: UInt64(row["amount"] as Int64), clientKey: key,
+                                               predictionID: try word("prediction_id"), salt: try word("salt"))
+                _ = try engine.place(request, at: UInt64(row["time"] as Int64))
+            case .lock: try engine.lock(asset: try asset(), settlesAt: UInt64(row["time"] as Int64), price: price())
+            case .settle: _ = try engine.settle(asset: try asset(), settlesAt: UInt64(row["time"] as Int64), price: price())
+            }
+        } catch let error as DurableError {
+            throw error
+        } catch {
+            throw DurableError.corrupt("command \(seq) (\(kind)): \(error)")
+        }
+    }
+}

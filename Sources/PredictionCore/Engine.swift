@@ -1,0 +1,741 @@
+import Dispatch
+import EVM
+import Receipts
+
+/// A registered user (dense number).
+public struct UserID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// Index in the engine.
+    public let raw: UInt32
+    /// A user id from its index.
+    public init(raw: UInt32) { self.raw = raw }
+    public static func < (a: UserID, b: UserID) -> Bool { a.raw < b.raw }
+    public var description: String { "user#\(raw)" }
+}
+
+/// Where salts and prediction ids get their randomness.
+public enum Entropy: Sendable, Equatable {
+    /// The system CSPRNG (production).
+    case system
+    /// SplitMix64 from a seed: reproducible, **not** secret (simulations, tests, benchmarks).
+    case seeded(UInt64)
+}
+
+/// Why a placement was refused. A refused placement changes nothing.
+public enum PlacementError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The user is not registered.
+    case unknownUser(UserID)
+    /// The asset is not registered.
+    case unknownAsset(String)
+    /// The asset is registered but disabled.
+    case assetDisabled(String)
+    /// Placed at or after the cutoff of the round it would belong to (or after that round was locked).
+    case afterCutoff(settlesAt: UInt64, cutoff: UInt64, now: UInt64)
+    /// The request named a round other than the one open now.
+    case roundNotOpen(requested: UInt64, open: UInt64)
+    /// Stake below the minimum.
+    case stakeBelowMinimum(stake: UInt64, minimum: UInt64)
+    /// Stake above the maximum.
+    case stakeAboveMaximum(stake: UInt64, maximum: UInt64)
+    /// The user's stakes in this round would exceed the exposure cap.
+    case exposureCapExceeded(current: UInt64, stake: UInt64, cap: UInt64)
+    /// The user's balance does not cover the stake.
+    case insufficientBalance(available: UInt64, required: UInt64)
+    /// No current price for the asset (no entry price to write in the receipt).
+    case priceUnavailable(String)
+    /// The idempotency key was used before by this user for a different prediction.
+    case idempotencyConflict(clientKey: UInt128)
+
+    public var description: String {
+        switch self {
+        case .unknownUser(let u): return "unknown \(u)"
+        case .unknownAsset(let a): return "unknown asset \(a)"
+        case .assetDisabled(let a): return "asset \(a) is disabled"
+        case .afterCutoff(let s, let c, let now):
+            return "round \(s) closed at its cutoff \(c) (now \(now))"
+        case .roundNotOpen(let r, let open): return "round \(r) is not open; the open round settles at \(open)"
+        case .stakeBelowMinimum(let s, let m): return "stake \(Units.money(s)) below the minimum \(Units.money(m))"
+        case .stakeAboveMaximum(let s, let m): return "stake \(Units.money(s)) above the maximum \(Units.money(m))"
+        case .exposureCapExceeded(let c, let s, let cap):
+            return "stake \(Units.money(s)) on top of \(Units.money(c)) exceeds the round exposure cap \(Units.money(cap))"
+        case .insufficientBalance(let a, let r): return "balance \(Units.money(a)) does not cover \(Units.money(r))"
+        case .priceUnavailable(let a): return "no current price for \(a)"
+        case .idempotencyConflict(let k): return "client key \(k) was already used for another prediction"
+        }
+    }
+}
+
+/// Why a lock or settlement was refused.
+public enum SettlementError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The asset is not registered.
+    case unknownAsset(String)
+    /// Not a settlement mark (`t % 600 != 540`).
+    case notAMark(UInt64)
+    /// The round's lock price was already recorded.
+    case alreadyLocked(asset: String, settlesAt: UInt64)
+    /// The round was already settled (a round never settles twice).
+    case alreadySettled(asset: String, settlesAt: UInt64)
+
+    public var description: String {
+        switch self {
+        case .unknownAsset(let a): return "unknown asset \(a)"
+        case .notAMark(let t): return "\(t) is not a settlement mark (t % 600 != 540)"
+        case .alreadyLocked(let a, let s): return "round \(a) \(s) is already locked"
+        case .alreadySettled(let a, let s): return "round \(a) \(s) is already settled"
+        }
+    }
+}
+
+/// A request to place a prediction.
+public struct PlacementRequest: Hashable, Sendable {
+    /// Who.
+    public var user: UserID
+    /// On what.
+    public var asset: AssetID
+    /// Up or down.
+    public var direction: Receipt.Direction
+    /// Stake in micro-units.
+    public var stake: UInt64
+    /// Idempotency key chosen by the client (a UUID fits), scoped to the user; a retry with the same key
+    /// returns the first result.
+    public var clientKey: UInt128?
+    /// The round the client means (its mark); `nil` = the round open now.
+    public var settlesAt: UInt64?
+    /// A prediction id chosen by the caller (imports, replays, fixtures); `nil` = generated. The caller
+    /// then answers for its uniqueness.
+    public var predictionID: Bytes32?
+    /// A commitment salt chosen by the caller (from a CSPRNG); `nil` = drawn from the engine's entropy.
+    public var salt: Bytes32?
+
+    /// A request.
+    public init(user: UserID, asset: AssetID, direction: Receipt.Direction, stake: UInt64,
+                clientKey: UInt128? = nil, settlesAt: UInt64? = nil, predictionID: Bytes32? = nil, salt: Bytes32? = nil) {
+        self.user = user
+        self.asset = asset
+        self.direction = direction
+        self.stake = stake
+        self.clientKey = clientKey
+        self.settlesAt = settlesAt
+        self.predictionID = predictionID
+        self.salt = salt
+    }
+}
+
+/// An accepted prediction.
+public struct Prediction: Hashable, Sendable {
+    /// Number in the engine (0, 1, …).
+    public let number: UInt32
+    /// Protocol prediction id (UUIDv7 layout in the first 16 bytes, 16 zero bytes; §2.3).
+    public let id: Bytes32
+    /// The user.
+    public let user: UserID
+    /// The asset.
+    public let asset: AssetID
+    /// Up or down.
+    public let direction: Receipt.Direction
+    /// Stake in micro-units.
+    public let stake: UInt64
+    /// Placement time.
+    public let placedAt: UInt64
+    /// The round's mark.
+    public let settlesAt: UInt64
+    /// The asset's current price at placement (8 decimals), as written in the placement receipt.
+    public let entryPrice: UInt64
+    /// The salt of the user commitment (kept for the user's copy; never in a receipt).
+    public let salt: Bytes32
+    /// `keccak256(abi.encode(user address, salt))`.
+    public let userCommitment: Bytes32
+    /// Leaf of the placement receipt.
+    public let placementLeaf: Bytes32
+    /// The client's idempotency key.
+    public let clientKey: UInt128?
+    /// `pending` until settled.
+    public internal(set) var outcome: Receipt.Outcome
+    /// Amount paid at settlement (0 before, and for a loss).
+    public internal(set) var payout: UInt64
+    let round: UInt32
+
+    /// The placement receipt (docs/PROTOCOL.md §2).
+    public var placementReceipt: Receipt {
+        Receipt(kind: .placement, predictionId: id, userCommitment: userCommitment, asset: asset, direction: direction,
+                stake: UInt128(stake), placedAt: placedAt, settlesAt: settlesAt, entryPrice: UInt128(entryPrice))
+    }
+}
+
+/// The result of a placement.
+public struct Placement: Hashable, Sendable {
+    /// The prediction (the first one, for a replayed request).
+    public let prediction: Prediction
+    /// Its placement receipt.
+    public let receipt: Receipt
+    /// The receipt's leaf.
+    public let leaf: Bytes32
+    /// `true` when this is the answer to a retried request (nothing was charged again).
+    public let replayed: Bool
+}
+
+/// How a round ended.
+public enum RoundResult: Hashable, Sendable, CustomStringConvertible {
+    /// Settlement price above the lock price: up wins.
+    case up
+    /// Settlement price below the lock price: down wins.
+    case down
+    /// Equal prices: every stake refunded.
+    case push
+    /// Every stake refunded because a price was missing or a side was empty.
+    case void(VoidReason)
+
+    /// Why a round was voided.
+    public enum VoidReason: String, Hashable, Sendable {
+        /// No lock price (fewer than 3 agreeing fresh sources at the cutoff, or never locked).
+        case missingLockPrice = "missing-lock-price"
+        /// No settlement price at the mark.
+        case missingSettlementPrice = "missing-settlement-price"
+        /// Nobody on the winning side, or nobody on the losing side.
+        case oneSided = "one-sided"
+    }
+
+    public var description: String {
+        switch self {
+        case .up: return "up"
+        case .down: return "down"
+        case .push: return "push"
+        case .void(let r): return "void(\(r.rawValue))"
+        }
+    }
+}
+
+/// A settled round's figures. `stakesIn == paidToWinners + refunded + fees + dust` always holds.
+public struct RoundReport: Hashable, Sendable {
+    /// The asset.
+    public let asset: AssetID
+    /// The mark.
+    public let settlesAt: UInt64
+    /// The lock price (`nil` = missing).
+    public let lockPrice: UInt64?
+    /// The settlement price (`nil` = missing).
+    public let settlementPrice: UInt64?
+    /// Sum of up stakes.
+    public let upPool: UInt64
+    /// Sum of down stakes.
+    public let downPool: UInt64
+    /// How it ended.
+    public let result: RoundResult
+    /// Number of predictions.
+    public let predictions: Int
+    /// Number of winning predictions.
+    public let winners: Int
+    /// Total paid to winners (stakes plus winnings, net of fees).
+    public let paidToWinners: UInt64
+    /// Total refunded.
+    public let refunded: UInt64
+    /// Fees to the treasury.
+    public let fees: UInt64
+    /// Rounding dust to the treasury.
+    public let dust: UInt64
+    /// Settlement receipts emitted.
+    public let receiptsEmitted: Int
+
+    /// Total stakes.
+    public var stakesIn: UInt64 { upPool + downPool }
+    /// Whether stakes in = payouts + refunds + fees + dust (checked by the engine, which stops on a violation).
+    public var isConserved: Bool { stakesIn == paidToWinners + refunded + fees + dust }
+}
+
+/// A payout multiple as an exact ratio: a winning stake `s` is paid `floor(s · numerator / denominator)`
+/// (up to the per-prediction rounding of the settlement rule).
+public struct PayoutMultiple: Hashable, Sendable, CustomStringConvertible {
+    /// Numerator: the side's pool plus the losing pool net of the fee.
+    public let numerator: UInt64
+    /// Denominator: the side's pool.
+    public let denominator: UInt64
+
+    /// A multiple `numerator / denominator` (`denominator > 0`).
+    public init(numerator: UInt64, denominator: UInt64) {
+        precondition(denominator > 0)
+        self.numerator = numerator
+        self.denominator = denominator
+    }
+
+    /// The multiple in fixed point with 6 decimals, rounded down (`1_940_000` = 1.94×).
+    public var fixed6: UInt64 {
+        UInt64(UInt128(numerator) * 1_000_000 / UInt128(denominator))
+    }
+
+    public var description: String { FixedPoint.format(fixed6, decimals: 6) + "x" }
+}
+
+/// Live odds of an open round: what each side's stake would be multiplied by if it won now.
+public struct LiveOdds: Hashable, Sendable {
+    /// Sum of up stakes.
+    public let upPool: UInt64
+    /// Sum of down stakes.
+    public let downPool: UInt64
+    /// The multiple of an up stake (`nil` while either side is empty: such a round refunds).
+    public let up: PayoutMultiple?
+    /// The multiple of a down stake.
+    public let down: PayoutMultiple?
+}
+
+/// Engine settings.
+public struct EngineConfiguration: Sendable, Equatable {
+    /// Marks and cutoff.
+    public var schedule: RoundSchedule
+    /// Stake limits.
+    public var limits: StakeLimits
+    /// Fees.
+    public var fees: FeeSchedule
+    /// Randomness of salts and prediction ids.
+    public var entropy: Entropy
+    /// Whether the ledger keeps its journal.
+    public var keepsJournal: Bool
+    /// Whether the outbox keeps the receipts (leaves are computed either way).
+    public var keepsReceipts: Bool
+
+    /// Settings; defaults: cutoff 30 s, 1–1 000 USDC per prediction, 5 000 USDC per user and round, 300 bps.
+    public init(schedule: RoundSchedule = try! RoundSchedule(), limits: StakeLimits = try! StakeLimits(),
+                fees: FeeSchedule = try! FeeSchedule(), entropy: Entropy = .system,
+                keepsJournal: Bool = true, keepsReceipts: Bool = true) {
+        self.schedule = schedule
+        self.limits = limits
+        self.fees = fees
+        self.entropy = entropy
+        self.keepsJournal = keepsJournal
+        self.keepsReceipts = keepsReceipts
+    }
+}
+
+/// The in-memory prediction engine: assets, users, rounds, placement, pari-mutuel settlement,
+/// the double-entry ledger and the receipt outbox. Deterministic for a seeded `Entropy`; not
+/// thread-safe (one owner serialises calls, as a single writer does).
+///
+/// **Settlement rule** (PancakeSwap Prediction's pari-mutuel design at :X9 marks). With lock price `L₀`
+/// (at the cutoff) and settlement price `L₁` (at the mark): up wins if `L₁ > L₀`, down if `L₁ < L₀`;
+/// equal prices (push), a missing price or an empty side (void) refund every stake. Otherwise, with `W`
+/// the winning pool and `L` the losing pool, **every division rounds down**: a winner with stake `s`
+/// gets the share `floor(s · L / W)` of the losing pool, pays the fee `floor(share · bps / 10 000)`
+/// (bps by VIP tier) and is paid `s + share − fee`; the remainder `L − Σ share` is dust and goes to the
+/// treasury. Hence Σ payouts + Σ fees + dust = W + L exactly, which the engine checks for every round.
+///
+/// **Receipts.** The placement receipt's `entryPrice` is the asset's current price at placement (what the
+/// user saw). The settlement receipt's `entryPrice` is the round's lock price, so that the protocol's
+/// outcome rule (§2: win iff settlementPrice > entryPrice for up) holds on it as written; a missing price
+/// is written as 0. Refunds are `push` for equal prices and `void` otherwise.
+public struct PredictionEngine: Sendable {
+    /// The settings.
+    public let configuration: EngineConfiguration
+    /// The ledger.
+    public private(set) var ledger: Ledger
+    /// Emitted receipts waiting for the batch writer.
+    public var outbox: ReceiptOutbox
+    /// Lock and mark prices.
+    public private(set) var priceHistory = PriceHistory()
+    /// Every accepted prediction, by number.
+    public private(set) var predictions: [Prediction] = []
+
+    struct AssetState {
+        let id: AssetID
+        var enabled: Bool
+        var currentPrice: UInt64?
+        var openMark: UInt64 = 0
+        var openRound: UInt32 = .max
+    }
+
+    struct User {
+        let address: Address
+        let addressWord: Bytes32
+        let tier: VIPTier
+        let account: AccountID
+    }
+
+    struct RoundKey: Hashable {
+        let asset: UInt32
+        let settlesAt: UInt64
+    }
+
+    struct Round {
+        let asset: UInt32
+        let settlesAt: UInt64
+        let escrow: AccountID
+        var upPool: UInt64 = 0
+        var downPool: UInt64 = 0
+        var predictions: [UInt32] = []
+        var locked = false
+        var lockPrice: UInt64?
+        var report: RoundReport?
+    }
+
+    struct IdempotencyKey: Hashable {
+        let user: UInt32
+        let key: UInt128
+    }
+
+    private var assets: [AssetState] = []
+    private var assetNumbers: [AssetID: UInt32] = [:]
+    private var users: [User] = []
+    private var rounds: [Round] = []
+    private var roundNumbers: [RoundKey: UInt32] = [:]
+    private var exposure: [UInt64: UInt64] = [:]
+    private var idempotency: [IdempotencyKey: UInt32] = [:]
+    private var random: SplitMix64?
+    private var sequence: UInt64 = 0
+
+    /// An engine with no assets and no users.
+    public init(configuration: EngineConfiguration = EngineConfiguration()) {
+        self.configuration = configuration
+        ledger = Ledger(keepsJournal: configuration.keepsJournal)
+        outbox = ReceiptOutbox(keepsEntries: configuration.keepsReceipts)
+        if case .seeded(let seed) = configuration.entropy { random = SplitMix64(seed: seed) }
+    }
+
+    @inline(__always)
+    private mutating func nextRandom() -> UInt64 {
+        if random != nil { return random!.next() }
+        var system = SystemRandomNumberGenerator()
+        return system.next()
+    }
+
+    // MARK: Assets
+
+    /// Registers an asset (enabled unless said otherwise).
+    public mutating func addAsset(_ id: AssetID, enabled: Bool = true) throws(ConfigurationError) {
+        guard assetNumbers[id] == nil else { throw .duplicateAsset(id.symbol) }
+        assetNumbers[id] = UInt32(assets.count)
+        assets.append(AssetState(id: id, enabled: enabled))
+    }
+
+    /// Enables or disables an asset: a disabled asset refuses new predictions; its open rounds still settle.
+    public mutating func setEnabled(_ enabled: Bool, asset id: AssetID) throws(ConfigurationError) {
+        guard let n = assetNumbers[id] else { throw .unknownAsset(id.symbol) }
+        assets[Int(n)].enabled = enabled
+    }
+
+    /// Whether `id` is registered and enabled.
+    public func isEnabled(_ id: AssetID) -> Bool { assetNumbers[id].map { assets[Int($0)].enabled } ?? false }
+
+    /// The registered assets in registration order.
+    public var assetIDs: [AssetID] { assets.map(\.id) }
+
+    /// Sets the asset's current (aggregated) price, written as `entryPrice` in placement receipts;
+    /// `nil` = unknown (placements are refused until a price is known).
+    public mutating func setCurrentPrice(_ price: UInt64?, asset id: AssetID) throws(ConfigurationError) {
+        guard let n = assetNumbers[id] else { throw .unknownAsset(id.symbol) }
+        assets[Int(n)].currentPrice = price
+    }
+
+    // MARK: Users and money
+
+    /// Registers a user with an address (the one committed to in receipts) and a VIP tier.
+    public mutating func registerUser(address: Address, tier: VIPTier = .standard) -> UserID {
+        let account = ledger.open(.user)
+        users.append(User(address: address, addressWord: address.word, tier: tier, account: account))
+        return UserID(raw: UInt32(users.count - 1))
+    }
+
+    /// The deterministic address of a platform user id without a wallet: the last 20 bytes of
+    /// `keccak256("sixnines:user:" + id)`.
+    public static func address(forUserName name: String) -> Address {
+        Address(lastBytesOf: Keccak256.hash(utf8: "sixnines:user:" + name))
+    }
+
+    /// Paper-money deposit: the faucet credits `amount` micro-units to the user.
+    /// Refused for an unknown user, a zero amount, or one that would take the balance beyond `Int64.max`.
+    public mutating func deposit(_ amount: UInt64, to user: UserID) throws(LedgerError) {
+        guard Int(user.raw) < users.count else { throw .unknownUser(user) }
+        let account = users[Int(user.raw)].account
+        guard amount <= UInt64(Int64.max - ledger.balance(account)) else { throw .invalidAmount(amount) }
+        try ledger.transfer(amount, from: .faucet, to: account, kind: .deposit, reference: 0)
+    }
+
+    /// The user's spendable balance in micro-units (0 for an unknown user).
+    public func balance(of user: UserID) -> UInt64 {
+        guard Int(user.raw) < users.count else { return 0 }
+        return UInt64(ledger.balance(users[Int(user.raw)].account))
+    }
+
+    /// The user's address.
+    public func address(of user: UserID) -> Address? { Int(user.raw) < users.count ? users[Int(user.raw)].address : nil }
+
+    /// The user's tier.
+    public func tier(of user: UserID) -> VIPTier? { Int(user.raw) < users.count ? users[Int(user.raw)].tier : nil }
+
+    /// The sum of the user's stakes in the round of `asset` settling at `settlesAt`.
+    public func exposure(of user: UserID, asset: AssetID, settlesAt: UInt64) -> UInt64 {
+        guard let a = assetNumbers[asset], let r = roundNumbers[RoundKey(asset: a, settlesAt: settlesAt)] else { return 0 }
+        return exposure[UInt64(r) << 32 | UInt64(user.raw)] ?? 0
+    }
+
+    // MARK: Placement
+
+    /// Places a prediction at time `now`; on success the stake moves into the round's escrow and the
+    /// placement receipt goes to the outbox. A refusal changes nothing. A retry with the same client key
+    /// returns the first result (`replayed`), whatever the time.
+    public mutating func place(_ request: PlacementRequest, at now: UInt64) throws(PlacementError) -> Placement {
+        if let key = request.clientKey, let number = idempotency[IdempotencyKey(user: request.user.raw, key: key)] {
+            let p = predictions[Int(number)]
+            guard p.asset == request.asset, p.direction == request.direction, p.stake == request.stake,
+                  request.settlesAt == nil || request.settlesAt == p.settlesAt else {
+                throw .idempotencyConflict(clientKey: key)
+            }
+            return Placement(prediction: p, receipt: p.placementReceipt, leaf: p.placementLeaf, replayed: true)
+        }
+        guard Int(request.user.raw) < users.count else { throw .unknownUser(request.user) }
+        guard let assetNumber = assetNumbers[request.asset] else { throw .unknownAsset(request.asset.symbol) }
+        let asset = assets[Int(assetNumber)]
+        guard asset.enabled else { throw .assetDisabled(request.asset.symbol) }
+        let schedule = configuration.schedule
+        let mark = schedule.mark(after: now)
+        let cutoff = schedule.cutoff(of: mark)
+        if let requested = request.settlesAt, requested != mark { throw .roundNotOpen(requested: requested, open: mark) }
+        guard now < cutoff else { throw .afterCutoff(settlesAt: mark, cutoff: cutoff, now: now) }
+        let limits = configuration.limits
+        guard request.stake >= limits.minimum else { throw .stakeBelowMinimum(stake: request.stake, minimum: limits.minimum) }
+        guard request.stake <= limits.maximum else { throw .stakeAboveMaximum(stake: request.stake, maximum: limits.maximum) }
+        guard let entryPrice = asset.currentPrice else { throw .priceUnavailable(request.asset.symbol) }
+
+        // The round (looked up, created only once the placement is accepted), refused if already locked.
+        var existingRound: UInt32?
+        if asset.openMark == mark {
+            existingRound = asset.openRound
+        } else {
+            existingRound = roundNumbers[RoundKey(asset: assetNumber, settlesAt: mark)]
+        }
+        if let r = existingRound, rounds[Int(r)].locked { throw .afterCutoff(settlesAt: mark, cutoff: cutoff, now: now) }
+
+        let user = users[Int(request.user.raw)]
+        let current = existingRound.map { exposure[UInt64($0) << 32 | UInt64(request.user.raw)] ?? 0 } ?? 0
+        guard current + request.stake <= limits.exposureCap else {
+            throw .exposureCapExceeded(current: current, stake: request.stake, cap: limits.exposureCap)
+        }
+        let balance = ledger.balance(user.account)
+        guard balance >= Int64(request.stake) else {
+            throw .insufficientBalance(available: UInt64(max(0, balance)), required: request.stake)
+        }
+
+        // Accepted: nothing below can fail.
+        let roundNumber: UInt32
+        if let r = existingRound {
+            roundNumber = r
+        } else {
+            roundNumber = roundFor(asset: assetNumber, settlesAt: mark)
+            assets[Int(assetNumber)].openMark = mark
+            assets[Int(assetNumber)].openRound = roundNumber
+        }
+        let exposureKey = UInt64(roundNumber) << 32 | UInt64(request.user.raw)
+        let number = UInt32(predictions.count)
+        let round = rounds[Int(roundNumber)]
+        try! ledger.transfer(request.stake, from: user.account, to: round.escrow, kind: .stake, reference: UInt64(number))
+        exposure[exposureKey] = current + request.stake
+        if request.direction == .up {
+            rounds[Int(roundNumber)].upPool += request.stake
+        } else {
+            rounds[Int(roundNumber)].downPool += request.stake
+        }
+        rounds[Int(roundNumber)].predictions.append(number)
+
+        sequence += 1
+        let id = request.predictionID ?? makePredictionID(placedAt: now)
+        let salt = request.salt ?? Bytes32 { out in
+            for i in 0..<4 { out.storeBytes(of: nextRandom(), toByteOffset: i * 8, as: UInt64.self) }
+        }
+        let commitment = Keccak256.hash(user.addressWord, salt)
+        let receipt = Receipt(kind: .placement, predictionId: id, userCommitment: commitment, asset: request.asset,
+                              direction: request.direction, stake: UInt128(request.stake), placedAt: now,
+                              settlesAt: mark, entryPrice: UInt128(entryPrice))
+        let leaf = receipt.leaf
+        let prediction = Prediction(number: number, id: id, user: request.user, asset: request.asset,
+                                    direction: request.direction, stake: request.stake, placedAt: now, settlesAt: mark,
+                                    entryPrice: entryPrice, salt: salt, userCommitment: commitment, placementLeaf: leaf,
+                                    clientKey: request.clientKey, outcome: .pending, payout: 0, round: roundNumber)
+        predictions.append(prediction)
+        if let key = request.clientKey { idempotency[IdempotencyKey(user: request.user.raw, key: key)] = number }
+        outbox.appendEntry(receipt, leaf: leaf)
+        return Placement(prediction: prediction, receipt: receipt, leaf: leaf, replayed: false)
+    }
+
+    /// UUIDv7 layout: 48-bit unix milliseconds, version 7, 12 random bits, variant `10`, 22 random bits and
+    /// a 40-bit sequence number (unique per engine); then 16 zero bytes (§2.3).
+    private mutating func makePredictionID(placedAt: UInt64) -> Bytes32 {
+        let r = nextRandom()
+        let high = (placedAt &* 1000) << 16 | 0x7000 | (r & 0x0FFF)
+        let low = 0x8000_0000_0000_0000 | ((r >> 12) & 0x3F_FFFF) << 40 | (sequence & 0xFF_FFFF_FFFF)
+        return Bytes32 { out in
+            out.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
+            out.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
+        }
+    }
+
+    private mutating func roundFor(asset: UInt32, settlesAt: UInt64) -> UInt32 {
+        let key = RoundKey(asset: asset, settlesAt: settlesAt)
+        if let n = roundNumbers[key] { return n }
+        let escrow = ledger.open(.escrow)
+        rounds.append(Round(asset: asset, settlesAt: settlesAt, escrow: escrow))
+        let n = UInt32(rounds.count - 1)
+        roundNumbers[key] = n
+        return n
+    }
+
+    // MARK: Odds
+
+    /// Live odds of the round of `asset` settling at `settlesAt` for a user of `tier`.
+    public func odds(asset: AssetID, settlesAt: UInt64, tier: VIPTier = .standard) -> LiveOdds {
+        var up: UInt64 = 0, down: UInt64 = 0
+        if let a = assetNumbers[asset], let r = roundNumbers[RoundKey(asset: a, settlesAt: settlesAt)] {
+            up = rounds[Int(r)].upPool
+            down = rounds[Int(r)].downPool
+        }
+        let bps = configuration.fees.bps(for: tier)
+        func multiple(_ side: UInt64, _ other: UInt64) -> PayoutMultiple? {
+            guard side > 0, other > 0 else { return nil }
+            let fee = UInt64(UInt128(other) * UInt128(bps) / 10_000)
+            return PayoutMultiple(numerator: side + other - fee, denominator: side)
+        }
+        return LiveOdds(upPool: up, downPool: down, up: multiple(up, down), down: multiple(down, up))
+    }
+
+    // MARK: Lock and settlement
+
+    /// Records the lock price (aggregated at the cutoff; `nil` = missing) and closes the round to
+    /// new predictions. Call at the cutoff.
+    public mutating func lock(asset id: AssetID, settlesAt: UInt64, price: UInt64?) throws(SettlementError) {
+        guard let a = assetNumbers[id] else { throw .unknownAsset(id.symbol) }
+        guard SettlementSchedule.isSettlementTime(settlesAt) else { throw .notAMark(settlesAt) }
+        let r = Int(roundFor(asset: a, settlesAt: settlesAt))
+        guard rounds[r].report == nil else { throw .alreadySettled(asset: id.symbol, settlesAt: settlesAt) }
+        guard !rounds[r].locked else { throw .alreadyLocked(asset: id.symbol, settlesAt: settlesAt) }
+        rounds[r].locked = true
+        rounds[r].lockPrice = price
+        priceHistory.recordLock(asset: id, settlesAt: settlesAt, price: price)
+    }
+
+    /// Settles the round of `asset` at the mark `settlesAt` with the aggregated settlement price (`nil` =
+    /// missing): pays winners, refunds, takes fees and dust, emits one settlement receipt per prediction.
+    /// A round never locked is settled as void (missing lock price). A round settles once.
+    public mutating func settle(asset id: AssetID, settlesAt: UInt64, price: UInt64?) throws(SettlementError) -> RoundReport {
+        guard let a = assetNumbers[id] else { throw .unknownAsset(id.symbol) }
+        guard SettlementSchedule.isSettlementTime(settlesAt) else { throw .notAMark(settlesAt) }
+        let r = Int(roundFor(asset: a, settlesAt: settlesAt))
+        guard rounds[r].report == nil else { throw .alreadySettled(asset: id.symbol, settlesAt: settlesAt) }
+        if !rounds[r].locked {
+            rounds[r].locked = true
+            priceHistory.recordLock(asset: id, settlesAt: settlesAt, price: nil)
+        }
+        priceHistory.recordMark(asset: id, settlesAt: settlesAt, price: price)
+        let round = rounds[r]
+        let lockPrice = round.lockPrice
+        let result: RoundResult
+        if let lockPrice {
+            if let price {
+                if price == lockPrice {
+                    result = .push
+                } else if round.upPool == 0 || round.downPool == 0 {
+                    result = .void(.oneSided)
+                } else {
+                    result = price > lockPrice ? .up : .down
+                }
+            } else {
+                result = .void(.missingSettlementPrice)
+            }
+        } else {
+            result = .void(.missingLockPrice)
+        }
+
+        let winning: Receipt.Direction?
+        switch result {
+        case .up: winning = .up
+        case .down: winning = .down
+        case .push, .void: winning = nil
+        }
+        let refundOutcome: Receipt.Outcome = result == .push ? .push : .void
+        let w = winning == .up ? round.upPool : round.downPool
+        let l = winning == .up ? round.downPool : round.upPool
+        let feeBps = VIPTier.allCases.map { configuration.fees.bps(for: $0) }
+        var paid: UInt64 = 0, refunded: UInt64 = 0, fees: UInt64 = 0, shares: UInt64 = 0, winners = 0
+        var receipts: [Receipt] = []
+        receipts.reserveCapacity(round.predictions.count)
+
+        for number in round.predictions {
+            let p = predictions[Int(number)]
+            let user = users[Int(p.user.raw)]
+            let outcome: Receipt.Outcome
+            var payout: UInt64 = 0
+            if let winning {
+                if p.direction == winning {
+                    let share = w.dividingFullWidth(p.stake.multipliedFullWidth(by: l)).quotient
+                    let fee = UInt64(10_000).dividingFullWidth(share.multipliedFullWidth(by: feeBps[Int(user.tier.rawValue)])).quotient
+                    payout = p.stake + share - fee
+                    shares += share
+                    fees += fee
+                    paid += payout
+                    winners += 1
+                    outcome = .win
+                    try! ledger.transfer(payout, from: round.escrow, to: user.account, kind: .payout, reference: UInt64(number))
+                } else {
+                    outcome = .loss
+                }
+            } else {
+                payout = p.stake
+                refunded += payout
+                outcome = refundOutcome
+                try! ledger.transfer(payout, from: round.escrow, to: user.account, kind: .refund, reference: UInt64(number))
+            }
+            predictions[Int(number)].outcome = outcome
+            predictions[Int(number)].payout = payout
+            let receipt = Receipt(kind: .settlement, predictionId: p.id, userCommitment: p.userCommitment, asset: p.asset,
+                                  direction: p.direction, stake: UInt128(p.stake), placedAt: p.placedAt,
+                                  settlesAt: p.settlesAt, entryPrice: UInt128(lockPrice ?? 0),
+                                  settlementPrice: UInt128(price ?? 0), outcome: outcome, payout: UInt128(payout))
+            receipts.append(receipt)
+        }
+        let leaves = PredictionEngine.leaves(of: receipts)
+        for i in receipts.indices { outbox.appendEntry(receipts[i], leaf: leaves[i]) }
+        let dust = winning == nil ? 0 : l - shares
+        if fees > 0 { try! ledger.transfer(fees, from: round.escrow, to: .fees, kind: .fee, reference: UInt64(r)) }
+        if dust > 0 { try! ledger.transfer(dust, from: round.escrow, to: .dust, kind: .dust, reference: UInt64(r)) }
+
+        let report = RoundReport(asset: id, settlesAt: settlesAt, lockPrice: lockPrice, settlementPrice: price,
+                                 upPool: round.upPool, downPool: round.downPool, result: result,
+                                 predictions: round.predictions.count, winners: winners, paidToWinners: paid,
+                                 refunded: refunded, fees: fees, dust: dust, receiptsEmitted: round.predictions.count)
+        precondition(report.isConserved && ledger.balance(round.escrow) == 0,
+                     "conservation violated in round \(id) \(settlesAt): \(report)")
+        rounds[r].report = report
+        rounds[r].predictions = []
+        rounds[r].predictions.reserveCapacity(0)
+        return report
+    }
+
+    /// The leaves of `receipts`, in order; large sets are hashed on every core (the result does not depend on it).
+    static func leaves(of receipts: [Receipt]) -> [Bytes32] {
+        let n = receipts.count
+        let chunk = 8_192
+        return [Bytes32](unsafeUninitializedCapacity: n) { buffer, initialized in
+            receipts.withUnsafeBufferPointer { source in
+                let out = buffer.baseAddress!
+                let chunks = (n + chunk - 1) / chunk
+                if chunks <= 1 {
+                    for i in 0..<n { (out + i).initialize(to: source[i].leaf) }
+                } else {
+                    // Each chunk writes its own disjoint slots; the caller waits for all of them.
+                    nonisolated(unsafe) let target = out
+                    nonisolated(unsafe) let input = source
+                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                        for i in (c * chunk)..<min(n, (c + 1) * chunk) { (target + i).initialize(to: input[i].leaf) }
+                    }
+                }
+            }
+            initialized = n
+        }
+    }
+
+    /// The report of a settled round, or `nil`.
+    public func report(asset id: AssetID, settlesAt: UInt64) -> RoundReport? {
+        guard let a = assetNumbers[id], let r = roundNumbers[RoundKey(asset: a, settlesAt: settlesAt)] else { return nil }
+        return rounds[Int(r)].report
+    }
+
+    /// Whether the round is locked (cutoff passed in the engine's view, or settled).
+    public func isLocked(asset id: AssetID, settlesAt: UInt64) -> Bool {
+        guard let a = assetNumbers[id], let r = roundNumbers[RoundKey(asset: a, settlesAt: settlesAt)] else { return false }
+        return rounds[Int(r)].locked
+    }
+}
