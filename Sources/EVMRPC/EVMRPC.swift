@@ -2,7 +2,7 @@
 //
 // Layers, bottom up (one file each):
 //
-// - JSON.swift, Wire.swift — `JSONValue` parameters written straight to bytes, and a scanner that finds a
+// - JSON.swift, Wire.swift — `JSONRPCValue` parameters written straight to bytes, and a scanner that finds a
 //   response's `id`/`result`/`error` without building a tree; each result is decoded (Codable) from its own
 //   byte range only. `JSONRPCCodec` exposes the codec alone.
 // - RPCError.swift — the one error type: transport, timeout, HTTP status, rate limit, invalid response,

@@ -3,7 +3,7 @@ import EVM
 /// A JSON value, used for JSON-RPC parameters and for results whose shape is not fixed.
 ///
 /// Objects keep their key order, so encoded requests are deterministic.
-public enum JSONValue: Sendable, Hashable {
+public enum JSONRPCValue: Sendable, Hashable {
     /// `null`.
     case null
     /// `true` / `false`.
@@ -15,11 +15,11 @@ public enum JSONValue: Sendable, Hashable {
     /// A string.
     case string(String)
     /// An array.
-    case array([JSONValue])
+    case array([JSONRPCValue])
     /// An object, members in order.
-    case object([(String, JSONValue)])
+    case object([(String, JSONRPCValue)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    public static func == (lhs: JSONRPCValue, rhs: JSONRPCValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
@@ -50,7 +50,7 @@ public enum JSONValue: Sendable, Hashable {
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
 
     /// The member named `key`, when this is an object.
-    public subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONRPCValue? {
         if case .object(let members) = self { return members.first { $0.0 == key }?.1 }
         return nil
     }
@@ -69,7 +69,7 @@ public enum JSONValue: Sendable, Hashable {
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d): out.append(contentsOf: (d.isFinite ? "\(d)" : "null").utf8)
-        case .string(let s): JSONValue.writeString(s, to: &out)
+        case .string(let s): JSONRPCValue.writeString(s, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
@@ -81,7 +81,7 @@ public enum JSONValue: Sendable, Hashable {
             out.append(UInt8(ascii: "{"))
             for (i, (key, value)) in members.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.writeString(key, to: &out)
+                JSONRPCValue.writeString(key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 value.write(to: &out)
             }
@@ -110,17 +110,17 @@ public enum JSONValue: Sendable, Hashable {
     }
 }
 
-extension JSONValue: Codable {
+extension JSONRPCValue: Codable {
     public init(from decoder: any Decoder) throws {
         if var array = try? decoder.unkeyedContainer() {
-            var items: [JSONValue] = []
-            while !array.isAtEnd { items.append(try array.decode(JSONValue.self)) }
+            var items: [JSONRPCValue] = []
+            while !array.isAtEnd { items.append(try array.decode(JSONRPCValue.self)) }
             self = .array(items)
             return
         }
         if let object = try? decoder.container(keyedBy: AnyKey.self) {
-            var members: [(String, JSONValue)] = []
-            for key in object.allKeys { members.append((key.stringValue, try object.decode(JSONValue.self, forKey: key))) }
+            var members: [(String, JSONRPCValue)] = []
+            for key in object.allKeys { members.append((key.stringValue, try object.decode(JSONRPCValue.self, forKey: key))) }
             self = .object(members)
             return
         }
@@ -154,32 +154,32 @@ struct AnyKey: CodingKey {
     init?(intValue: Int) { return nil }
 }
 
-extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+extension JSONRPCValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(integerLiteral value: Int) { self = .int(value) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements) }
+    public init(arrayLiteral elements: JSONRPCValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONRPCValue)...) { self = .object(elements) }
     public init(nilLiteral: ()) { self = .null }
 }
 
 // MARK: - JSON-RPC parameter forms
 
-extension JSONValue {
+extension JSONRPCValue {
     /// A JSON-RPC quantity: minimal `0x` hex.
-    public static func quantity(_ value: some BinaryInteger) -> JSONValue {
+    public static func quantity(_ value: some BinaryInteger) -> JSONRPCValue {
         .string("0x" + String(value, radix: 16))
     }
     /// A JSON-RPC quantity from a 256-bit value.
-    public static func quantity(_ value: UInt256) -> JSONValue { .string(value.hexString) }
+    public static func quantity(_ value: UInt256) -> JSONRPCValue { .string(value.hexString) }
     /// JSON-RPC data: even-length `0x` hex.
-    public static func data(_ bytes: some Collection<UInt8>) -> JSONValue { .string(Hex.encode(bytes)) }
+    public static func data(_ bytes: some Collection<UInt8>) -> JSONRPCValue { .string(Hex.encode(bytes)) }
     /// A lowercase address.
-    public static func address(_ address: Address) -> JSONValue { .string(address.lowercased) }
+    public static func address(_ address: Address) -> JSONRPCValue { .string(address.lowercased) }
     /// A 32-byte hash.
-    public static func hash(_ value: Bytes32) -> JSONValue { .string(value.description) }
+    public static func hash(_ value: Bytes32) -> JSONRPCValue { .string(value.description) }
 }
 
 // MARK: - Raw scanning of responses

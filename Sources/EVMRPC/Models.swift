@@ -10,7 +10,7 @@ public enum BlockTag: Sendable, Hashable, CustomStringConvertible {
     case latest, earliest, pending, safe, finalized
 
     /// The JSON-RPC parameter form (`"0x1b"`, `"latest"`, or `{"blockHash": …}`).
-    public var json: JSONValue {
+    public var json: JSONRPCValue {
         switch self {
         case .number(let n): return .quantity(n)
         case .hash(let h): return ["blockHash": .hash(h)]
@@ -362,8 +362,8 @@ public struct CallRequest: Sendable, Hashable {
     }
 
     /// The JSON-RPC object.
-    public var json: JSONValue {
-        var members: [(String, JSONValue)] = []
+    public var json: JSONRPCValue {
+        var members: [(String, JSONRPCValue)] = []
         if let from { members.append(("from", .address(from))) }
         if let to { members.append(("to", .address(to))) }
         if !data.isEmpty { members.append(("input", .data(data))) }
@@ -396,15 +396,15 @@ public struct LogFilter: Sendable, Hashable {
     }
 
     /// The JSON-RPC object.
-    public var json: JSONValue {
-        var members: [(String, JSONValue)] = [("fromBlock", fromBlock.json), ("toBlock", toBlock.json)]
+    public var json: JSONRPCValue {
+        var members: [(String, JSONRPCValue)] = [("fromBlock", fromBlock.json), ("toBlock", toBlock.json)]
         if addresses.count == 1 { members.append(("address", .address(addresses[0]))) }
         else if !addresses.isEmpty { members.append(("address", .array(addresses.map { .address($0) }))) }
         if !topics.isEmpty { members.append(("topics", topicsJSON)) }
         return .object(members)
     }
 
-    var topicsJSON: JSONValue {
+    var topicsJSON: JSONRPCValue {
         .array(topics.map { position in
             guard let position else { return .null }
             return position.count == 1 ? .hash(position[0]) : .array(position.map { .hash($0) })

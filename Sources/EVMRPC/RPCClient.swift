@@ -107,7 +107,7 @@ public final class RPCClient: Sendable {
     // MARK: Single calls
 
     /// Calls `method` with `params` and decodes the result as `T`.
-    public func call<T: Decodable>(_ method: String, _ params: [JSONValue] = [], as type: T.Type = T.self) async throws(RPCError) -> T {
+    public func call<T: Decodable>(_ method: String, _ params: [JSONRPCValue] = [], as type: T.Type = T.self) async throws(RPCError) -> T {
         try await raw(RPCRequest(method, params)).decode(as: T.self)
     }
 
@@ -195,7 +195,7 @@ public final class RPCClient: Sendable {
 
     /// Sends the same `method` for each parameter list and decodes every result as `T`; the first failing
     /// call's error is thrown.
-    public func batch<T: Decodable & Sendable>(_ method: String, _ paramsList: [[JSONValue]], as type: T.Type = T.self) async throws(RPCError) -> [T] {
+    public func batch<T: Decodable & Sendable>(_ method: String, _ paramsList: [[JSONRPCValue]], as type: T.Type = T.self) async throws(RPCError) -> [T] {
         let outcomes = try await batch(paramsList.map { RPCRequest(method, $0) })
         var values: [T] = []
         values.reserveCapacity(outcomes.count)

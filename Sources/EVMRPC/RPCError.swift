@@ -13,7 +13,7 @@ public enum RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The response was not valid JSON-RPC.
     case invalidResponse(String)
     /// The node answered with a JSON-RPC error.
-    case server(code: Int, message: String, data: JSONValue?)
+    case server(code: Int, message: String, data: JSONRPCValue?)
     /// Execution reverted (`eth_call`, `eth_estimateGas`): the raw revert data and the node's message.
     case revert(data: [UInt8], message: String?)
     /// The result was valid JSON-RPC but not of the expected shape.
@@ -85,7 +85,7 @@ public enum RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Classifies a JSON-RPC error object: reverts and rate limits get their own cases.
-    static func fromServer(code: Int, message: String, data: JSONValue?) -> RPCError {
+    static func fromServer(code: Int, message: String, data: JSONRPCValue?) -> RPCError {
         let lower = message.lowercased()
         if code == 3 || (lower.hasPrefix("execution reverted") && data?.stringValue != nil) {
             let bytes = data?.stringValue.flatMap { try? Hex.decode($0) } ?? []
@@ -100,5 +100,14 @@ public enum RPCError: Error, Sendable, Equatable, CustomStringConvertible {
             return .rateLimited(retryAfterSeconds: nil)
         }
         return .server(code: code, message: message, data: data)
+    }
+}
+
+extension RPCError {
+    /// The revert decoded through the ABI layer: `Error(string)`, `Panic(uint256)`, or a custom error of `abi`
+    /// (nil when this is not a revert, or its data matches nothing known).
+    public func decodedRevert(abi: ContractABI? = nil) -> ABIRevert? {
+        guard case .revert(let data, _) = self else { return nil }
+        return try? ABIRevert(decoding: data, abi: abi)
     }
 }

@@ -13,7 +13,7 @@ public struct RPCSubscription: Sendable {
     /// Local identifier (stable across reconnects).
     public let id: Int
     /// The `eth_subscribe` parameters.
-    public let params: [JSONValue]
+    public let params: [JSONRPCValue]
     /// The notification results, as JSON bytes.
     public let results: AsyncStream<RPCResult>
 }
@@ -35,7 +35,7 @@ public actor WebSocketTransport: RPCTransport {
     private var rawChannel: (any Channel)?
     private var connecting: Task<Void, any Error>?
     private var pending: [Int: CheckedContinuation<[UInt8], any Error>] = [:]
-    private var subscriptions: [Int: (params: [JSONValue], continuation: AsyncStream<RPCResult>.Continuation, remote: String?)] = [:]
+    private var subscriptions: [Int: (params: [JSONRPCValue], continuation: AsyncStream<RPCResult>.Continuation, remote: String?)] = [:]
     private var remoteToLocal: [String: Int] = [:]
     private var nextLocal = 1
     private var nextID = 1 << 30
@@ -156,7 +156,7 @@ public actor WebSocketTransport: RPCTransport {
     // MARK: Subscriptions
 
     /// `eth_subscribe` with `params` (e.g. `["newHeads"]`, `["logs", {…}]`).
-    public func subscribe(_ params: [JSONValue]) async throws(RPCError) -> RPCSubscription {
+    public func subscribe(_ params: [JSONRPCValue]) async throws(RPCError) -> RPCSubscription {
         let local = nextLocal
         nextLocal += 1
         let (stream, continuation) = AsyncStream<RPCResult>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
@@ -182,7 +182,7 @@ public actor WebSocketTransport: RPCTransport {
 
     /// Logs matching `addresses` and `topics` (`logs`); removed logs come with `removed == true` after a reorg.
     public nonisolated func logs(addresses: [Address] = [], topics: [[Bytes32]?] = []) async throws(RPCError) -> AsyncCompactMapSequence<AsyncStream<RPCResult>, Log> {
-        var filter: [(String, JSONValue)] = []
+        var filter: [(String, JSONRPCValue)] = []
         if !addresses.isEmpty { filter.append(("address", .array(addresses.map { .address($0) }))) }
         if !topics.isEmpty { filter.append(("topics", LogFilter(topics: topics).topicsJSON)) }
         let subscription = try await subscribe(["logs", .object(filter)])

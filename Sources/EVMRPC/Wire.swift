@@ -6,10 +6,10 @@ public struct RPCRequest: Sendable, Hashable {
     /// The method name, e.g. `eth_getBalance`.
     public var method: String
     /// Positional parameters.
-    public var params: [JSONValue]
+    public var params: [JSONRPCValue]
 
     /// A call of `method` with `params`.
-    public init(_ method: String, _ params: [JSONValue] = []) {
+    public init(_ method: String, _ params: [JSONRPCValue] = []) {
         self.method = method
         self.params = params
     }
@@ -63,9 +63,9 @@ enum JSONRPCWire {
         out.append(contentsOf: #"{"jsonrpc":"2.0","id":"#.utf8)
         out.append(contentsOf: String(id).utf8)
         out.append(contentsOf: #","method":"#.utf8)
-        JSONValue.writeString(request.method, to: &out)
+        JSONRPCValue.writeString(request.method, to: &out)
         out.append(contentsOf: #","params":"#.utf8)
-        JSONValue.array(request.params).write(to: &out)
+        JSONRPCValue.array(request.params).write(to: &out)
         out.append(UInt8(ascii: "}"))
     }
 
@@ -117,7 +117,7 @@ enum JSONRPCWire {
             }
         }
         if let error, !bytes[error].elementsEqual("null".utf8) {
-            struct ErrorObject: Decodable { var code: Int; var message: String; var data: JSONValue? }
+            struct ErrorObject: Decodable { var code: Int; var message: String; var data: JSONRPCValue? }
             let object: ErrorObject
             do {
                 object = try JSONDecoder().decode(ErrorObject.self, from: Data(bytes[error]))

@@ -449,3 +449,62 @@ struct SendCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `sixnines call`.
+struct CallCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "call", abstract: "Call a contract function without a transaction (eth_call) and decode the result.",
+        discussion: """
+            The signature gives the outputs cast-style, f(…)(types), or with `returns (…)`; arguments as for
+            `calldata`. One value per line, or --json. A revert prints its decoded reason on stderr (exit 1).
+            Example:
+              sixnines call 0x… 'balanceOf(address)(uint256)' 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
+            """)
+    @OptionGroup var options: ChainOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The contract.") var to: String
+    @Argument(help: "The function signature, with outputs.") var signature: String
+    @Argument(parsing: .allUnrecognized, help: "One argument per input.") var arguments: [String] = []
+    @Option(help: "Block number or tag.") var block: String = "latest"
+    @Option(help: "Caller address (msg.sender).") var from: String?
+
+    func validate() throws {
+        guard BlockTag(block) != nil else { throw ValidationError("invalid block \(block.debugDescription)") }
+    }
+
+    func run() async throws {
+        try await options.withClient { client in
+            let function: ABIFunction
+            do { function = try ABIFunction(signature) } catch { throw CLIError("<signature>: \(error)") }
+            guard arguments.count == function.inputs.count else {
+                throw CLIError("expected \(function.inputs.count) argument(s) for \(signature), got \(arguments.count)")
+            }
+            var values: [ABIValue] = []
+            for (i, (arg, param)) in zip(arguments, function.inputs).enumerated() {
+                do { values.append(try ABIValue(parsing: arg, as: param.type)) } catch { throw CLIError("argument \(i + 1): \(error)") }
+            }
+            let calldata: [UInt8]
+            do { calldata = try function.encodeCall(values) } catch { throw CLIError("\(error)") }
+            let result: [UInt8]
+            do {
+                result = try await client.call(CallRequest(from: try from.map(parseAddress), to: try parseAddress(to), data: calldata),
+                                               at: BlockTag(block)!)
+            } catch {
+                if let revert = (error as? RPCError)?.decodedRevert() { throw CLIError("execution reverted: \(revert)") }
+                throw error
+            }
+            if function.outputs.isEmpty {
+                print(Hex.encode(result))
+                return
+            }
+            let decoded: [ABIValue]
+            do { decoded = try function.decodeOutput(result) } catch { throw CLIError("cannot decode the result \(Hex.encode(result)): \(error)") }
+            if output.json {
+                let text = "[" + decoded.map { $0.jsonValue.description }.joined(separator: ",") + "]"
+                print(text)
+            } else {
+                for v in decoded { print(v) }
+            }
+        }
+    }
+}

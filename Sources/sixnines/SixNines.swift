@@ -44,6 +44,7 @@ struct SixNines: AsyncParsableCommand {
             EstimateCommand.self,
             LogsCommand.self,
             SendCommand.self,
+            CallCommand.self,
         ]
     )
 }

@@ -96,6 +96,21 @@ struct ChainCommandTests {
         try CLI.fails(["send", chainDevnet.accounts[6], "--rpc-url", url, "--private-key", "0x12"], mentioning: "--private-key")
     }
 
+    @Test func deploysAndCallsAContract() throws {
+        // Account 4 of the devnet; the contract is Tests/EVMRPCTests/Support/Probe.swift's (Vyper).
+        let key = "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a"
+        let lines = try CLI.value(["send", "--create", "--data", "0x6101c8610011610000396101c8610000f35f3560e01c60026005820660011b6101be01601e395f51565b63773acdef8118610062576024361034176101ba57600435600155337ffd8d0c1dc3ab254ec49463a1192bb2423b3b851adedec1aa94dcd362dc063c9d60043560405260206040a2005b631a25ab1b81186101b657346101ba5760046040527fdeadbeef000000000000000000000000000000000000000000000000000000006060526040805160208201fd5b63132e4f3c8118610152576024361034176101ba57600960043511156101365760208060a05260076040527f746f6f206269670000000000000000000000000000000000000000000000000060605260408160a001602782825e8051806020830101601f825f03163682375050601f19601f8251602001011690509050810190506308c379a060805280600401609cfd5b6004358060011b818160011c186101ba57905060405260206040f35b63e582dd3181186101b657346101ba5760015460405260206040f35b6399a0ce44811861019b576024361034176101ba5760043580156101ba5780606404905060405260206040f35b6339f028b981186101b657346101ba575f5460405260206040f35b5f5ffd5b5f80fd01b60018016e01b600a585582003511066937519afc2d5b92740614fa68fcc757f5bd77cd5f3e05ca9baf39d8d1901c8810a00a1657679706572830004030036", "--private-key", key, "--rpc-url", url]).split(separator: "\n")
+        #expect(lines.count == 4)
+        let contract = String(try #require(lines.last))
+        #expect(try CLI.value(["call", contract, "fail(uint256)(uint256)", "4", "--rpc-url", url]) == "8")
+        #expect(try CLI.value(["call", contract, "fail(uint256)(uint256)", "4", "--json", "--rpc-url", url]) == #"["8"]"#)
+        try CLI.fails(["call", contract, "fail(uint256)(uint256)", "11", "--rpc-url", url], mentioning: "too big")
+        _ = try CLI.value(["send", contract, "--data", "0x773acdef" + String(repeating: "0", count: 62) + "2a", "--private-key", key, "--rpc-url", url])
+        #expect(try CLI.value(["call", contract, "stored()(uint256)", "--rpc-url", url]) == "42")
+        let logs = try CLI.value(["logs", "--address", contract, "--event", "Ping(address,uint256)", "--rpc-url", url]).split(separator: "\n")
+        #expect(logs.count == 1)
+    }
+
     @Test func errors() throws {
         try CLI.fails(["balance", "0x1234", "--rpc-url", url], mentioning: "20 bytes")
         try CLI.fails(["chain-id", "--rpc-url", "http://127.0.0.1:1", "--timeout", "2"], mentioning: "transport")

@@ -105,10 +105,18 @@ struct DevnetTests {
                 guard case .revert(let data, let message) = error as? RPCError else { Issue.record("got \(error)"); return }
                 #expect(Array(data.prefix(4)) == [0x08, 0xC3, 0x79, 0xA0])  // Error(string)
                 #expect(message == "execution reverted: too big")
+                #expect((error as? RPCError)?.decodedRevert() == .message("too big"))
             }
             await #expect(throws: RPCError.revert(data: [0xDE, 0xAD, 0xBE, 0xEF], message: "execution reverted")) {
                 try await client.call(CallRequest(to: probe, data: Probe.rawFail))
             }
+            // A custom error, decoded with the contract's ABI (raw_revert data shaped as a custom error).
+            let abi = try ContractABI(json: #"[{"type":"error","name":"Oops","inputs":[{"name":"code","type":"uint256"}]}]"#)
+            let custom = RPCError.revert(data: Array(Keccak256.hash(data: Array("Oops(uint256)".utf8)).prefix(4)) + Probe.word(7), message: nil)
+            guard case .custom(let definition, let values)? = custom.decodedRevert(abi: abi) else { Issue.record("not decoded"); return }
+            #expect(definition.name == "Oops")
+            #expect(values == [.uint(7)])
+            #expect(RPCError.revert(data: [0xDE, 0xAD, 0xBE, 0xEF], message: nil).decodedRevert() == nil)
             do {
                 _ = try await client.estimateGas(CallRequest(from: info.accounts[0], to: probe, data: Probe.fail(11)))
                 Issue.record("expected a revert")
@@ -138,7 +146,7 @@ struct DevnetTests {
             #expect(head >= 180)
             // The devnet refuses ranges above 50 blocks: the client splits.
             await #expect(throws: RPCError.self) {
-                let _: [JSONValue] = try await client.call("eth_getLogs", [["fromBlock": "0x0", "toBlock": .quantity(head)]])
+                let _: [JSONRPCValue] = try await client.call("eth_getLogs", [["fromBlock": "0x0", "toBlock": .quantity(head)]])
             }
             let logs = try await client.logs(LogFilter(addresses: [probe], topics: [[Probe.pingTopic]], fromBlock: .earliest, toBlock: .latest))
             #expect(logs.compactMap(\.blockNumber) == expected)

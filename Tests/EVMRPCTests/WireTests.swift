@@ -18,11 +18,11 @@ struct WireTests {
     }
 
     @Test func escapesStrings() {
-        #expect(JSONValue.string("a\"b\\c\n\u{01}").jsonText == #""a\"b\\c\n\u0001""#)
+        #expect(JSONRPCValue.string("a\"b\\c\n\u{01}").jsonText == #""a\"b\\c\n\u0001""#)
     }
 
     @Test func encodedJSONIsValidForFoundation() throws {
-        let value: JSONValue = ["k": [1, "x", ["n": nil]], "q": .quantity(255), "d": .double(0.5)]
+        let value: JSONRPCValue = ["k": [1, "x", ["n": nil]], "q": .quantity(255), "d": .double(0.5)]
         let text = value.jsonText
         #expect(text == #"{"k":[1,"x",{"n":null}],"q":"0xff","d":0.5}"#)
         _ = try JSONSerialization.jsonObject(with: Data(text.utf8))
