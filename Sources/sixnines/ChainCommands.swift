@@ -324,9 +324,10 @@ struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs", abstract: "Print event logs, splitting large block ranges when the node refuses them.",
         discussion: """
-            --event takes a canonical event signature (its keccak-256 is topic 0) or a 32-byte topic.
-            Plain output: one line per log, "block txhash logIndex topic0 … data"; --json prints objects.
-            Logs are printed raw until the ABI layer lands (then: decoded by the event signature).
+            --event takes an event signature (its keccak-256 is topic 0) or a 32-byte topic. With a declaration
+            naming the indexed inputs, `event Transfer(address indexed from, address indexed to, uint256 value)`,
+            each log is decoded: "block txhash logIndex Name(from=…, to=…, value=…)"; otherwise printed raw:
+            "block txhash logIndex topic0 … data". --json prints objects.
             Example:
               sixnines logs --address 0x… --event 'Transfer(address,address,uint256)' --from-block 0 --to-block latest
             """)
@@ -344,28 +345,43 @@ struct LogsCommand: AsyncParsableCommand {
     func run() async throws {
         try await options.withClient { client in
             var topics: [[Bytes32]?] = []
+            var definition: ABIEvent?
             if let event {
                 if event.hasPrefix("0x") {
                     do { topics = [[try Bytes32(hex: event)]] } catch { throw CLIError("--event: \(error)") }
                 } else {
-                    topics = [[Keccak256.hash(data: Array(event.replacingOccurrences(of: " ", with: "").utf8))]]
+                    do { definition = try ABIEvent(event) } catch { throw CLIError("--event: \(error)") }
+                    topics = [[definition!.topic0]]
                 }
             }
             let filter = LogFilter(addresses: try address.map(parseAddress), topics: topics,
                                    fromBlock: BlockTag(fromBlock)!, toBlock: BlockTag(toBlock)!)
             let logs = try await client.logs(filter)
+            // Decoded when the event declares which inputs are indexed (`event Name(type indexed a, …)`).
+            func decode(_ log: Log) -> [ABIEvent.DecodedInput]? {
+                try? definition?.decodeLog(topics: log.topics, data: log.data)
+            }
             if output.json {
                 try printJSON(logs.map { log -> [String: Any] in
-                    [
+                    var object: [String: Any] = [
                         "address": log.address.checksummed, "topics": log.topics.map(\.description), "data": Hex.encode(log.data),
                         "blockNumber": log.blockNumber ?? 0, "transactionHash": log.transactionHash?.description ?? NSNull(),
                         "logIndex": log.logIndex ?? 0,
                     ]
+                    if let inputs = decode(log) {
+                        object["event"] = definition!.name
+                        object["args"] = inputs.map { "\($0.parameter.name.isEmpty ? "_" : $0.parameter.name)=\($0.value)" }
+                    }
+                    return object
                 })
             } else {
                 for log in logs {
-                    let fields = ["\(log.blockNumber ?? 0)", log.transactionHash?.description ?? "-", "\(log.logIndex ?? 0)"]
-                        + log.topics.map(\.description) + [Hex.encode(log.data)]
+                    var fields = ["\(log.blockNumber ?? 0)", log.transactionHash?.description ?? "-", "\(log.logIndex ?? 0)"]
+                    if let inputs = decode(log) {
+                        fields.append(definition!.name + "(" + inputs.map { "\($0.parameter.name.isEmpty ? "_" : $0.parameter.name)=\($0.value)" }.joined(separator: ", ") + ")")
+                    } else {
+                        fields += log.topics.map(\.description) + [Hex.encode(log.data)]
+                    }
                     print(fields.joined(separator: " "))
                 }
             }

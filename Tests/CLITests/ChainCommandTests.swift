@@ -109,6 +109,8 @@ struct ChainCommandTests {
         #expect(try CLI.value(["call", contract, "stored()(uint256)", "--rpc-url", url]) == "42")
         let logs = try CLI.value(["logs", "--address", contract, "--event", "Ping(address,uint256)", "--rpc-url", url]).split(separator: "\n")
         #expect(logs.count == 1)
+        let decoded = try CLI.value(["logs", "--address", contract, "--event", "event Ping(address indexed sender, uint256 value)", "--rpc-url", url])
+        #expect(decoded.hasSuffix("Ping(sender=0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65, value=42)"), "\(decoded)")
     }
 
     @Test func errors() throws {
