@@ -397,14 +397,17 @@ struct SendCommand: AsyncParsableCommand {
             Nonce, fees (eth_feeHistory, never below the chain's minimum tip) and gas (eth_estimateGas + 20 %) are
             filled in; a transaction stuck for --replace-after seconds is replaced with fees raised by 12 %.
             Prints the hash, then "success" or "reverted" and the block number (--async: the hash only).
-            Calldata is given as hex until the ABI layer lands (then: a signature and arguments).
-            Example:
+            The call is a signature and cast-style arguments, or raw --data.
+            Examples:
               SIXNINES_PRIVATE_KEY=0x… sixnines send 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --value 1ether
+              sixnines send 0x… 'transfer(address,uint256)' 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 1000 --keystore k.json
             """)
     @OptionGroup var options: ChainOptions
     @OptionGroup var key: KeyOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "The recipient (omit with --create).") var to: String?
+    @Argument(help: "A function signature to call (instead of --data).") var signature: String?
+    @Argument(parsing: .allUnrecognized, help: "One argument per input of the signature.") var arguments: [String] = []
     @Flag(help: "Create a contract: --data is the init code.") var create = false
     @Option(help: "Value (wei, or with a unit: 1ether, 2gwei).") var value: String = "0"
     @Option(help: "Calldata or init code, 0x-hex.") var data: String = "0x"
@@ -416,6 +419,7 @@ struct SendCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (to == nil) == create else { throw ValidationError("give a recipient, or --create without one") }
+        guard signature == nil || data == "0x" else { throw ValidationError("give a signature or --data, not both") }
     }
 
     func run() async throws {
@@ -425,8 +429,9 @@ struct SendCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         try await options.withClient { client in
-            let bytes: [UInt8]
+            var bytes: [UInt8]
             do { bytes = try Hex.decode(data) } catch { throw CLIError("--data: \(error)") }
+            if let signature { bytes = try encodeCall(signature, arguments) }
             let amount = try parseAmount(value, option: "--value")
             let chainId = try await client.chainId()
             let chain = options.preset ?? Chain.withID(chainId) ?? Chain(name: "chain-\(chainId)", id: chainId)
@@ -492,15 +497,7 @@ struct CallCommand: AsyncParsableCommand {
         try await options.withClient { client in
             let function: ABIFunction
             do { function = try ABIFunction(signature) } catch { throw CLIError("<signature>: \(error)") }
-            guard arguments.count == function.inputs.count else {
-                throw CLIError("expected \(function.inputs.count) argument(s) for \(signature), got \(arguments.count)")
-            }
-            var values: [ABIValue] = []
-            for (i, (arg, param)) in zip(arguments, function.inputs).enumerated() {
-                do { values.append(try ABIValue(parsing: arg, as: param.type)) } catch { throw CLIError("argument \(i + 1): \(error)") }
-            }
-            let calldata: [UInt8]
-            do { calldata = try function.encodeCall(values) } catch { throw CLIError("\(error)") }
+            let calldata = try encodeCall(signature, arguments)
             let result: [UInt8]
             do {
                 result = try await client.call(CallRequest(from: try from.map(parseAddress), to: try parseAddress(to), data: calldata),
@@ -523,4 +520,18 @@ struct CallCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// Calldata for `signature` with cast-style `arguments`.
+func encodeCall(_ signature: String, _ arguments: [String]) throws -> [UInt8] {
+    let function: ABIFunction
+    do { function = try ABIFunction(signature) } catch { throw CLIError("<signature>: \(error)") }
+    guard arguments.count == function.inputs.count else {
+        throw CLIError("expected \(function.inputs.count) argument(s) for \(signature), got \(arguments.count)")
+    }
+    var values: [ABIValue] = []
+    for (i, (arg, param)) in zip(arguments, function.inputs).enumerated() {
+        do { values.append(try ABIValue(parsing: arg, as: param.type)) } catch { throw CLIError("argument \(i + 1): \(error)") }
+    }
+    do { return try function.encodeCall(values) } catch { throw CLIError("\(error)") }
 }

@@ -105,7 +105,7 @@ struct ChainCommandTests {
         #expect(try CLI.value(["call", contract, "fail(uint256)(uint256)", "4", "--rpc-url", url]) == "8")
         #expect(try CLI.value(["call", contract, "fail(uint256)(uint256)", "4", "--json", "--rpc-url", url]) == #"["8"]"#)
         try CLI.fails(["call", contract, "fail(uint256)(uint256)", "11", "--rpc-url", url], mentioning: "too big")
-        _ = try CLI.value(["send", contract, "--data", "0x773acdef" + String(repeating: "0", count: 62) + "2a", "--private-key", key, "--rpc-url", url])
+        _ = try CLI.value(["send", contract, "ping(uint256)", "42", "--private-key", key, "--rpc-url", url])
         #expect(try CLI.value(["call", contract, "stored()(uint256)", "--rpc-url", url]) == "42")
         let logs = try CLI.value(["logs", "--address", contract, "--event", "Ping(address,uint256)", "--rpc-url", url]).split(separator: "\n")
         #expect(logs.count == 1)
