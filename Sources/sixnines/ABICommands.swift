@@ -3,7 +3,7 @@ import EVM
 import Foundation
 
 /// Parses what the user gave as a function: a canonical or human-readable signature.
-private func parseFunction(_ text: String, what: String = "<signature>") throws -> ABIFunction {
+func parseFunction(_ text: String, what: String = "<signature>") throws -> ABIFunction {
     do { return try ABIFunction(text) } catch { throw CLIError("\(what): \(error)") }
 }
 
@@ -19,7 +19,7 @@ private func parseTypes(_ text: String) throws -> [ABIParameter] {
 }
 
 /// Cast-style arguments for `params`.
-private func parseArguments(_ args: [String], for params: [ABIParameter]) throws -> [ABIValue] {
+func parseArguments(_ args: [String], for params: [ABIParameter]) throws -> [ABIValue] {
     guard args.count == params.count else {
         throw CLIError("expected \(params.count) argument\(params.count == 1 ? "" : "s") for (\(params.map(\.type.description).joined(separator: ","))), got \(args.count)")
     }
@@ -34,7 +34,7 @@ private func parseHex(_ text: String, what: String) throws -> [UInt8] {
     do { return try Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)) } catch { throw CLIError("\(what): \(error)") }
 }
 
-private func readText(_ path: String, what: String) throws -> String {
+func readText(_ path: String, what: String) throws -> String {
     if path == "-" { return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) }
     guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("\(what) \(path): cannot read file") }
     return String(decoding: data, as: UTF8.self)

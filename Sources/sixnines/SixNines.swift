@@ -27,6 +27,7 @@ struct SixNines: AsyncParsableCommand {
             DecodeEvent.self,
             TypedDataCommand.self,
             ReceiptCommand.self,
+            MerkleCommand.self,
             WalletCommand.self,
             TxCommand.self,
             Simulate.self,

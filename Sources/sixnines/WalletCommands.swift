@@ -81,7 +81,7 @@ struct WalletCommand: ParsableCommand {
             The key comes from --private-key, --keystore FILE (+ --password-file FILE or a prompt) or $SIXNINES_PRIVATE_KEY.
             Private keys are printed only when asked (--show-private-key).
             """,
-        subcommands: [New.self, AddressCommand.self, Sign.self, Verify.self, Import.self, Decrypt.self]
+        subcommands: [New.self, AddressCommand.self, Sign.self, SignTypedData.self, Verify.self, Import.self, Decrypt.self]
     )
 
     struct New: ParsableCommand {
@@ -170,6 +170,46 @@ struct WalletCommand: ParsableCommand {
             try reportingErrors {
                 let signature = try key.load().signPersonalMessage(try messageBytes(message))
                 print(compact ? Hex.encode(signature.compactRepresentation) : signature.description)
+            }
+        }
+    }
+
+    struct SignTypedData: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sign-typed-data",
+            abstract: "Sign EIP-712 typed data (eth_signTypedData_v4 JSON); prints r‖s‖v (v 27/28).",
+            discussion: """
+                The raw EIP-712 digest (0x1901 ‖ domainSeparator ‖ hashStruct(message)) is signed, as wallets do.
+                --json also prints the digest and the signer.
+
+                Example:
+                  sixnines wallet sign-typed-data --keystore key.json --password-file pw.txt mail.json
+                """
+        )
+
+        @Argument(help: "The typed-data JSON file (- for stdin).")
+        var file: String
+
+        @OptionGroup var key: KeyOptions
+
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try reportingErrors {
+                let digest: Bytes32
+                do { digest = try TypedData(json: try readText(file, what: "<file>")).digest } catch let error as CLIError {
+                    throw error
+                } catch {
+                    throw CLIError("<file> \(file): \(error)")
+                }
+                let signer = try key.load()
+                let signature = try signer.signature(for: digest)
+                if output.json {
+                    try printJSON(["digest": digest.description, "signer": signer.address.checksummed,
+                                   "signature": signature.description])
+                } else {
+                    print(signature.description)
+                }
             }
         }
     }
@@ -334,7 +374,9 @@ struct TxCommand: ParsableCommand {
         @Option(name: .long, help: "Gas price: a legacy (or EIP-2930) transaction.") var gasPrice: String?
         @Option(name: .long, help: "Max fee per gas (EIP-1559).") var maxFee: String?
         @Option(name: .long, help: "Max priority fee per gas (EIP-1559).") var priorityFee: String?
-        @Option(name: .long, help: "Call data as 0x-hex.") var data: String = "0x"
+        @Option(name: .long, help: "Call data as 0x-hex.") var data: String?
+        @Option(name: .long, help: "A function signature: the call data is its selector and the arguments that follow.") var sig: String?
+        @Argument(parsing: .remaining, help: "The arguments of --sig.") var arguments: [String] = []
         @Option(name: .long, help: #"Access list JSON: [{"address": "0x…", "storageKeys": ["0x…"]}]."#) var accessList: String?
         @OptionGroup var key: KeyOptions
         @OptionGroup var output: OutputOptions
@@ -346,6 +388,8 @@ struct TxCommand: ParsableCommand {
             if gasPrice == nil && (maxFee == nil || priorityFee == nil) {
                 throw ValidationError("give --gas-price (legacy) or both --max-fee and --priority-fee (EIP-1559)")
             }
+            if data != nil && sig != nil { throw ValidationError("give either --data or --sig with arguments, not both") }
+            if sig == nil && !arguments.isEmpty { throw ValidationError("arguments given without --sig") }
         }
 
         func run() throws {
@@ -356,8 +400,17 @@ struct TxCommand: ParsableCommand {
                 let amount = try parseAmount(value, option: "--value")
                 let recipient: Address?
                 do { recipient = try to.map { try Address($0) } } catch { throw CLIError("--to: \(error)") }
-                let calldata: [UInt8]
-                do { calldata = try Hex.decode(data) } catch { throw CLIError("--data: \(error)") }
+                var calldata: [UInt8] = []
+                if let sig {
+                    let function = try parseFunction(sig, what: "--sig")
+                    do { calldata = try function.encodeCall(try parseArguments(arguments, for: function.inputs)) } catch let error as CLIError {
+                        throw error
+                    } catch {
+                        throw CLIError("--sig \(sig): \(error)")
+                    }
+                } else if let data {
+                    do { calldata = try Hex.decode(data) } catch { throw CLIError("--data: \(error)") }
+                }
                 let list = try accessList.map(parseAccessList) ?? []
                 let tx: Transaction
                 if let gasPrice {

@@ -1,0 +1,232 @@
+import ArgumentParser
+import EVM
+import Foundation
+import Receipts
+
+/// `sixnines merkle`: OpenZeppelin-compatible standard Merkle trees.
+struct MerkleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merkle",
+        abstract: "Build OpenZeppelin StandardMerkleTrees, prove values, verify proofs.",
+        discussion: """
+            Leaves are keccak256(keccak256(abi.encode(value))) for the declared types; dumps are OpenZeppelin's
+            standard-v1 JSON, so trees load in @openzeppelin/merkle-tree and the reverse.
+            """,
+        subcommands: [Build.self, Prove.self, Verify.self]
+    )
+
+    struct Build: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build a tree from values and print its root.",
+            discussion: """
+                Values: a JSON array of arrays (one JSON value per type), or CSV with one row per value (cast-style
+                text per column: decimal or 0x numbers, addresses, 0x bytes, true/false, [a,b] arrays).
+
+                Example:
+                  sixnines merkle build --types "address,uint256" airdrop.csv --dump tree.json
+                """
+        )
+
+        @Option(name: .long, help: "Comma-separated ABI types of each value, e.g. \"address,uint256\".")
+        var types: String
+
+        @Argument(help: "A .json or .csv file of values (- for JSON on stdin).")
+        var values: String
+
+        @Option(name: .long, help: "Write the standard-v1 dump to this file.")
+        var dump: String?
+
+        @Flag(name: .long, help: "Keep insertion order instead of sorting leaves by hash.")
+        var unsorted = false
+
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try reportingErrors {
+                let leafTypes = try parseTypeList(types)
+                let text = try readText(values, what: "<values>")
+                let rows = values.lowercased().hasSuffix(".csv") ? try csvValues(text, types: leafTypes) : try jsonValues(text, types: leafTypes)
+                let tree: StandardMerkleTree
+                do { tree = try StandardMerkleTree(values: rows, leafEncoding: leafTypes, sortLeaves: !unsorted) } catch {
+                    throw CLIError("<values>: \(error)")
+                }
+                if let dump {
+                    do { try Data(tree.dump().description.utf8).write(to: URL(fileURLWithPath: dump), options: .atomic) } catch {
+                        throw CLIError("--dump \(dump): cannot write (\(error.localizedDescription))")
+                    }
+                }
+                if output.json {
+                    try printJSON(["root": tree.root.description, "count": rows.count])
+                } else {
+                    print(tree.root)
+                }
+            }
+        }
+    }
+
+    struct Prove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the proof of one value of a dumped tree (one hash per line; --json for an object).",
+            discussion: """
+                Examples:
+                  sixnines merkle prove --tree tree.json --index 3
+                  sixnines merkle prove --tree tree.json --value '["0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "1000"]'
+                """
+        )
+
+        @Option(name: .long, help: "A standard-v1 dump.")
+        var tree: String
+
+        @Option(name: .long, help: "Index of the value in the dump's values list.")
+        var index: Int?
+
+        @Option(name: .long, help: "The value as a JSON array (one element per type).")
+        var value: String?
+
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if (index == nil) == (value == nil) { throw ValidationError("give either --index or --value") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let loaded: StandardMerkleTree
+                do { loaded = try StandardMerkleTree(dump: try JSONValue(parsing: try readText(tree, what: "--tree"))) } catch let error as CLIError {
+                    throw error
+                } catch {
+                    throw CLIError("--tree \(tree): \(error)")
+                }
+                let position: Int
+                if let index {
+                    guard loaded.values.indices.contains(index) else {
+                        throw CLIError("--index \(index): the tree has \(loaded.values.count) values")
+                    }
+                    position = index
+                } else {
+                    let wanted = try jsonValues("[\(value!)]", types: loaded.leafEncoding, what: "--value")[0]
+                    guard let found = loaded.index(of: wanted) else { throw CLIError("--value: not in the tree") }
+                    position = found
+                }
+                let proof = try loaded.proof(forValue: position)
+                if output.json {
+                    try printJSON(["root": loaded.root.description, "index": position,
+                                   "leaf": try loaded.tree.leaf(at: position).description, "proof": proof.map(\.description)])
+                } else {
+                    proof.forEach { print($0) }
+                }
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a value's proof against a root; prints valid/invalid, exit code 0 only when valid.",
+            discussion: """
+                Example:
+                  sixnines merkle verify --root 0x… --types "address,uint256" --value '["0x…", "1000"]' --proof 0xab…,0xcd…
+                """
+        )
+
+        @Option(name: .long, help: "The root.")
+        var root: String
+
+        @Option(name: .long, help: "Comma-separated ABI types.")
+        var types: String
+
+        @Option(name: .long, help: "The value as a JSON array.")
+        var value: String
+
+        @Option(name: .long, help: "The proof: comma-separated hashes or a JSON array (empty for a one-leaf tree).")
+        var proof: String = ""
+
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let valid: Bool = try reportingErrors {
+                let rootWord: Bytes32
+                do { rootWord = try Bytes32(hex: root) } catch { throw CLIError("--root: \(error)") }
+                let leafTypes = try parseTypeList(types)
+                let parsed = try jsonValues("[\(value)]", types: leafTypes, what: "--value")[0]
+                let hashes = proof.replacingOccurrences(of: "[", with: "").replacingOccurrences(of: "]", with: "")
+                    .replacingOccurrences(of: "\"", with: "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                let proofWords: [Bytes32] = try hashes.enumerated().map { i, h in
+                    do { return try Bytes32(hex: h) } catch { throw CLIError("--proof[\(i)]: \(error)") }
+                }
+                do {
+                    return try StandardMerkleTree.verify(root: rootWord, leafEncoding: leafTypes, value: parsed, proof: proofWords)
+                } catch {
+                    throw CLIError("--value: \(error)")
+                }
+            }
+            if output.json { try printJSON(["valid": valid]) } else { print(valid ? "valid" : "invalid") }
+            if !valid { throw ExitCode(1) }
+        }
+    }
+}
+
+/// `address,uint256` or `(address,uint256)` into types.
+func parseTypeList(_ text: String) throws -> [ABIType] {
+    var trimmed = text.trimmingCharacters(in: .whitespaces)
+    if trimmed.hasPrefix("(") && trimmed.hasSuffix(")") { trimmed = String(trimmed.dropFirst().dropLast()) }
+    let tuple: ABIType
+    do { tuple = try ABIType("(\(trimmed))") } catch { throw CLIError("--types: \(error)") }
+    guard case .tuple(let components) = tuple, !components.isEmpty else { throw CLIError("--types: expected at least one type") }
+    return components
+}
+
+/// A JSON array of values, each an array with one JSON element per type.
+func jsonValues(_ text: String, types: [ABIType], what: String = "<values>") throws -> [[ABIValue]] {
+    let json: JSONValue
+    do { json = try JSONValue(parsing: text) } catch { throw CLIError("\(what): \(error)") }
+    guard let rows = json.arrayValue else { throw CLIError("\(what): expected a JSON array of values") }
+    return try rows.enumerated().map { i, row in
+        guard let items = row.arrayValue, items.count == types.count else {
+            throw CLIError("\(what)[\(i)]: expected an array of \(types.count) element\(types.count == 1 ? "" : "s")")
+        }
+        return try zip(items, types).enumerated().map { k, pair in
+            do { return try ABIValue(json: pair.0, as: pair.1) } catch { throw CLIError("\(what)[\(i)][\(k)]: \(error)") }
+        }
+    }
+}
+
+/// CSV rows (no quoting of commas inside arrays is needed: columns split at top-level commas).
+func csvValues(_ text: String, types: [ABIType]) throws -> [[ABIValue]] {
+    var rows: [[ABIValue]] = []
+    for (lineNumber, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+        let columns = splitTopLevel(trimmed)
+        guard columns.count == types.count else {
+            throw CLIError("<values> line \(lineNumber + 1): \(columns.count) columns, expected \(types.count)")
+        }
+        rows.append(try zip(columns, types).enumerated().map { k, pair in
+            do { return try ABIValue(parsing: pair.0, as: pair.1) } catch { throw CLIError("<values> line \(lineNumber + 1) column \(k + 1): \(error)") }
+        })
+    }
+    return rows
+}
+
+/// Splits at commas outside brackets, parentheses and double quotes.
+func splitTopLevel(_ line: String) -> [String] {
+    var parts: [String] = []
+    var current = ""
+    var depth = 0
+    var quoted = false
+    for ch in line {
+        if ch == "\"" {
+            quoted.toggle()
+        } else if !quoted && (ch == "[" || ch == "(") {
+            depth += 1
+        } else if !quoted && (ch == "]" || ch == ")") {
+            depth -= 1
+        } else if !quoted && depth == 0 && ch == "," {
+            parts.append(current.trimmingCharacters(in: .whitespaces))
+            current = ""
+            continue
+        }
+        current.append(ch)
+    }
+    parts.append(current.trimmingCharacters(in: .whitespaces))
+    return parts
+}
