@@ -11,11 +11,15 @@ let package = Package(
         .library(name: "CSecp256k1", targets: ["CSecp256k1"]),
         .library(name: "Receipts", targets: ["Receipts"]),
         .library(name: "PredictionCore", targets: ["PredictionCore"]),
+        .library(name: "EVMRPC", targets: ["EVMRPC"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         // The EVM layer: pure Swift, no dependencies at all.
@@ -43,6 +47,21 @@ let package = Package(
             name: "PredictionCore",
             dependencies: ["EVM", "Receipts", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Chain access: JSON-RPC over HTTP (async-http-client) and WebSocket (NIOWebSocket).
+        .target(
+            name: "EVMRPC",
+            dependencies: [
+                "EVM",
+                "EVMSigner",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "sixnines",
             dependencies: [
@@ -50,6 +69,7 @@ let package = Package(
                 "EVMSigner",
                 "Receipts",
                 "PredictionCore",
+                "EVMRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +93,19 @@ let package = Package(
         .testTarget(
             name: "PredictionCoreTests",
             dependencies: ["PredictionCore", "Receipts", "EVM", "TestSupport"]
+        ),
+        .testTarget(
+            name: "EVMRPCTests",
+            dependencies: [
+                "EVM",
+                "EVMSigner",
+                "EVMRPC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            exclude: ["Support/signer.py"]
         ),
         .testTarget(
             name: "CLITests",

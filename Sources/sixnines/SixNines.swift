@@ -33,6 +33,19 @@ struct SixNines: AsyncParsableCommand {
             Simulate.self,
             Rounds.self,
             DurableStress.self,
+            ChainID.self,
+            BlockNumber.self,
+            BlockCommand.self,
+            Balance.self,
+            NonceCommand.self,
+            CodeCommand.self,
+            GasPrice.self,
+            FeeHistoryCommand.self,
+            TxReceiptCommand.self,
+            EstimateCommand.self,
+            LogsCommand.self,
+            SendCommand.self,
+            CallCommand.self,
         ]
     )
 }

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+/// A devnet for the chain commands, started once for this test process (stops when the tests exit).
+private let chainDevnet: (url: String, accounts: [String]) = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let process = Process()
+    process.executableURL = root.appendingPathComponent("Scripts/devnet")
+    process.arguments = ["--port", "0", "--json-ready", "--exit-with-stdin", "--quiet"]
+    let out = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardInput = input
+    process.standardError = FileHandle.nullDevice
+    try! process.run()
+    keepAlive.append(input)
+    var line = Data()
+    while true {
+        let byte = out.fileHandleForReading.readData(ofLength: 1)
+        if byte.isEmpty || byte == Data([0x0A]) { break }
+        line.append(byte)
+    }
+    let object = try! JSONSerialization.jsonObject(with: line) as! [String: Any]
+    return (object["url"] as! String, object["accounts"] as! [String])
+}()
+nonisolated(unsafe) private var keepAlive: [Pipe] = []
+
+@Suite("sixnines chain commands", .serialized)
+struct ChainCommandTests {
+    var url: String { chainDevnet.url }
+
+    @Test func readsTheChain() throws {
+        #expect(try CLI.value(["chain-id", "--rpc-url", url]) == "31337")
+        #expect(Int(try CLI.value(["block-number", "--rpc-url", url])) != nil)
+        let account = chainDevnet.accounts[9]
+        #expect(try CLI.value(["balance", account, "--ether", "--rpc-url", url]) == "10000")
+        #expect(try CLI.value(["balance", account, "--rpc-url", url]) == "10000000000000000000000")
+        #expect(try CLI.value(["nonce", account, "--rpc-url", url]) == "0")
+        #expect(try CLI.value(["code", account, "--rpc-url", url]) == "0x")
+        #expect(try CLI.value(["gas-price", "--rpc-url", url]).allSatisfy(\.isNumber))
+        let fees = try CLI.value(["fee-history", "--rpc-url", url, "--chain", "local"]).split(separator: "\n")
+        #expect(fees.count == 2)
+        let polygonFloor = try CLI.run(["fee-history", "--rpc-url", url, "--chain", "polygon"])
+        #expect(polygonFloor.status == 1)
+        #expect(polygonFloor.stderr.contains("not polygon"))
+        let hash = try CLI.value(["block", "0", "--rpc-url", url])
+        #expect(hash.hasPrefix("0x") && hash.count == 66)
+        let json = try CLI.value(["block", "latest", "--json", "--rpc-url", url])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["hash"] is String)
+    }
+
+    @Test func failoverAndEnvironment() throws {
+        #expect(try CLI.value(["chain-id", "--rpc-url", "http://127.0.0.1:1", "--rpc-url", url]) == "31337")
+        setenv("SIXNINES_RPC_URL", url, 1)
+        defer { unsetenv("SIXNINES_RPC_URL") }
+        #expect(try CLI.value(["chain-id"]) == "31337")
+    }
+
+    @Test func receiptOfASentTransaction() throws {
+        // Send with the devnet's eth_sendTransaction (prefunded account) through a raw JSON-RPC post.
+        let from = chainDevnet.accounts[8]
+        let body = #"{"jsonrpc":"2.0","id":1,"method":"eth_sendTransaction","params":[{"from":"\#(from)","to":"\#(chainDevnet.accounts[7])","value":"0x1"}]}"#
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        curl.arguments = ["curl", "-s", "-H", "Content-Type: application/json", "-d", body, url]
+        let out = Pipe()
+        curl.standardOutput = out
+        try curl.run()
+        let answer = out.fileHandleForReading.readDataToEndOfFile()
+        curl.waitUntilExit()
+        let object = try #require(try JSONSerialization.jsonObject(with: answer) as? [String: Any])
+        let hash = try #require(object["result"] as? String)
+        let plain = try CLI.value(["tx-receipt", hash, "--rpc-url", url]).split(separator: "\n")
+        #expect(plain.first == "success")
+        let json = try CLI.value(["tx-receipt", hash, "--json", "--confirmations", "1", "--rpc-url", url])
+        let receipt = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(receipt["status"] as? Int == 1)
+        try CLI.fails(["tx-receipt", "0x" + String(repeating: "0", count: 64), "--rpc-url", url], mentioning: "no receipt")
+        #expect(try CLI.value(["estimate", chainDevnet.accounts[7], "--value", "1", "--from", from, "--rpc-url", url]) == "21000")
+        // A plain transfer has no logs.
+        #expect(try CLI.value(["logs", "--from-block", "0", "--to-block", "latest", "--event", "Transfer(address,address,uint256)", "--rpc-url", url]) == "")
+        #expect(try CLI.value(["logs", "--json", "--rpc-url", url]) == "[]")
+    }
+
+    @Test func sendsSignedTransactions() throws {
+        // Account 5 of the devnet (its key is public: docs/DEVNET.md).
+        let key = "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba"
+        let lines = try CLI.value(["send", chainDevnet.accounts[6], "--value", "1gwei", "--private-key", key, "--rpc-url", url]).split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("0x") && lines[0].count == 66)
+        #expect(lines[1] == "success")
+        let hash = try CLI.value(["send", chainDevnet.accounts[6], "--value", "1", "--async", "--private-key", key, "--rpc-url", url])
+        #expect(hash.count == 66)
+        let receipt = try CLI.value(["tx-receipt", hash, "--confirmations", "1", "--rpc-url", url]).split(separator: "\n")
+        #expect(receipt.first == "success")
+        try CLI.fails(["send", chainDevnet.accounts[6], "--rpc-url", url, "--private-key", "0x12"], mentioning: "--private-key")
+    }
+
+    @Test func deploysAndCallsAContract() throws {
+        // Account 4 of the devnet; the contract is Tests/EVMRPCTests/Support/Probe.swift's (Vyper).
+        let key = "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a"
+        let lines = try CLI.value(["send", "--create", "--data", "0x6101c8610011610000396101c8610000f35f3560e01c60026005820660011b6101be01601e395f51565b63773acdef8118610062576024361034176101ba57600435600155337ffd8d0c1dc3ab254ec49463a1192bb2423b3b851adedec1aa94dcd362dc063c9d60043560405260206040a2005b631a25ab1b81186101b657346101ba5760046040527fdeadbeef000000000000000000000000000000000000000000000000000000006060526040805160208201fd5b63132e4f3c8118610152576024361034176101ba57600960043511156101365760208060a05260076040527f746f6f206269670000000000000000000000000000000000000000000000000060605260408160a001602782825e8051806020830101601f825f03163682375050601f19601f8251602001011690509050810190506308c379a060805280600401609cfd5b6004358060011b818160011c186101ba57905060405260206040f35b63e582dd3181186101b657346101ba5760015460405260206040f35b6399a0ce44811861019b576024361034176101ba5760043580156101ba5780606404905060405260206040f35b6339f028b981186101b657346101ba575f5460405260206040f35b5f5ffd5b5f80fd01b60018016e01b600a585582003511066937519afc2d5b92740614fa68fcc757f5bd77cd5f3e05ca9baf39d8d1901c8810a00a1657679706572830004030036", "--private-key", key, "--rpc-url", url]).split(separator: "\n")
+        #expect(lines.count == 4)
+        let contract = String(try #require(lines.last))
+        #expect(try CLI.value(["call", contract, "fail(uint256)(uint256)", "4", "--rpc-url", url]) == "8")
+        #expect(try CLI.value(["call", contract, "fail(uint256)(uint256)", "4", "--json", "--rpc-url", url]) == #"["8"]"#)
+        try CLI.fails(["call", contract, "fail(uint256)(uint256)", "11", "--rpc-url", url], mentioning: "too big")
+        _ = try CLI.value(["send", contract, "ping(uint256)", "42", "--private-key", key, "--rpc-url", url])
+        #expect(try CLI.value(["call", contract, "stored()(uint256)", "--rpc-url", url]) == "42")
+        let logs = try CLI.value(["logs", "--address", contract, "--event", "Ping(address,uint256)", "--rpc-url", url]).split(separator: "\n")
+        #expect(logs.count == 1)
+        let decoded = try CLI.value(["logs", "--address", contract, "--event", "event Ping(address indexed sender, uint256 value)", "--rpc-url", url])
+        #expect(decoded.hasSuffix("Ping(sender=0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65, value=42)"), "\(decoded)")
+    }
+
+    @Test func errors() throws {
+        try CLI.fails(["balance", "0x1234", "--rpc-url", url], mentioning: "20 bytes")
+        try CLI.fails(["chain-id", "--rpc-url", "http://127.0.0.1:1", "--timeout", "2"], mentioning: "transport")
+        #expect(try CLI.run(["chain-id", "--chain", "nope"]).status == 64)
+    }
+}

@@ -1,0 +1,38 @@
+import EVM
+
+/// A small Vyper 0.4.3 contract for the integration tests (source in the comment below).
+///
+/// ```vyper
+/// event Ping:
+///     sender: indexed(address)
+///     value: uint256
+/// error_code: public(uint256)
+/// stored: public(uint256)
+/// @external
+/// def ping(v: uint256):
+///     self.stored = v
+///     log Ping(msg.sender, v)
+/// @external
+/// @view
+/// def fail(v: uint256) -> uint256:
+///     assert v < 10, "too big"
+///     return v * 2
+/// @external
+/// @view
+/// def panic_div(v: uint256) -> uint256:
+///     return 100 // v
+/// @external
+/// @view
+/// def raw_fail():
+///     raw_revert(b"\xde\xad\xbe\xef")
+/// ```
+enum Probe {
+    static let initCode = try! Hex.decode("0x6101c8610011610000396101c8610000f35f3560e01c60026005820660011b6101be01601e395f51565b63773acdef8118610062576024361034176101ba57600435600155337ffd8d0c1dc3ab254ec49463a1192bb2423b3b851adedec1aa94dcd362dc063c9d60043560405260206040a2005b631a25ab1b81186101b657346101ba5760046040527fdeadbeef000000000000000000000000000000000000000000000000000000006060526040805160208201fd5b63132e4f3c8118610152576024361034176101ba57600960043511156101365760208060a05260076040527f746f6f206269670000000000000000000000000000000000000000000000000060605260408160a001602782825e8051806020830101601f825f03163682375050601f19601f8251602001011690509050810190506308c379a060805280600401609cfd5b6004358060011b818160011c186101ba57905060405260206040f35b63e582dd3181186101b657346101ba5760015460405260206040f35b6399a0ce44811861019b576024361034176101ba5760043580156101ba5780606404905060405260206040f35b6339f028b981186101b657346101ba575f5460405260206040f35b5f5ffd5b5f80fd01b60018016e01b600a585582003511066937519afc2d5b92740614fa68fcc757f5bd77cd5f3e05ca9baf39d8d1901c8810a00a1657679706572830004030036")
+    static let pingTopic = try! Bytes32(hex: "0xfd8d0c1dc3ab254ec49463a1192bb2423b3b851adedec1aa94dcd362dc063c9d")
+
+    static func word(_ v: UInt64) -> [UInt8] { UInt256(v).bigEndianBytes }
+    static func ping(_ v: UInt64) -> [UInt8] { [0x77, 0x3A, 0xCD, 0xEF] + word(v) }
+    static func fail(_ v: UInt64) -> [UInt8] { [0x13, 0x2E, 0x4F, 0x3C] + word(v) }
+    static let rawFail: [UInt8] = [0x1A, 0x25, 0xAB, 0x1B]
+    static let stored: [UInt8] = [0xE5, 0x82, 0xDD, 0x31]
+}
