@@ -54,6 +54,9 @@ class DevnetHTTPServer(ThreadingHTTPServer):
 
 
 class Handler(BaseHTTPRequestHandler):
+    # Headers and body go out as separate writes: without TCP_NODELAY, Nagle plus the client's delayed ACK
+    # hold the body back ~40 ms per request.
+    disable_nagle_algorithm = True
     protocol_version = "HTTP/1.1"
     server_version = "SixNinesDevnet"
     sys_version = ""
