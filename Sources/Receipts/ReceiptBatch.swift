@@ -103,6 +103,13 @@ public struct ReceiptProofFile: Sendable, Codable, Equatable {
         public var name: String
         public var passed: Bool
         public var detail: String
+
+        /// A check result.
+        public init(name: String, passed: Bool, detail: String) {
+            self.name = name
+            self.passed = passed
+            self.detail = detail
+        }
     }
 
     /// The offline checks: leaf recomputed from the fields, proof to the root, batch id layout and kind,

@@ -1,3 +1,5 @@
+import EVM
+import Receipts
 import Foundation
 import Testing
 
@@ -118,4 +120,72 @@ struct ChainCommandTests {
         try CLI.fails(["chain-id", "--rpc-url", "http://127.0.0.1:1", "--timeout", "2"], mentioning: "transport")
         #expect(try CLI.run(["chain-id", "--chain", "nope"]).status == 64)
     }
+}
+
+/// `receipt verify --rpc-url` against a ReceiptRegistry deployed on the devnet from ABI/ReceiptRegistry.json.
+extension ChainCommandTests {
+    @Test func receiptProofsVerifyInTheDeployedRegistry() throws {
+        // Account 7 of the devnet (its key is public: docs/DEVNET.md): admin and writer.
+        let key = "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356"
+        let writer = try CLI.value(["wallet", "address", "--private-key", key])
+        let artifact = try #require(try fixtureJSONAtRoot("ABI/ReceiptRegistry.json") as? [String: Any])
+        let bytecode = try #require(artifact["bytecode"] as? String)
+        let arguments = try CLI.value(["abi", "encode", "(address,address)", writer, writer])
+        let deployed = try CLI.value(["send", "--create", "--data", bytecode + arguments.dropFirst(2), "--private-key", key,
+                                      "--rpc-url", url]).split(separator: "\n")
+        let registry = String(try #require(deployed.last))
+        let block = try #require(try JSONSerialization.jsonObject(with: Data(try CLI.value(["block", "latest", "--json", "--rpc-url", url]).utf8)) as? [String: Any])
+        let now = UInt64(try #require(block["timestamp"] as? Int))
+
+        // Two fresh placements for the round after now, and the fixture's placement whose round settled long ago.
+        let vectors = try #require(try fixtureJSONAtRoot("Tests/Fixtures/protocol-vectors.json") as? [String: Any])
+        let old = try JSONDecoder().decode(Receipt.self, from: JSONSerialization.data(
+            withJSONObject: try #require((vectors["placementReceipts"] as? [[String: Any]])?.first?["fields"])))
+        var fresh = old
+        fresh.placedAt = now - 5
+        fresh.settlesAt = SettlementSchedule.nextSettlement(after: now + 60)
+        var other = fresh
+        other.predictionId = Keccak256.hash(utf8: "prediction-fresh-2")
+        let batch = try ReceiptBatch(id: BatchID(kind: .placement, sequence: 77), receipts: [fresh, other, old])
+        let range = batch.timeRange
+        _ = try CLI.value(["send", registry, "anchor(bytes32,uint8,bytes32,uint32,uint64,uint64)", batch.id.word.description, "1",
+                           batch.root.description, "3", "\(range.first)", "\(range.last)", "--private-key", key, "--rpc-url", url])
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sixnines-onchain-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func proofFile(_ index: Int, _ edit: (inout ReceiptProofFile) -> Void = { _ in }) throws -> String {
+            var file = try batch.proofFile(for: index, chainId: 31337, registry: try Address(registry))
+            edit(&file)
+            let path = dir.appendingPathComponent("\(UUID()).json").path
+            try file.jsonData().write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        func failed(_ path: String) throws -> [String] {
+            let result = try CLI.run(["receipt", "verify", path, "--json", "--rpc-url", url])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            #expect((object["valid"] as? Bool) == (result.status == 0))
+            let checks = try #require(object["checks"] as? [[String: Any]])
+            return checks.filter { $0["passed"] as? Bool == false }.compactMap { $0["name"] as? String }
+        }
+        // A fresh placement: every offline and on-chain check holds.
+        let good = try CLI.value(["receipt", "verify", try proofFile(0), "--rpc-url", url])
+        #expect(good.hasPrefix("VALID"))
+        for name in ["registry verify_receipt", "anchored batch", "anchored before settlement", "chain id"] {
+            #expect(good.contains("[ok] \(name)"), "\(good)")
+        }
+        #expect(try failed(try proofFile(1)).isEmpty)
+        // Anchored after its round settled: only that check fails, loudly.
+        #expect(try failed(try proofFile(2)) == ["anchored before settlement"])
+        // A tampered receipt fails offline and in the registry; a wrong registry or chain is caught.
+        #expect(try failed(try proofFile(0) { $0.receipt.stake += 1 }) == ["leaf", "merkle proof", "registry verify_receipt"])
+        #expect(try failed(try proofFile(0) { $0.registry = try! Address(writer) }).contains("anchored batch"))
+        #expect(try failed(try proofFile(0) { $0.chainId = 137 }) == ["chain id"])
+    }
+}
+
+/// A JSON file relative to the repository root.
+private func fixtureJSONAtRoot(_ path: String) throws -> Any {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent(path)))
 }
