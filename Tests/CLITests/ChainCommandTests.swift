@@ -181,6 +181,22 @@ extension ChainCommandTests {
         #expect(try failed(try proofFile(0) { $0.receipt.stake += 1 }) == ["leaf", "merkle proof", "registry verify_receipt"])
         #expect(try failed(try proofFile(0) { $0.registry = try! Address(writer) }).contains("anchored batch"))
         #expect(try failed(try proofFile(0) { $0.chainId = 137 }) == ["chain id"])
+
+        // Multiproofs built in Swift verify in the registry; a bent one and an empty one do not.
+        let signature = "verify_multi(bytes32,bytes32[],bytes32[],bool[])(bool)"
+        func list(_ words: [Bytes32]) -> String { "[" + words.map(\.description).joined(separator: ",") + "]" }
+        func flags(_ bits: [Bool]) -> String { "[" + bits.map { $0 ? "true" : "false" }.joined(separator: ",") + "]" }
+        for indices in [[0], [0, 2], [1, 2], [0, 1, 2]] {
+            let multi = try batch.tree.multiProof(forLeaves: indices)
+            #expect(try CLI.value(["call", registry, signature, batch.id.word.description, list(multi.leaves), list(multi.proof),
+                                   flags(multi.proofFlags), "--rpc-url", url]) == "true", "leaves \(indices)")
+            var bent = multi
+            bent.leaves[0] = Keccak256.hash(bent.leaves[0])
+            #expect(try CLI.value(["call", registry, signature, batch.id.word.description, list(bent.leaves), list(bent.proof),
+                                   flags(bent.proofFlags), "--rpc-url", url]) == "false", "leaves \(indices)")
+        }
+        #expect(try CLI.value(["call", registry, signature, batch.id.word.description, "[]", list([batch.root]), "[]",
+                               "--rpc-url", url]) == "false")
     }
 }
 
