@@ -1,5 +1,6 @@
 import EVM
 import Receipts
+import TestSupport
 import Foundation
 import Testing
 
@@ -200,8 +201,7 @@ extension ChainCommandTests {
     }
 }
 
-/// A JSON file relative to the repository root.
+/// A JSON file relative to the repository root (TestSupport's `repositoryRoot`).
 private func fixtureJSONAtRoot(_ path: String) throws -> Any {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent(path)))
+    try JSONSerialization.jsonObject(with: Data(contentsOf: repositoryRoot.appendingPathComponent(path)))
 }
