@@ -53,30 +53,28 @@ public enum Hex {
     }
 
     static func decodeUTF8(_ utf8: UnsafeBufferPointer<UInt8>) throws(HexError) -> [UInt8] {
-        do {
-            let start = prefixLength(utf8)
-            let count = utf8.count - start
-            guard count % 2 == 0 else {
-                // Report a bad character first: it is the more useful message.
-                for i in start..<utf8.count where nibble(utf8[i]) == nil {
-                    throw .invalidCharacter(character(in: utf8, at: i), offset: i)
-                }
-                throw .oddLength(count)
+        let start = prefixLength(utf8)
+        let count = utf8.count - start
+        guard count % 2 == 0 else {
+            // Report a bad character first: it is the more useful message.
+            for i in start..<utf8.count where nibble(utf8[i]) == nil {
+                throw .invalidCharacter(character(in: utf8, at: i), offset: i)
             }
-            var out = [UInt8](repeating: 0, count: count / 2)
-            var i = start
-            var o = 0
-            while i < utf8.count {
-                guard let hi = nibble(utf8[i]) else { throw .invalidCharacter(character(in: utf8, at: i), offset: i) }
-                guard let lo = nibble(utf8[i + 1]) else {
-                    throw .invalidCharacter(character(in: utf8, at: i + 1), offset: i + 1)
-                }
-                out[o] = hi << 4 | lo
-                i += 2
-                o += 1
-            }
-            return out
+            throw .oddLength(count)
         }
+        var out = [UInt8](repeating: 0, count: count / 2)
+        var i = start
+        var o = 0
+        while i < utf8.count {
+            guard let hi = nibble(utf8[i]) else { throw .invalidCharacter(character(in: utf8, at: i), offset: i) }
+            guard let lo = nibble(utf8[i + 1]) else {
+                throw .invalidCharacter(character(in: utf8, at: i + 1), offset: i + 1)
+            }
+            out[o] = hi << 4 | lo
+            i += 2
+            o += 1
+        }
+        return out
     }
 
     /// Decodes hex text that must hold exactly `length` bytes.
