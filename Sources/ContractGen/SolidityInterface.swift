@@ -113,7 +113,15 @@ private struct Generator {
             var taken = Set<String>()
             let params = parameterList(constructor.inputs, role: .input, location: "memory", taken: &taken)
             let mutability = constructor.stateMutability == "payable" ? " payable" : ""
-            lines.append("// Deployment (not part of the interface): constructor(" + params.joined(separator: ", ") + ")" + mutability)
+            let prefix = "// Deployment (not part of the interface): constructor("
+            let single = prefix + params.joined(separator: ", ") + ")" + mutability
+            if single.count <= SolidityInterfaceGenerator.maxLineWidth || params.isEmpty {
+                lines.append(single)
+            } else {
+                lines.append(prefix)
+                lines.append(params.map { "//     " + $0 }.joined(separator: ",\n"))
+                lines.append("// )" + mutability)
+            }
         }
         lines.append("interface \(interface) {")
 

@@ -91,7 +91,9 @@ import TestSupport
         #expect(text.contains("from ABI/ReceiptRegistry.json"))
         #expect(text.contains("// Deployment (not part of the interface): constructor(address admin, address writer) payable\n"))
         #expect(text.contains("interface IReceiptRegistry {\n    struct Batch {\n"))
-        #expect(text.contains("\n    function verify_receipt(bytes32 batch_id, Receipt calldata receipt, bytes32[] calldata proof) external view returns (bool);\n"))
+        #expect(text.contains("\n    function receipt_leaf(Receipt calldata receipt) external pure returns (bytes32);\n"))
+        #expect(text.contains("\n    function verify_receipt(\n        bytes32 batch_id,\n        Receipt calldata receipt,\n"
+            + "        bytes32[] calldata proof\n    ) external view returns (bool);\n"))
         #expect(text.contains("\n    function batch(bytes32 batch_id, bytes32 root) external view returns (Batch memory);\n"))
         #expect(text.contains("\n    function hasRole(bytes32 arg0, address arg1) external view returns (bool);\n"))
     }
