@@ -28,7 +28,8 @@ struct CodegenCommandTests {
             let result = try CLI.run(["abi", "to-solidity", "ABI/\(name).json"], in: repositoryRoot)
             let committed = try String(contentsOf: repositoryRoot.appendingPathComponent("Solidity/I\(name).sol"), encoding: .utf8)
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(result.stdout == committed, "Solidity/I\(name).sol is stale: run Scripts/gen-solidity")
+            let same = result.stdout == committed  // not inside #expect: it would print both files
+            #expect(same, "Solidity/I\(name).sol is stale: run Scripts/gen-solidity")
         }
     }
 
