@@ -413,6 +413,11 @@ struct SuiteConfig {
         minter = try address("minter", json["minter"])
         signers = try addresses("signers")
         guard !signers.isEmpty else { throw CLIError("\(path): \"signers\" (the vault's multisig signers) is required") }
+        // The vault stores its signers in ascending order and refuses any other.
+        signers.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        if let dup = zip(signers, signers.dropFirst()).first(where: { $0 == $1 }) {
+            throw CLIError("\(path): signer \(dup.0.checksummed) is listed twice")
+        }
         guard let t = json["threshold"] else { throw CLIError("\(path): \"threshold\" is required") }
         threshold = try amount("threshold", t)
         tokens = try addresses("tokens")
