@@ -256,4 +256,44 @@ struct SuiteEndToEndTests {
             try await badgesView.setMinter(minter: user, status: true)
         }
     }
+
+    @Test func deployOneContractAndRefuseBadInputBeforeSending() async throws {
+        let client = RPCClient(urls: [url])
+        defer { Task { await client.shutdown() } }
+        let key = devKeyHex[7], me = devKeys[7].address
+        let artifact = repositoryRoot.appendingPathComponent("ABI/ReceiptRegistry.json").path
+        let base = ["--rpc-url", url, "--private-key", key]
+        let nonce = try await client.nonce(of: me)
+
+        // Refused before anything is sent: argument count and type, a value that is no amount,
+        // a chain that is not the preset, a file that is no artifact, a key without funds.
+        try CLI.fails(["deploy", artifact, me.checksummed] + base, mentioning: "expected 2 arguments")
+        try CLI.fails(["deploy", artifact, me.checksummed, "0x1234"] + base, mentioning: "ReceiptRegistry constructor")
+        try CLI.fails(["deploy", artifact, me.checksummed, me.checksummed, "--value", "1banana"] + base, mentioning: "--value")
+        try CLI.fails(["deploy", artifact, me.checksummed, me.checksummed, "--chain", "polygon"] + base, mentioning: "not polygon (137)")
+        try CLI.fails(["deploy", repositoryRoot.appendingPathComponent("Tests/Fixtures/protocol-vectors.json").path] + base,
+                      mentioning: "protocol-vectors.json")
+        let broke = "0x" + String(repeating: "17", count: 32)
+        try CLI.fails(["deploy", artifact, me.checksummed, me.checksummed, "--rpc-url", url, "--private-key", broke],
+                      mentioning: "insufficient balance for deploying ReceiptRegistry")
+        #expect(try await client.nonce(of: me) == nonce)
+
+        // A deployment: the address printed is the contract, whose code is the artifact's.
+        let output = try CLI.value(["deploy", artifact, me.checksummed, me.checksummed, "--json"] + base)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        let address = try Address(try #require(object["address"] as? String))
+        #expect(object["codeVerified"] as? Bool == true)
+        #expect((object["gasUsed"] as? Int ?? 0) > 0)
+        #expect(object["contract"] as? String == "ReceiptRegistry")
+        let hashText = try #require(object["transactionHash"] as? String)
+        let blockNumber = try #require(object["blockNumber"] as? Int)
+        let receipt = try #require(try await client.receipt(try Bytes32(hex: hashText)))
+        #expect(receipt.contractAddress == address)
+        #expect(receipt.blockNumber == UInt64(blockNumber))
+        let registry = ReceiptRegistry(address: address, connection: ContractConnection(client: client, chainId: 31337))
+        #expect(try await registry.hasRole(arg0: try await registry.writerRole(), arg1: me))
+        // Plain output is the address alone.
+        let plain = try CLI.value(["deploy", artifact, me.checksummed, me.checksummed] + base)
+        #expect(try Address(plain) != address)
+    }
 }
