@@ -292,6 +292,25 @@ struct SuiteEndToEndTests {
         #expect(receipt.blockNumber == UInt64(blockNumber))
         let registry = ReceiptRegistry(address: address, connection: ContractConnection(client: client, chainId: 31337))
         #expect(try await registry.hasRole(arg0: try await registry.writerRole(), arg1: me))
+        // solc-style artifacts: code is compared with the immutables' byte ranges ignored, and nothing else.
+        // Init code returning the runtime `PUSH1 0x2a; PUSH1 0; MSTORE; PUSH1 32; PUSH1 0; RETURN`, whose byte 1 is
+        // an "immutable" (0x00 in the compiled runtime, 0x2a once deployed).
+        func solcArtifact(runtime: String, references: String) throws -> String {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("sixnines-artifact-\(UUID()).json").path
+            let text = """
+                {"contractName": "Answer", "abi": [], "bytecode": {"object": "0x600a80600b6000396000f3602a60005260206000f3"},
+                 "deployedBytecode": {"object": "\(runtime)", "immutableReferences": \(references)}}
+                """
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let masked = try solcArtifact(runtime: "0x600060005260206000f3", references: #"{"7": [{"start": 1, "length": 1}]}"#)
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(try CLI.value(["deploy", masked, "--json"] + base).utf8)) as? [String: Any])
+        #expect(answer["codeVerified"] as? Bool == true)
+        try CLI.fails(["deploy", try solcArtifact(runtime: "0x600060005260206000f3", references: "{}")] + base,
+                      mentioning: "is not Answer's deployed bytecode")
+        try CLI.fails(["deploy", try solcArtifact(runtime: "0x600060005260206001f3", references: #"{"7": [{"start": 1, "length": 1}]}"#)] + base,
+                      mentioning: "is not Answer's deployed bytecode")
         // Plain output is the address alone.
         let plain = try CLI.value(["deploy", artifact, me.checksummed, me.checksummed] + base)
         #expect(try Address(plain) != address)
