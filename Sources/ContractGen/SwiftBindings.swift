@@ -259,6 +259,12 @@ public enum SwiftBindingGenerator {
         w.close("}")
         w.close("} catch { return nil }")
         w.close("}")
+        w.line("")
+        w.line("/// The custom error of a failed call or transaction of this contract, if it reverted with one.")
+        w.open("public init?(_ error: ContractError) {")
+        w.line("guard case .reverted(let revert?, _, _) = error else { return nil }")
+        w.line("self.init(revert)")
+        w.close("}")
         w.close("}")
     }
 

@@ -315,4 +315,30 @@ struct SuiteEndToEndTests {
         let plain = try CLI.value(["deploy", artifact, me.checksummed, me.checksummed] + base)
         #expect(try Address(plain) != address)
     }
+
+    @Test func deploySuiteRefusesBadConfigurations() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sixnines-config-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = devKeys[1].address.checksummed, b = devKeys[2].address.checksummed
+        let good: [String: Any] = ["writer": a, "reporter": a, "minter": a, "signers": [a, b], "threshold": 2,
+                                   "artifacts": repositoryRoot.appendingPathComponent("ABI").path]
+        func fails(_ edit: (inout [String: Any]) -> Void, mentioning fragment: String) throws {
+            var config = good
+            edit(&config)
+            let path = dir.appendingPathComponent("\(UUID()).json").path
+            try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: path))
+            try CLI.fails(["deploy-suite", "--config", path, "--deployments", dir.path, "--rpc-url", url,
+                           "--private-key", devKeyHex[8]], mentioning: fragment)
+        }
+        try fails({ $0["writter"] = a }, mentioning: "unknown key \"writter\"")
+        try fails({ $0.removeValue(forKey: "writer") }, mentioning: "\"writer\" must be an address")
+        try fails({ $0["minter"] = "0x1234" }, mentioning: "\"minter\"")
+        try fails({ $0["signers"] = [a, a] }, mentioning: "listed twice")
+        try fails({ $0["tokens"] = [a] }, mentioning: "same length")
+        try fails({ $0.removeValue(forKey: "reporter") }, mentioning: "reporters")
+        try fails({ $0["chainId"] = 137 }, mentioning: "config is for chain 137")
+        try fails({ $0["artifacts"] = dir.path }, mentioning: "ReceiptRegistry.json")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { $0.hasSuffix(".json") && $0 != "31337.json" })
+    }
 }
