@@ -167,6 +167,16 @@ struct SuiteEndToEndTests {
         let anchored = try anchorReceipt.events(ReceiptRegistry.BatchAnchored.self, from: registryAddress)
         #expect(anchored.count == 1)
         #expect(anchored.first?.batchId == batch.id.word)
+        let logged = try await registryView.fetchEvents(ReceiptRegistry.BatchAnchored.self)
+        #expect(logged.map(\.batchId) == [batch.id.word])
+        #expect(logged.first?.root == batch.root)
+        // The calldata builders agree with the dynamic ABI coder.
+        let calldata = try ReceiptRegistry.Calls.anchor(batchId: batch.id.word, kind: 1, root: batch.root, receiptCount: 5,
+                                                        firstTime: range.first, lastTime: range.last)
+        #expect(calldata == (try ABIFunction("anchor(bytes32,uint8,bytes32,uint32,uint64,uint64)").encodeCall([
+            .fixedBytes(batch.id.word.bytes), .uint(1), .fixedBytes(batch.root.bytes), .uint(5),
+            .uint(UInt256(range.first)), .uint(UInt256(range.last)),
+        ])))
         let proofFile = try batch.proofFile(for: 3, chainId: 31337, registry: registryAddress)
         let onChainReceipt = try ReceiptRegistry.Receipt(
             abiValue: try ABI.decode(ReceiptRegistry.Receipt.abiType, from: proofFile.receipt.abiEncoded))
