@@ -78,7 +78,7 @@ public struct ContractModel: Sendable {
         if nameByShape[shape] != nil { return }
         var name = Self.structNameHint(parameter) ?? fallback
         if !Self.isIdentifier(name) { name = fallback }
-        let taken = Set(structs.map(\.name))
+        let taken = Set(structs.map(\.name)).union(Self.reservedTypeNames).union([self.name])
         if taken.contains(name) {
             var n = 2
             while taken.contains("\(name)\(n)") { n += 1 }
@@ -87,6 +87,12 @@ public struct ContractModel: Sendable {
         nameByShape[shape] = name
         structs.append(StructDefinition(name: name, fields: parameter.components))
     }
+
+    /// Names a struct cannot take: the types generated code refers to, and the generated namespaces.
+    static let reservedTypeNames: Set<String> = [
+        "Address", "Bytes32", "UInt256", "Int256", "ABIValue", "ABIType", "ABIError", "ABIFunction", "ABIEvent",
+        "ABIParameter", "String", "Bool", "Functions", "Calls", "Revert", "BlockTag", "ContractError", "EVM", "EVMRPC",
+    ]
 
     /// The name suggested by `internalType` or by the parameter's own name.
     static func structNameHint(_ parameter: ABIParameter) -> String? {
