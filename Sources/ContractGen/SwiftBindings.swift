@@ -304,7 +304,11 @@ public enum SwiftBindingGenerator {
             for e in model.abi.events {
                 var name = ContractModel.upperCamel(e.name)
                 if structNames.contains(name) || reserved.contains(name) || name == model.name { name += "Event" }
-                while events.contains(name) { name += "_" }
+                if events.contains(name) {
+                    var n = 2
+                    while events.contains("\(name)\(n)") { n += 1 }
+                    name = "\(name)\(n)"
+                }
                 events.append(name)
             }
         }
