@@ -46,6 +46,8 @@ struct SixNines: AsyncParsableCommand {
             LogsCommand.self,
             SendCommand.self,
             CallCommand.self,
+            Deploy.self,
+            DeploySuite.self,
         ]
     )
 }

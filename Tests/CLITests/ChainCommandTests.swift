@@ -5,27 +5,7 @@ import Foundation
 import Testing
 
 /// A devnet for the chain commands, started once for this test process (stops when the tests exit).
-private let chainDevnet: (url: String, accounts: [String]) = {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let process = Process()
-    process.executableURL = root.appendingPathComponent("Scripts/devnet")
-    process.arguments = ["--port", "0", "--json-ready", "--exit-with-stdin", "--quiet"]
-    let out = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardInput = input
-    process.standardError = FileHandle.nullDevice
-    try! process.run()
-    keepAlive.append(input)
-    var line = Data()
-    while true {
-        let byte = out.fileHandleForReading.readData(ofLength: 1)
-        if byte.isEmpty || byte == Data([0x0A]) { break }
-        line.append(byte)
-    }
-    let object = try! JSONSerialization.jsonObject(with: line) as! [String: Any]
-    return (object["url"] as! String, object["accounts"] as! [String])
-}()
-nonisolated(unsafe) private var keepAlive: [Pipe] = []
+private let chainDevnet = launchDevnet()
 
 @Suite("sixnines chain commands", .serialized)
 struct ChainCommandTests {
