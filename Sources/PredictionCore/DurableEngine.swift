@@ -228,6 +228,10 @@ public final class DurableEngine {
                 let insert = try db.cachedStatement(sql: Self.placeSQL).sqliteStatement
                 let outbox = try db.cachedStatement(sql: Self.outboxSQL).sqliteStatement
                 let connection = db.sqliteConnection
+                // GRDB leaves a statement it executed un-reset (it resets before its next use), and the outbox
+                // statement is shared with `commit`: binding a stepped statement fails, so reset first.
+                sqlite3_reset(insert)
+                sqlite3_reset(outbox)
                 // Blobs and text are bound SQLITE_STATIC (nil destructor): they live until the step and reset below.
                 func step(_ statement: SQLiteStatement) throws {
                     let code = sqlite3_step(statement)
