@@ -23,6 +23,9 @@
 //   durable, one group commit of 1000      p0 5.2, p50 8.6, p99 25.0 ms      p0 5.3, p50 9.5, p99 21.8 ms
 //   durable, one group commit of 500       p0 2.7, p50 3.3, p99 15.4 ms      p0 2.6, p50 3.0, p99 8.2 ms
 // A durable-only run at 20:26 (load 2.8): 100k in 706 / 742 ms; group of 1000 p99 12.4 ms; of 500 p99 7.6 ms.
+// 20:39 UTC, load 0.8-1.0: place kept 3200 / 3209 ms (2560 / 2571); not kept 2816 / 2829; leaf alone 2107 / 2109;
+//   settle 1332 / 1363 ms (user 1890 / 1911); durable 100k 642 / 652 ms (500 / 530); group of 1000 p0 5.2, p50 5.9,
+//   p99 13.4 ms; group of 500 p0 2.6, p50 2.9, p99 10.3 ms, max 30.6 ms.
 // The placement path itself is unchanged (six Keccak-f are ~90 % of its instructions); see BENCHMARKS.md.
 import Benchmark
 import EVM
