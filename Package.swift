@@ -44,10 +44,13 @@ let package = Package(
             name: "Receipts",
             dependencies: ["EVM"]
         ),
+        // Keccak-256 of four messages at once in AVX2 registers (C; AVX2 only in the functions that need it,
+        // chosen at run time), for the prediction core's receipt leaves and commitments. The EVM layer stays pure Swift.
+        .target(name: "CKeccakX4"),
         // The off-chain prediction core: schedule, prices, rounds, pari-mutuel settlement, ledger, receipts.
         .target(
             name: "PredictionCore",
-            dependencies: ["EVM", "Receipts", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["EVM", "Receipts", "CKeccakX4", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Chain access: JSON-RPC over HTTP (async-http-client) and WebSocket (NIOWebSocket).
         .target(

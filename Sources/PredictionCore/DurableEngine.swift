@@ -166,22 +166,14 @@ public final class DurableEngine {
         try place(batch: [(request, now)])[0]
     }
 
-    /// Group commit: places every request in order, then commits all accepted ones (and their placement
-    /// receipts) in one transaction, then returns; nothing is acknowledged before the commit.
+    /// Group commit: places every request in order (the engine's batched placement: commitments and leaves
+    /// hashed four at a time), then commits all accepted ones (and their placement receipts) in one
+    /// transaction, then returns; nothing is acknowledged before the commit.
     public func place(batch: [(PlacementRequest, UInt64)]) throws(DurableError) -> [Result<Placement, PlacementError>] {
-        var results: [Result<Placement, PlacementError>] = []
-        results.reserveCapacity(batch.count)
+        let results = engine.place(contentsOf: batch)
         var accepted: [Prediction] = []
         accepted.reserveCapacity(batch.count)
-        for (request, now) in batch {
-            do {
-                let placement = try engine.place(request, at: now)
-                results.append(.success(placement))
-                if !placement.replayed { accepted.append(placement.prediction) }
-            } catch {
-                results.append(.failure(error))
-            }
-        }
+        for case .success(let placement) in results where !placement.replayed { accepted.append(placement.prediction) }
         if !accepted.isEmpty { try commitPlacements(accepted) }
         return results
     }

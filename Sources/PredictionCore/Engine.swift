@@ -143,9 +143,9 @@ public struct Prediction: Hashable, Sendable {
     /// The salt of the user commitment (kept for the user's copy; never in a receipt).
     public let salt: Bytes32
     /// `keccak256(abi.encode(user address, salt))`.
-    public let userCommitment: Bytes32
+    public internal(set) var userCommitment: Bytes32
     /// Leaf of the placement receipt.
-    public let placementLeaf: Bytes32
+    public internal(set) var placementLeaf: Bytes32
     /// The client's idempotency key.
     public let clientKey: UInt128?
     /// `pending` until settled.
@@ -290,17 +290,21 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var keepsJournal: Bool
     /// Whether the outbox keeps the receipts (leaves are computed either way).
     public var keepsReceipts: Bool
+    /// The Keccak of batched placements and of settlement receipts (same bytes either way).
+    public var keccak: KeccakBackend
 
-    /// Settings; defaults: cutoff 30 s, 1–1 000 USDC per prediction, 5 000 USDC per user and round, 300 bps.
+    /// Settings; defaults: cutoff 30 s, 1–1 000 USDC per prediction, 5 000 USDC per user and round, 300 bps,
+    /// 4-way AVX2 Keccak where available.
     public init(schedule: RoundSchedule = try! RoundSchedule(), limits: StakeLimits = try! StakeLimits(),
                 fees: FeeSchedule = try! FeeSchedule(), entropy: Entropy = .system,
-                keepsJournal: Bool = true, keepsReceipts: Bool = true) {
+                keepsJournal: Bool = true, keepsReceipts: Bool = true, keccak: KeccakBackend = .automatic) {
         self.schedule = schedule
         self.limits = limits
         self.fees = fees
         self.entropy = entropy
         self.keepsJournal = keepsJournal
         self.keepsReceipts = keepsReceipts
+        self.keccak = keccak
     }
 }
 
@@ -470,13 +474,102 @@ public struct PredictionEngine: Sendable {
     /// placement receipt goes to the outbox. A refusal changes nothing. A retry with the same client key
     /// returns the first result (`replayed`), whatever the time.
     public mutating func place(_ request: PlacementRequest, at now: UInt64) throws(PlacementError) -> Placement {
+        let admitted = try admit(request, at: now)
+        let number = Int(admitted.number)
+        if admitted.replayed {
+            let p = predictions[number]
+            return Placement(prediction: p, receipt: p.placementReceipt, leaf: p.placementLeaf, replayed: true)
+        }
+        let commitment = Keccak256.hash(users[Int(request.user.raw)].addressWord, predictions[number].salt)
+        predictions[number].userCommitment = commitment
+        let receipt = predictions[number].placementReceipt
+        let leaf = receipt.leaf
+        predictions[number].placementLeaf = leaf
+        outbox.appendEntry(receipt, leaf: leaf)
+        return Placement(prediction: predictions[number], receipt: receipt, leaf: leaf, replayed: false)
+    }
+
+    /// Places the requests in order, each at its time, exactly as that many calls of `place(_:at:)` would
+    /// (same predictions, ids, salts, receipts, leaves, outbox order, refusals and replays, also of requests
+    /// replaying an earlier one of the same batch), but hashes the user commitments and placement leaves four
+    /// at a time (`configuration.keccak`). Returns one result per request, in order.
+    public mutating func place(contentsOf requests: some Collection<(PlacementRequest, UInt64)>)
+        -> [Result<Placement, PlacementError>] {
+        var admitted: [Result<(number: UInt32, replayed: Bool), PlacementError>] = []
+        admitted.reserveCapacity(requests.count)
+        let first = predictions.count
+        for (request, now) in requests {
+            do { admitted.append(.success(try admit(request, at: now))) } catch { admitted.append(.failure(error)) }
+        }
+        let end = predictions.count
+        if end > first { hashPlacements(first..<end) }
+        var results: [Result<Placement, PlacementError>] = []
+        results.reserveCapacity(admitted.count)
+        for a in admitted {
+            switch a {
+            case .failure(let error):
+                results.append(.failure(error))
+            case .success(let (number, replayed)):
+                let p = predictions[Int(number)]
+                let receipt = p.placementReceipt
+                if !replayed { outbox.appendEntry(receipt, leaf: p.placementLeaf) }
+                results.append(.success(Placement(prediction: p, receipt: receipt, leaf: p.placementLeaf, replayed: replayed)))
+            }
+        }
+        return results
+    }
+
+    /// Fills in the user commitments and placement leaves of the admitted predictions `range`, four at a time.
+    private mutating func hashPlacements(_ range: Range<Int>) {
+        let backend = configuration.keccak
+        users.withUnsafeBufferPointer { users in
+            predictions.withUnsafeMutableBufferPointer { predictions in
+                var i = range.lowerBound
+                if backend.usesX4 {
+                    withUnsafeTemporaryAllocation(byteCount: 4 * Receipt.encodedSize, alignment: 32) { scratch in
+                        withUnsafeTemporaryAllocation(of: Bytes32.self, capacity: 4) { out in
+                            out.initialize(repeating: .zero)
+                            let raw = UnsafeMutableRawPointer(scratch.baseAddress!)
+                            while i + 4 <= range.upperBound {
+                                // Commitments: keccak256(address word ‖ salt), 64 bytes each.
+                                for j in 0..<4 {
+                                    let p = predictions[i + j]
+                                    raw.storeBytes(of: users[Int(p.user.raw)].addressWord, toByteOffset: 64 * j, as: Bytes32.self)
+                                    raw.storeBytes(of: p.salt, toByteOffset: 64 * j + 32, as: Bytes32.self)
+                                }
+                                KeccakBatch.hash4(scratch, length: 64, double: false, into: out.baseAddress!)
+                                for j in 0..<4 {
+                                    predictions[i + j].userCommitment = out[j]
+                                    predictions[i + j].placementReceipt.encode(
+                                        into: UnsafeMutableRawBufferPointer(rebasing: scratch[(j * Receipt.encodedSize)...]))
+                                }
+                                KeccakBatch.hash4(scratch, length: Receipt.encodedSize, double: true, into: out.baseAddress!)
+                                for j in 0..<4 { predictions[i + j].placementLeaf = out[j] }
+                                i += 4
+                            }
+                        }
+                    }
+                }
+                while i < range.upperBound {
+                    predictions[i].userCommitment = Keccak256.hash(users[Int(predictions[i].user.raw)].addressWord, predictions[i].salt)
+                    predictions[i].placementLeaf = predictions[i].placementReceipt.leaf
+                    i += 1
+                }
+            }
+        }
+    }
+
+    /// Validates a placement and, if it is accepted, does all of it but the hashing: stake into escrow, pools,
+    /// exposure, idempotency key, and the prediction (id and salt drawn; commitment and leaf still zero). A
+    /// retry of an earlier request returns that prediction's number with `replayed`. A refusal changes nothing.
+    private mutating func admit(_ request: PlacementRequest, at now: UInt64) throws(PlacementError) -> (number: UInt32, replayed: Bool) {
         if let key = request.clientKey, let number = idempotency[IdempotencyKey(user: request.user.raw, key: key)] {
             let p = predictions[Int(number)]
             guard p.asset == request.asset, p.direction == request.direction, p.stake == request.stake,
                   request.settlesAt == nil || request.settlesAt == p.settlesAt else {
                 throw .idempotencyConflict(clientKey: key)
             }
-            return Placement(prediction: p, receipt: p.placementReceipt, leaf: p.placementLeaf, replayed: true)
+            return (number, true)
         }
         guard Int(request.user.raw) < users.count else { throw .unknownUser(request.user) }
         guard let assetNumber = assetNumbers[request.asset] else { throw .unknownAsset(request.asset.symbol) }
@@ -537,19 +630,13 @@ public struct PredictionEngine: Sendable {
         let salt = request.salt ?? Bytes32 { out in
             for i in 0..<4 { out.storeBytes(of: nextRandom(), toByteOffset: i * 8, as: UInt64.self) }
         }
-        let commitment = Keccak256.hash(user.addressWord, salt)
-        let receipt = Receipt(kind: .placement, predictionId: id, userCommitment: commitment, asset: request.asset,
-                              direction: request.direction, stake: UInt128(request.stake), placedAt: now,
-                              settlesAt: mark, entryPrice: UInt128(entryPrice))
-        let leaf = receipt.leaf
         let prediction = Prediction(number: number, id: id, user: request.user, asset: request.asset,
                                     direction: request.direction, stake: request.stake, placedAt: now, settlesAt: mark,
-                                    entryPrice: entryPrice, salt: salt, userCommitment: commitment, placementLeaf: leaf,
+                                    entryPrice: entryPrice, salt: salt, userCommitment: .zero, placementLeaf: .zero,
                                     clientKey: request.clientKey, outcome: .pending, payout: 0, round: roundNumber)
         predictions.append(prediction)
         if let key = request.clientKey { idempotency[IdempotencyKey(user: request.user.raw, key: key)] = number }
-        outbox.appendEntry(receipt, leaf: leaf)
-        return Placement(prediction: prediction, receipt: receipt, leaf: leaf, replayed: false)
+        return (number, false)
     }
 
     /// UUIDv7 layout: 48-bit unix milliseconds, version 7, 12 random bits, variant `10`, 22 random bits and
@@ -686,7 +773,7 @@ public struct PredictionEngine: Sendable {
         }
         // One settlement receipt per prediction, with its leaf, into the outbox in the same order.
         Self.emitSettlementReceipts(into: &outbox, of: round.predictions, in: predictions, entryPrice: UInt128(lockPrice ?? 0),
-                                    settlementPrice: UInt128(price ?? 0))
+                                    settlementPrice: UInt128(price ?? 0), keccak: configuration.keccak)
         let dust = winning == nil ? 0 : l - shares
         if fees > 0 { try! ledger.transfer(fees, from: round.escrow, to: .fees, kind: .fee, reference: UInt64(r)) }
         if dust > 0 { try! ledger.transfer(dust, from: round.escrow, to: .dust, kind: .dust, reference: UInt64(r)) }
@@ -705,9 +792,10 @@ public struct PredictionEngine: Sendable {
 
     /// Appends the settlement receipts of the (settled) predictions `numbers`, in order, with their leaves, to
     /// the outbox. Receipts and leaves are independent of each other, so large rounds are built and hashed on
-    /// every core, each chunk straight into its own slots of the outbox; the result does not depend on it.
+    /// every core, each chunk straight into its own slots of the outbox, the leaves four at a time (`keccak`);
+    /// the result does not depend on it.
     private static func emitSettlementReceipts(into outbox: inout ReceiptOutbox, of numbers: [UInt32], in predictions: [Prediction],
-                                               entryPrice: UInt128, settlementPrice: UInt128) {
+                                               entryPrice: UInt128, settlementPrice: UInt128, keccak: KeccakBackend) {
         let n = numbers.count
         guard n > 0 else { return }
         let chunk = 4_096
@@ -716,14 +804,40 @@ public struct PredictionEngine: Sendable {
                 outbox.appendEntries(count: n) { slots, firstSequence in
                     nonisolated(unsafe) let all = all, numbers = numbers, slots = slots
                     let fill: @Sendable (Range<Int>) -> Void = { range in
-                        for i in range {
+                        @inline(__always) func receipt(_ i: Int) -> Receipt {
                             let p = all[Int(numbers[i])]
-                            let receipt = Receipt(kind: .settlement, predictionId: p.id, userCommitment: p.userCommitment,
-                                                  asset: p.asset, direction: p.direction, stake: UInt128(p.stake),
-                                                  placedAt: p.placedAt, settlesAt: p.settlesAt, entryPrice: entryPrice,
-                                                  settlementPrice: settlementPrice, outcome: p.outcome, payout: UInt128(p.payout))
-                            (slots.baseAddress! + i).initialize(to: OutboxEntry(sequence: firstSequence + UInt64(i),
-                                                                                receipt: receipt, leaf: receipt.leaf))
+                            return Receipt(kind: .settlement, predictionId: p.id, userCommitment: p.userCommitment,
+                                           asset: p.asset, direction: p.direction, stake: UInt128(p.stake),
+                                           placedAt: p.placedAt, settlesAt: p.settlesAt, entryPrice: entryPrice,
+                                           settlementPrice: settlementPrice, outcome: p.outcome, payout: UInt128(p.payout))
+                        }
+                        var i = range.lowerBound
+                        if keccak.usesX4 {
+                            withUnsafeTemporaryAllocation(byteCount: 4 * Receipt.encodedSize, alignment: 32) { scratch in
+                                withUnsafeTemporaryAllocation(of: Bytes32.self, capacity: 4) { leaves in
+                                    leaves.initialize(repeating: .zero)
+                                    while i + 4 <= range.upperBound {
+                                        let receipts = (receipt(i), receipt(i + 1), receipt(i + 2), receipt(i + 3))
+                                        let size = Receipt.encodedSize
+                                        receipts.0.encode(into: UnsafeMutableRawBufferPointer(rebasing: scratch[0..<size]))
+                                        receipts.1.encode(into: UnsafeMutableRawBufferPointer(rebasing: scratch[size..<(2 * size)]))
+                                        receipts.2.encode(into: UnsafeMutableRawBufferPointer(rebasing: scratch[(2 * size)..<(3 * size)]))
+                                        receipts.3.encode(into: UnsafeMutableRawBufferPointer(rebasing: scratch[(3 * size)...]))
+                                        KeccakBatch.hash4(scratch, length: size, double: true, into: leaves.baseAddress!)
+                                        let slot = slots.baseAddress! + i, sequence = firstSequence + UInt64(i)
+                                        slot.initialize(to: OutboxEntry(sequence: sequence, receipt: receipts.0, leaf: leaves[0]))
+                                        (slot + 1).initialize(to: OutboxEntry(sequence: sequence + 1, receipt: receipts.1, leaf: leaves[1]))
+                                        (slot + 2).initialize(to: OutboxEntry(sequence: sequence + 2, receipt: receipts.2, leaf: leaves[2]))
+                                        (slot + 3).initialize(to: OutboxEntry(sequence: sequence + 3, receipt: receipts.3, leaf: leaves[3]))
+                                        i += 4
+                                    }
+                                }
+                            }
+                        }
+                        while i < range.upperBound {
+                            let r = receipt(i)
+                            (slots.baseAddress! + i).initialize(to: OutboxEntry(sequence: firstSequence + UInt64(i), receipt: r, leaf: r.leaf))
+                            i += 1
                         }
                     }
                     let chunks = (n + chunk - 1) / chunk
