@@ -59,13 +59,17 @@ struct KeccakBatchTests {
     func receiptLeaves(backend: KeccakBackend) throws {
         var random = SeededRandom(seed: 77)
         func word() -> Bytes32 { Bytes32(unsafeUninitialized: { $0.storeBytes(of: random.next(), toByteOffset: 3, as: UInt64.self) }) }
-        let receipts = (0..<23).map { i in
-            Receipt(kind: i % 2 == 0 ? .placement : .settlement, predictionId: word(), userCommitment: word(), asset: btc,
-                    direction: i % 3 == 0 ? .down : .up, stake: UInt128(random.next() >> 8), placedAt: random.next() >> 30,
-                    settlesAt: mark, entryPrice: UInt128(random.next()), settlementPrice: UInt128(i), outcome: .win,
-                    payout: UInt128(random.next()))
+        var receipts: [Receipt] = []
+        for i in 0..<23 {
+            let stake = UInt128(random.next() >> 8), placedAt = random.next() >> 30
+            let entry = UInt128(random.next()), payout = UInt128(random.next())
+            let kind: Receipt.Kind = i % 2 == 0 ? .placement : .settlement
+            let direction: Receipt.Direction = i % 3 == 0 ? .down : .up
+            receipts.append(Receipt(kind: kind, predictionId: word(), userCommitment: word(), asset: btc, direction: direction,
+                                    stake: stake, placedAt: placedAt, settlesAt: mark, entryPrice: entry,
+                                    settlementPrice: UInt128(i), outcome: .win, payout: payout))
         }
-        #expect(KeccakBatch.leaves(of: receipts, backend: backend) == receipts.map(\.leaf))
+        #expect(KeccakBatch.leaves(of: receipts, backend: backend) == receipts.map { $0.leaf })
     }
 
     /// A mixed stream of requests (accepted, refused for every reason, idempotent retries of requests in the
