@@ -37,10 +37,10 @@ let mark: UInt64 = 1_795_608_540
 let asset = try! AssetID(symbol: "BTC-USD")
 
 /// An engine with one asset and `users` funded users; `keeping` = journal and outbox kept (production shape).
-func makeEngine(users: Int, keeping: Bool) -> (PredictionEngine, [UserID]) {
+func makeEngine(users: Int, keeping: Bool, keccak: KeccakBackend = .automatic) -> (PredictionEngine, [UserID]) {
     var engine = PredictionEngine(configuration: EngineConfiguration(
         limits: try! StakeLimits(minimum: 1, maximum: 1_000_000_000, exposureCap: 1_000_000_000_000),
-        entropy: .seeded(42), keepsJournal: keeping, keepsReceipts: keeping))
+        entropy: .seeded(42), keepsJournal: keeping, keepsReceipts: keeping, keccak: keccak))
     try! engine.addAsset(asset)
     try! engine.setCurrentPrice(9_712_345_678_901, asset: asset)
     let ids = (0..<users).map { i in
@@ -59,6 +59,25 @@ func placeAll(_ engine: inout PredictionEngine, _ users: [UserID], n: Int) {
         let request = PlacementRequest(user: users[i % users.count], asset: asset, direction: i & 1 == 0 ? .up : .down,
                                        stake: 1_000_000 + UInt64(i % 977) * 1_013)
         blackHole(try! engine.place(request, at: mark - 300).leaf)
+    }
+}
+
+/// The same `n` requests as `placeAll`, through the batched API in batches of `batch` (commitments and leaves
+/// hashed four at a time).
+@inline(__always)
+func placeAllBatched(_ engine: inout PredictionEngine, _ users: [UserID], n: Int, batch: Int = 1_024) {
+    var requests: [(PlacementRequest, UInt64)] = []
+    requests.reserveCapacity(batch)
+    var i = 0
+    while i < n {
+        requests.removeAll(keepingCapacity: true)
+        for k in i..<min(n, i + batch) {
+            requests.append((PlacementRequest(user: users[k % users.count], asset: asset, direction: k & 1 == 0 ? .up : .down,
+                                              stake: 1_000_000 + UInt64(k % 977) * 1_013), mark - 300))
+        }
+        let results = engine.place(contentsOf: requests)
+        blackHole(try! results[results.count - 1].get().leaf)
+        i += batch
     }
 }
 
@@ -84,6 +103,46 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.stopMeasurement()
         }
     }
+    Benchmark("core: place 1M predictions batched (1,024 per place(contentsOf:)), receipts + journal kept, x4 Keccak") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var (engine, users) = makeEngine(users: 10_000, keeping: true)
+            benchmark.startMeasurement()
+            placeAllBatched(&engine, users, n: n)
+            benchmark.stopMeasurement()
+            precondition(engine.outbox.emitted == UInt64(n))
+        }
+    }
+    Benchmark("core: place 1M predictions batched (1,024 per call), outbox not kept, x4 Keccak") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var (engine, users) = makeEngine(users: 10_000, keeping: false)
+            benchmark.startMeasurement()
+            placeAllBatched(&engine, users, n: n)
+            benchmark.stopMeasurement()
+        }
+    }
+    // Keccak-256 of 1M messages, four at a time (AVX2) against the scalar Keccak256, same run.
+    for (length, double, label) in [(32, false, "32 B (1 keccak-f)"), (64, false, "64 B commitment (1 keccak-f)"),
+                                    (416, true, "416 B receipt leaf, double hash (5 keccak-f)")] {
+        for backend in [KeccakBackend.automatic, .scalar] {
+            Benchmark("keccak \(backend.usesX4 ? "x4 AVX2" : "scalar"): 1M hashes of \(label)") { benchmark in
+                let batch = 1_024
+                var messages = [UInt8](repeating: 0, count: batch * length)
+                for i in messages.indices { messages[i] = UInt8(truncatingIfNeeded: i &* 31 &+ 7) }
+                var digests = [Bytes32](repeating: .zero, count: batch)
+                for _ in benchmark.scaledIterations {
+                    for round in 0..<(n / batch + 1) {
+                        messages[round % messages.count] &+= 1
+                        messages.withUnsafeBytes { m in
+                            digests.withUnsafeMutableBufferPointer {
+                                KeccakBatch.hash(messages: m, length: length, double: double, into: $0, backend: backend)
+                            }
+                        }
+                    }
+                    blackHole(digests[batch - 1])
+                }
+            }
+        }
+    }
     Benchmark("core: placement receipt leaf alone x 1M (5 keccak-f + commitment 1)") { benchmark in
         for _ in benchmark.scaledIterations {
             var acc = Bytes32.zero
@@ -96,10 +155,22 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(acc)
         }
     }
-    Benchmark("core: settle a 1M-prediction round (payouts, ledger, 1M settlement receipts + leaves)") { benchmark in
+    Benchmark("core: settle a 1M-prediction round (payouts, ledger, 1M settlement receipts + leaves), x4 Keccak") { benchmark in
         for _ in benchmark.scaledIterations {
             var (engine, users) = makeEngine(users: 10_000, keeping: true)
-            placeAll(&engine, users, n: n)
+            placeAllBatched(&engine, users, n: n)
+            try! engine.lock(asset: asset, settlesAt: mark, price: 9_712_345_678_901)
+            benchmark.startMeasurement()
+            let report = try! engine.settle(asset: asset, settlesAt: mark, price: 9_712_345_678_999)
+            benchmark.stopMeasurement()
+            precondition(report.isConserved && report.predictions == n)
+        }
+    }
+
+    Benchmark("core: settle a 1M-prediction round (payouts, ledger, 1M settlement receipts + leaves), scalar Keccak (before)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var (engine, users) = makeEngine(users: 10_000, keeping: true, keccak: .scalar)
+            placeAllBatched(&engine, users, n: n)
             try! engine.lock(asset: asset, settlesAt: mark, price: 9_712_345_678_901)
             benchmark.startMeasurement()
             let report = try! engine.settle(asset: asset, settlesAt: mark, price: 9_712_345_678_999)
