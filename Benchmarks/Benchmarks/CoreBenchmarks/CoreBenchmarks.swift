@@ -82,7 +82,7 @@ func placeAllBatched(_ engine: inout PredictionEngine, _ users: [UserID], n: Int
 }
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuUser, .mallocCountTotal, .peakMemoryResident],
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuUser, .cpuSystem, .mallocCountTotal, .peakMemoryResident],
                                            warmupIterations: 1, maxDuration: .seconds(20), maxIterations: 3)
     let n = 1_000_000
 
