@@ -9,11 +9,6 @@ public struct OutboxEntry: Hashable, Sendable {
     public let receipt: Receipt
     /// `receipt.leaf`, computed once at emission.
     public let leaf: Bytes32
-
-    static let placeholder = OutboxEntry(
-        sequence: 0, receipt: Receipt(kind: .settlement, predictionId: .zero, userCommitment: .zero, asset: try! AssetID(symbol: "-"),
-                                      direction: .up, stake: 0, placedAt: 0, settlesAt: 0, entryPrice: 0),
-        leaf: .zero)
 }
 
 /// The in-memory outbox of emitted receipts, in emission order. The batch writer takes them with
@@ -56,13 +51,10 @@ public struct ReceiptOutbox: Sendable {
     mutating func appendEntries(count: Int, _ fill: (UnsafeMutableBufferPointer<OutboxEntry>, UInt64) -> Void) {
         let first = nextSequence
         if keepsEntries {
-            let start = storage.count
-            // Array has no uninitialized tail: append placeholders, then let `fill` overwrite them (trivial values).
-            storage.append(contentsOf: repeatElement(OutboxEntry.placeholder, count: count))
-            storage.withUnsafeMutableBufferPointer { all in
-                let slots = UnsafeMutableBufferPointer(rebasing: all[start..<(start + count)])
-                _ = slots.deinitialize()
-                fill(slots, first)
+            // `fill` initializes the array's new tail in place (no placeholder pass over it first, and the first
+            // touch of its fresh pages happens in `fill`, on every core it uses).
+            withoutActuallyEscaping(fill) { fill in
+                storage.append(contentsOf: TailFill(count: count) { fill($0, first) })
             }
         } else {
             let scratch = [OutboxEntry](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -84,5 +76,24 @@ public struct ReceiptOutbox: Sendable {
             head = 0
         }
         return taken
+    }
+}
+
+/// A sequence of `count` outbox entries that `Array.append(contentsOf:)` lets initialize the array's
+/// uninitialized tail directly (the array reserves `underestimatedCount` slots and hands them to
+/// `_copyContents(initializing:)`); iterating it element by element is not supported.
+private struct TailFill: Sequence {
+    let count: Int
+    let fill: (UnsafeMutableBufferPointer<OutboxEntry>) -> Void
+
+    var underestimatedCount: Int { count }
+
+    func makeIterator() -> EmptyCollection<OutboxEntry>.Iterator { EmptyCollection<OutboxEntry>.Iterator() }
+
+    func _copyContents(initializing buffer: UnsafeMutableBufferPointer<OutboxEntry>)
+        -> (EmptyCollection<OutboxEntry>.Iterator, UnsafeMutableBufferPointer<OutboxEntry>.Index) {
+        precondition(buffer.count >= count, "the array reserved fewer slots than announced")
+        fill(UnsafeMutableBufferPointer(rebasing: buffer[0..<count]))
+        return (EmptyCollection<OutboxEntry>.Iterator(), count)
     }
 }
