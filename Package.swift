@@ -122,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ContractGenTests",
-            dependencies: ["ContractGen", "EVM", "TestSupport"]
+            dependencies: ["ContractGen", "EVM", "EVMRPC", "TestSupport"]
         ),
         .testTarget(
             name: "CLITests",

@@ -259,6 +259,12 @@ public enum SwiftBindingGenerator {
         w.close("}")
         w.close("} catch { return nil }")
         w.close("}")
+        w.line("")
+        w.line("/// The custom error of a failed call or transaction of this contract, if it reverted with one.")
+        w.open("public init?(_ error: ContractError) {")
+        w.line("guard case .reverted(let revert?, _, _) = error else { return nil }")
+        w.line("self.init(revert)")
+        w.close("}")
         w.close("}")
     }
 
@@ -298,7 +304,11 @@ public enum SwiftBindingGenerator {
             for e in model.abi.events {
                 var name = ContractModel.upperCamel(e.name)
                 if structNames.contains(name) || reserved.contains(name) || name == model.name { name += "Event" }
-                while events.contains(name) { name += "_" }
+                if events.contains(name) {
+                    var n = 2
+                    while events.contains("\(name)\(n)") { n += 1 }
+                    name = "\(name)\(n)"
+                }
                 events.append(name)
             }
         }

@@ -650,44 +650,43 @@ public struct PredictionEngine: Sendable {
         let l = winning == .up ? round.downPool : round.upPool
         let feeBps = VIPTier.allCases.map { configuration.fees.bps(for: $0) }
         var paid: UInt64 = 0, refunded: UInt64 = 0, fees: UInt64 = 0, shares: UInt64 = 0, winners = 0
-        var receipts: [Receipt] = []
-        receipts.reserveCapacity(round.predictions.count)
+        let count = round.predictions.count
+        ledger.reserveJournal(additional: count + 2)
 
-        for number in round.predictions {
-            let p = predictions[Int(number)]
-            let user = users[Int(p.user.raw)]
-            let outcome: Receipt.Outcome
-            var payout: UInt64 = 0
-            if let winning {
-                if p.direction == winning {
-                    let share = w.dividingFullWidth(p.stake.multipliedFullWidth(by: l)).quotient
-                    let fee = UInt64(10_000).dividingFullWidth(share.multipliedFullWidth(by: feeBps[Int(user.tier.rawValue)])).quotient
-                    payout = p.stake + share - fee
-                    shares += share
-                    fees += fee
-                    paid += payout
-                    winners += 1
-                    outcome = .win
-                    try! ledger.transfer(payout, from: round.escrow, to: user.account, kind: .payout, reference: UInt64(number))
+        // The money, in placement order (sequential: the ledger is one journal).
+        do {
+            for number in round.predictions {
+                let p = predictions[Int(number)]
+                let user = users[Int(p.user.raw)]
+                let outcome: Receipt.Outcome
+                var payout: UInt64 = 0
+                if let winning {
+                    if p.direction == winning {
+                        let share = w.dividingFullWidth(p.stake.multipliedFullWidth(by: l)).quotient
+                        let fee = UInt64(10_000).dividingFullWidth(share.multipliedFullWidth(by: feeBps[Int(user.tier.rawValue)])).quotient
+                        payout = p.stake + share - fee
+                        shares += share
+                        fees += fee
+                        paid += payout
+                        winners += 1
+                        outcome = .win
+                        try! ledger.transfer(payout, from: round.escrow, to: user.account, kind: .payout, reference: UInt64(number))
+                    } else {
+                        outcome = .loss
+                    }
                 } else {
-                    outcome = .loss
+                    payout = p.stake
+                    refunded += payout
+                    outcome = refundOutcome
+                    try! ledger.transfer(payout, from: round.escrow, to: user.account, kind: .refund, reference: UInt64(number))
                 }
-            } else {
-                payout = p.stake
-                refunded += payout
-                outcome = refundOutcome
-                try! ledger.transfer(payout, from: round.escrow, to: user.account, kind: .refund, reference: UInt64(number))
+                predictions[Int(number)].outcome = outcome
+                predictions[Int(number)].payout = payout
             }
-            predictions[Int(number)].outcome = outcome
-            predictions[Int(number)].payout = payout
-            let receipt = Receipt(kind: .settlement, predictionId: p.id, userCommitment: p.userCommitment, asset: p.asset,
-                                  direction: p.direction, stake: UInt128(p.stake), placedAt: p.placedAt,
-                                  settlesAt: p.settlesAt, entryPrice: UInt128(lockPrice ?? 0),
-                                  settlementPrice: UInt128(price ?? 0), outcome: outcome, payout: UInt128(payout))
-            receipts.append(receipt)
         }
-        let leaves = PredictionEngine.leaves(of: receipts)
-        for i in receipts.indices { outbox.appendEntry(receipts[i], leaf: leaves[i]) }
+        // One settlement receipt per prediction, with its leaf, into the outbox in the same order.
+        Self.emitSettlementReceipts(into: &outbox, of: round.predictions, in: predictions, entryPrice: UInt128(lockPrice ?? 0),
+                                    settlementPrice: UInt128(price ?? 0))
         let dust = winning == nil ? 0 : l - shares
         if fees > 0 { try! ledger.transfer(fees, from: round.escrow, to: .fees, kind: .fee, reference: UInt64(r)) }
         if dust > 0 { try! ledger.transfer(dust, from: round.escrow, to: .dust, kind: .dust, reference: UInt64(r)) }
@@ -704,26 +703,38 @@ public struct PredictionEngine: Sendable {
         return report
     }
 
-    /// The leaves of `receipts`, in order; large sets are hashed on every core (the result does not depend on it).
-    static func leaves(of receipts: [Receipt]) -> [Bytes32] {
-        let n = receipts.count
-        let chunk = 8_192
-        return [Bytes32](unsafeUninitializedCapacity: n) { buffer, initialized in
-            receipts.withUnsafeBufferPointer { source in
-                let out = buffer.baseAddress!
-                let chunks = (n + chunk - 1) / chunk
-                if chunks <= 1 {
-                    for i in 0..<n { (out + i).initialize(to: source[i].leaf) }
-                } else {
-                    // Each chunk writes its own disjoint slots; the caller waits for all of them.
-                    nonisolated(unsafe) let target = out
-                    nonisolated(unsafe) let input = source
-                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                        for i in (c * chunk)..<min(n, (c + 1) * chunk) { (target + i).initialize(to: input[i].leaf) }
+    /// Appends the settlement receipts of the (settled) predictions `numbers`, in order, with their leaves, to
+    /// the outbox. Receipts and leaves are independent of each other, so large rounds are built and hashed on
+    /// every core, each chunk straight into its own slots of the outbox; the result does not depend on it.
+    private static func emitSettlementReceipts(into outbox: inout ReceiptOutbox, of numbers: [UInt32], in predictions: [Prediction],
+                                               entryPrice: UInt128, settlementPrice: UInt128) {
+        let n = numbers.count
+        guard n > 0 else { return }
+        let chunk = 4_096
+        predictions.withUnsafeBufferPointer { all in
+            numbers.withUnsafeBufferPointer { numbers in
+                outbox.appendEntries(count: n) { slots, firstSequence in
+                    nonisolated(unsafe) let all = all, numbers = numbers, slots = slots
+                    let fill: @Sendable (Range<Int>) -> Void = { range in
+                        for i in range {
+                            let p = all[Int(numbers[i])]
+                            let receipt = Receipt(kind: .settlement, predictionId: p.id, userCommitment: p.userCommitment,
+                                                  asset: p.asset, direction: p.direction, stake: UInt128(p.stake),
+                                                  placedAt: p.placedAt, settlesAt: p.settlesAt, entryPrice: entryPrice,
+                                                  settlementPrice: settlementPrice, outcome: p.outcome, payout: UInt128(p.payout))
+                            (slots.baseAddress! + i).initialize(to: OutboxEntry(sequence: firstSequence + UInt64(i),
+                                                                                receipt: receipt, leaf: receipt.leaf))
+                        }
+                    }
+                    let chunks = (n + chunk - 1) / chunk
+                    if chunks <= 1 {
+                        fill(0..<n)
+                    } else {
+                        // Each chunk initializes its own disjoint slots; the caller waits for all of them.
+                        DispatchQueue.concurrentPerform(iterations: chunks) { c in fill((c * chunk)..<min(n, (c + 1) * chunk)) }
                     }
                 }
             }
-            initialized = n
         }
     }
 

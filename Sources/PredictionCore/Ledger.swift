@@ -116,6 +116,12 @@ public struct Ledger: Sendable {
     /// The sum of all balances: zero, always.
     public var total: Int64 { balances.reduce(0, &+) }
 
+    /// Makes room in the journal for `additional` more movements (when it is kept).
+    mutating func reserveJournal(additional: Int) {
+        let needed = journal.count + additional
+        if keepsJournal, journal.capacity < needed { journal.reserveCapacity(Swift.max(needed, journal.capacity * 2)) }
+    }
+
     /// Moves `amount` from `from` to `to`.
     public mutating func transfer(_ amount: UInt64, from: AccountID, to: AccountID, kind: EntryKind,
                                   reference: UInt64) throws(LedgerError) {

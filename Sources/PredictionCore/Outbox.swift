@@ -9,6 +9,11 @@ public struct OutboxEntry: Hashable, Sendable {
     public let receipt: Receipt
     /// `receipt.leaf`, computed once at emission.
     public let leaf: Bytes32
+
+    static let placeholder = OutboxEntry(
+        sequence: 0, receipt: Receipt(kind: .settlement, predictionId: .zero, userCommitment: .zero, asset: try! AssetID(symbol: "-"),
+                                      direction: .up, stake: 0, placedAt: 0, settlesAt: 0, entryPrice: 0),
+        leaf: .zero)
 }
 
 /// The in-memory outbox of emitted receipts, in emission order. The batch writer takes them with
@@ -43,6 +48,30 @@ public struct ReceiptOutbox: Sendable {
     mutating func appendEntry(_ receipt: Receipt, leaf: Bytes32) {
         if keepsEntries { storage.append(OutboxEntry(sequence: nextSequence, receipt: receipt, leaf: leaf)) }
         nextSequence += 1
+    }
+
+    /// Appends `count` entries with the sequence numbers `nextSequence ..< nextSequence + count`: `fill` gets
+    /// `count` uninitialized slots and the first sequence number and must initialize every slot (it may do so
+    /// from several threads). When entries are not kept, the slots are scratch memory, dropped afterwards.
+    mutating func appendEntries(count: Int, _ fill: (UnsafeMutableBufferPointer<OutboxEntry>, UInt64) -> Void) {
+        let first = nextSequence
+        if keepsEntries {
+            let start = storage.count
+            // Array has no uninitialized tail: append placeholders, then let `fill` overwrite them (trivial values).
+            storage.append(contentsOf: repeatElement(OutboxEntry.placeholder, count: count))
+            storage.withUnsafeMutableBufferPointer { all in
+                let slots = UnsafeMutableBufferPointer(rebasing: all[start..<(start + count)])
+                _ = slots.deinitialize()
+                fill(slots, first)
+            }
+        } else {
+            let scratch = [OutboxEntry](unsafeUninitializedCapacity: count) { buffer, initialized in
+                fill(buffer, first)
+                initialized = count
+            }
+            _ = scratch
+        }
+        nextSequence += UInt64(count)
     }
 
     /// Removes and returns up to `max` of the oldest pending receipts.

@@ -125,7 +125,7 @@ struct ABICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "abi",
         abstract: "ABI-encode arguments or decode ABI data.",
-        subcommands: [ABIEncode.self, ABIDecode.self, ABIToSwift.self]
+        subcommands: [ABIEncode.self, ABIDecode.self, ABIToSwift.self, ABIToSolidity.self]
     )
 }
 

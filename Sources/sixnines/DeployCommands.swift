@@ -14,6 +14,8 @@ struct Artifact {
     let bytecode: [UInt8]
     /// Runtime code as compiled (without immutables).
     let deployedBytecode: [UInt8]?
+    /// Byte ranges of the runtime code that the constructor fills with immutables (solc's `immutableReferences`).
+    let immutableRanges: [Range<Int>]
 
     /// `keccak256(creation code)`: what `deployments/<chain-id>.json` records to tell artifacts apart.
     var hash: Bytes32 { Keccak256.hash(data: bytecode) }
@@ -34,6 +36,15 @@ struct Artifact {
         deployedBytecode = try runtime.map { text in
             do { return try Hex.decode(text) } catch { throw CLIError("\(path): deployedBytecode: \(error)") }
         }
+        var ranges: [Range<Int>] = []
+        for (_, references) in json["deployedBytecode"]?["immutableReferences"]?.objectValue ?? [] {
+            for reference in references.arrayValue ?? [] {
+                guard let start = reference["start"]?.uint64Value, let length = reference["length"]?.uint64Value,
+                      start < 1 << 32, length <= 32 else { throw CLIError("\(path): malformed immutableReferences") }
+                ranges.append(Int(start)..<Int(start + length))
+            }
+        }
+        immutableRanges = ranges
     }
 
     /// The constructor's parameters (none without a constructor).
@@ -57,11 +68,17 @@ struct Artifact {
 
     var signatureText: String { "(" + constructorInputs.map(\.humanReadable).joined(separator: ", ") + ")" }
 
-    /// Whether `code` (from `eth_getCode`) is this artifact's runtime code: Vyper appends immutables after the
-    /// runtime code, so the artifact's runtime must be a prefix and the rest no longer than the immutables can be.
+    /// Whether `code` (from `eth_getCode`) is this artifact's runtime code, immutables aside: Vyper appends
+    /// immutables after the runtime code (so the artifact's runtime is a prefix); solc writes them into the ranges
+    /// its `immutableReferences` lists (ignored in the comparison). Nil when the artifact has no runtime code.
     func matchesDeployedCode(_ code: [UInt8]) -> Bool? {
         guard let runtime = deployedBytecode, !runtime.isEmpty else { return nil }
-        return code.count >= runtime.count && Array(code.prefix(runtime.count)) == runtime
+        guard code.count >= runtime.count else { return false }
+        if immutableRanges.isEmpty { return code.starts(with: runtime) }
+        guard immutableRanges.allSatisfy({ $0.upperBound <= runtime.count }), code.count == runtime.count else { return false }
+        var masked = Array(code)
+        for range in immutableRanges { masked.replaceSubrange(range, with: runtime[range]) }
+        return masked == runtime
     }
 }
 

@@ -167,6 +167,16 @@ struct SuiteEndToEndTests {
         let anchored = try anchorReceipt.events(ReceiptRegistry.BatchAnchored.self, from: registryAddress)
         #expect(anchored.count == 1)
         #expect(anchored.first?.batchId == batch.id.word)
+        let logged = try await registryView.fetchEvents(ReceiptRegistry.BatchAnchored.self)
+        #expect(logged.map(\.batchId) == [batch.id.word])
+        #expect(logged.first?.root == batch.root)
+        // The calldata builders agree with the dynamic ABI coder.
+        let calldata = try ReceiptRegistry.Calls.anchor(batchId: batch.id.word, kind: 1, root: batch.root, receiptCount: 5,
+                                                        firstTime: range.first, lastTime: range.last)
+        #expect(calldata == (try ABIFunction("anchor(bytes32,uint8,bytes32,uint32,uint64,uint64)").encodeCall([
+            .fixedBytes(batch.id.word.bytes), .uint(1), .fixedBytes(batch.root.bytes), .uint(5),
+            .uint(UInt256(range.first)), .uint(UInt256(range.last)),
+        ])))
         let proofFile = try batch.proofFile(for: 3, chainId: 31337, registry: registryAddress)
         let onChainReceipt = try ReceiptRegistry.Receipt(
             abiValue: try ABI.decode(ReceiptRegistry.Receipt.abiType, from: proofFile.receipt.abiEncoded))
@@ -292,8 +302,53 @@ struct SuiteEndToEndTests {
         #expect(receipt.blockNumber == UInt64(blockNumber))
         let registry = ReceiptRegistry(address: address, connection: ContractConnection(client: client, chainId: 31337))
         #expect(try await registry.hasRole(arg0: try await registry.writerRole(), arg1: me))
+        // solc-style artifacts: code is compared with the immutables' byte ranges ignored, and nothing else.
+        // Init code returning the runtime `PUSH1 0x2a; PUSH1 0; MSTORE; PUSH1 32; PUSH1 0; RETURN`, whose byte 1 is
+        // an "immutable" (0x00 in the compiled runtime, 0x2a once deployed).
+        func solcArtifact(runtime: String, references: String) throws -> String {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("sixnines-artifact-\(UUID()).json").path
+            let text = """
+                {"contractName": "Answer", "abi": [], "bytecode": {"object": "0x600a80600b6000396000f3602a60005260206000f3"},
+                 "deployedBytecode": {"object": "\(runtime)", "immutableReferences": \(references)}}
+                """
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let masked = try solcArtifact(runtime: "0x600060005260206000f3", references: #"{"7": [{"start": 1, "length": 1}]}"#)
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(try CLI.value(["deploy", masked, "--json"] + base).utf8)) as? [String: Any])
+        #expect(answer["codeVerified"] as? Bool == true)
+        try CLI.fails(["deploy", try solcArtifact(runtime: "0x600060005260206000f3", references: "{}")] + base,
+                      mentioning: "is not Answer's deployed bytecode")
+        try CLI.fails(["deploy", try solcArtifact(runtime: "0x600060005260206001f3", references: #"{"7": [{"start": 1, "length": 1}]}"#)] + base,
+                      mentioning: "is not Answer's deployed bytecode")
         // Plain output is the address alone.
         let plain = try CLI.value(["deploy", artifact, me.checksummed, me.checksummed] + base)
         #expect(try Address(plain) != address)
+    }
+
+    @Test func deploySuiteRefusesBadConfigurations() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sixnines-config-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = devKeys[1].address.checksummed, b = devKeys[2].address.checksummed
+        let good: [String: Any] = ["writer": a, "reporter": a, "minter": a, "signers": [a, b], "threshold": 2,
+                                   "artifacts": repositoryRoot.appendingPathComponent("ABI").path]
+        func fails(_ edit: (inout [String: Any]) -> Void, mentioning fragment: String) throws {
+            var config = good
+            edit(&config)
+            let path = dir.appendingPathComponent("\(UUID()).json").path
+            try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: path))
+            try CLI.fails(["deploy-suite", "--config", path, "--deployments", dir.path, "--rpc-url", url,
+                           "--private-key", devKeyHex[8]], mentioning: fragment)
+        }
+        try fails({ $0["writter"] = a }, mentioning: "unknown key \"writter\"")
+        try fails({ $0.removeValue(forKey: "writer") }, mentioning: "\"writer\" must be an address")
+        try fails({ $0["minter"] = "0x1234" }, mentioning: "\"minter\"")
+        try fails({ $0["signers"] = [a, a] }, mentioning: "listed twice")
+        try fails({ $0["tokens"] = [a] }, mentioning: "same length")
+        try fails({ $0.removeValue(forKey: "reporter") }, mentioning: "reporters")
+        try fails({ $0["chainId"] = 137 }, mentioning: "config is for chain 137")
+        try fails({ $0["artifacts"] = dir.path }, mentioning: "ReceiptRegistry.json")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { $0.hasSuffix(".json") && $0 != "31337.json" })
     }
 }
