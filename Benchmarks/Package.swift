@@ -70,6 +70,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "EVM", package: "SixNines"),
                 .product(name: "EVMRPC", package: "SixNines"),
+                .product(name: "EVMSigner", package: "SixNines"),  // signs the transfers of the sends/s benchmark
             ],
             path: "Benchmarks/RPCBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -6,6 +6,7 @@ BENCHMARKS.md shows Swift and Python measured in the same run.
 """
 import statistics
 import sys
+import time
 import timeit
 
 import rlp
@@ -147,3 +148,138 @@ def abi_cases():
 
 if __name__ == "__main__" and "--abi" in sys.argv:
     abi_cases()
+
+
+# --- JSON-RPC sends (RPCBenchmarks' "devnet send" rows send the same raw transactions) ---
+
+RPC_SENDER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"  # devnet account 0
+RPC_RECIPIENT = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # devnet account 1
+RPC_SENDS = 1000
+RPC_ROUNDS = 3
+# Keccak-256 of the 1,000 raw transactions concatenated; RPCBenchmarks asserts the same digest of its own
+# signatures (RFC 6979 signing is deterministic), so both sides send byte-identical transactions.
+RPC_TRANSFERS_DIGEST = "a21fe30e062acf3893ee4bbb6133c1a30beb4ce32f39160f84a456df7f56ad8f"
+
+
+def rpc_transfers(n=RPC_SENDS):
+    """n EIP-1559 transfers from devnet account 0, nonces 0…n−1, each signed by eth_account."""
+    acct = Account.from_key(RPC_SENDER_KEY)
+    return [bytes(acct.sign_transaction({
+        "type": 2, "chainId": 31337, "nonce": i, "maxPriorityFeePerGas": 1_000_000_000,
+        "maxFeePerGas": 3_000_000_000, "gas": 21_000, "to": RPC_RECIPIENT, "value": i + 1,
+        "data": b"", "accessList": [],
+    }).raw_transaction) for i in range(n)]
+
+
+class Devnet:
+    """A fresh `Scripts/devnet --port 0` for one round; stopped by closing its stdin."""
+
+    def __enter__(self):
+        import json
+        import os
+        import subprocess
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        self.proc = subprocess.Popen(
+            [os.path.join(root, "Scripts", "devnet"), "--port", "0", "--json-ready", "--exit-with-stdin", "--quiet"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.url = json.loads(self.proc.stdout.readline())["url"]
+        return self
+
+    def cpu_seconds(self):
+        """User + system CPU time of the devnet process so far."""
+        import os
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def __exit__(self, *exc):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def rpc_round(make_send, raws, threads):
+    """Sends every raw transaction on a fresh devnet; returns (wall s, client CPU s, devnet CPU s)."""
+    import concurrent.futures
+    import json
+    import urllib.request
+    with Devnet() as devnet:
+        send = make_send(devnet.url)
+        send(None)  # connect and warm up (eth_chainId), outside the timing
+        cpu0, devnet0, t0 = time.process_time(), devnet.cpu_seconds(), time.perf_counter()
+        if threads == 1:
+            for raw in raws:
+                send(raw)
+        else:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=threads) as pool:
+                for _ in pool.map(send, raws):
+                    pass
+        wall = time.perf_counter() - t0
+        cpu, devnet_cpu = time.process_time() - cpu0, devnet.cpu_seconds() - devnet0
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_getTransactionCount",
+                           "params": [Account.from_key(RPC_SENDER_KEY).address, "latest"]}).encode()
+        request = urllib.request.Request(devnet.url, body, {"Content-Type": "application/json"})
+        nonce = int(json.loads(urllib.request.urlopen(request).read())["result"], 16)
+        assert nonce == len(raws), f"only {nonce} of {len(raws)} transactions landed"
+    return wall, cpu, devnet_cpu
+
+
+def web3_sender(url):
+    """web3.py: `w3.eth.send_raw_transaction` on one HTTPProvider (one pooled requests session per thread)."""
+    from web3 import Web3
+    w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": 60}))
+
+    def send(raw):
+        if raw is None:
+            return w3.eth.chain_id
+        return w3.eth.send_raw_transaction(raw)
+    return send
+
+
+def requests_sender(url):
+    """The lowest-level Python equivalent: a keep-alive `requests` session posting eth_sendRawTransaction."""
+    import json
+    import threading
+    import requests
+    local = threading.local()
+
+    def send(raw):
+        session = getattr(local, "session", None)
+        if session is None:
+            session = local.session = requests.Session()
+        if raw is None:
+            payload = {"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []}
+        else:
+            payload = {"jsonrpc": "2.0", "id": 1, "method": "eth_sendRawTransaction", "params": ["0x" + raw.hex()]}
+        reply = session.post(url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}, timeout=60).json()
+        if "error" in reply:
+            raise RuntimeError(reply["error"])
+        return reply["result"]
+    return send
+
+
+def rpc_main():
+    """Sustained sends per second against a fresh devnet per round: web3.py (1 and 8 threads) and plain requests."""
+    raws = rpc_transfers()
+    digest = keccak.new(digest_bits=256, data=b"".join(raws)).hexdigest()
+    assert digest == RPC_TRANSFERS_DIGEST, digest
+    print(f"# {len(raws)} signed EIP-1559 transfers (eth_account), keccak of all raw bytes 0x{digest}; "
+          f"median of {RPC_ROUNDS} rounds, a fresh devnet each")
+    senders = [("requests", requests_sender)]
+    try:
+        import web3
+        print(f"# web3.py {web3.__version__}")
+        senders.insert(0, ("web3.py send_raw_transaction", web3_sender))
+    except ImportError:
+        print("# web3.py is not installed (see Scripts/requirements.txt); plain requests only")
+    for label, make_send in senders:
+        for threads in ((1, 8) if make_send is web3_sender else (1,)):
+            rounds = sorted((rpc_round(make_send, raws, threads) for _ in range(RPC_ROUNDS)), key=lambda r: r[0])
+            wall, cpu, devnet_cpu = rounds[len(rounds) // 2]
+            name = f"devnet send {len(raws)} raw txs, {label}, " + ("sequential" if threads == 1 else f"{threads} threads")
+            print(f"{name}\t{wall / len(raws) * 1e9:.0f} ns\t{len(raws) / wall:,.0f} ops/s"
+                  f"\tclient CPU {cpu / len(raws) * 1e6:.0f} µs/send ({cpu / wall:.0%} of a core)"
+                  f"\tdevnet CPU {devnet_cpu / wall:.0%} of a core\tbest round {len(raws) / rounds[0][0]:,.0f} ops/s")
+
+
+if __name__ == "__main__" and "--rpc" in sys.argv:
+    rpc_main()

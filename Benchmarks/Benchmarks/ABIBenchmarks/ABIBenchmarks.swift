@@ -22,6 +22,31 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(ABI.encode(recipient, amount, hash, true))
         }
     }
+    // The floor under the typed encode: one 128-byte [UInt8] allocated and released. The first is the
+    // [UInt8](unsafeUninitializedCapacity:) the encoder used to call (the standard library's unspecialised
+    // allocation, a generic-metadata lookup per call), the second the copy from a buffer it uses now.
+    Benchmark("baseline [UInt8](unsafeUninitializedCapacity: 128)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole([UInt8](unsafeUninitializedCapacity: 128) { buffer, initialized in
+                buffer.initialize(repeating: 0)
+                initialized = 128
+            })
+        }
+    }
+    let scratch = [UInt8](repeating: 0x5A, count: 128)
+    Benchmark("baseline [UInt8](UnsafeRawBufferPointer) 128 B copy") { benchmark in
+        scratch.withUnsafeBytes { bytes in
+            for _ in benchmark.scaledIterations { blackHole([UInt8](bytes)) }
+        }
+    }
+    // The same encode without the malloc counter. The MallocInterposer trait still wraps malloc/free (a header and
+    // an indirect call, about 125 instructions a pair under callgrind); the counting itself adds about 50 more.
+    Benchmark("abi encode (address,uint256,bytes32,bool) typed, wall clock only",
+              configuration: .init(metrics: [.wallClock, .throughput])) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(ABI.encode(recipient, amount, hash, true))
+        }
+    }
     Benchmark("abi decode (address,uint256,bytes32,bool) typed") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try! ABI.decode(Address.self, UInt256.self, Bytes32.self, Bool.self, from: staticEncoded))

@@ -1,35 +1,57 @@
 import Benchmark
 import EVM
 import EVMRPC
+import EVMSigner
 import Foundation
 
 // Client-side cost of JSON-RPC calls (encode request, decode response) and round trips against the devnet.
 //
 // The devnet benchmarks start `Scripts/devnet` once (port 0) and skip themselves when it cannot start.
 
-/// Starts the devnet and returns its URL (nil when it cannot start).
-private let devnetURL: String? = {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    let process = Process()
-    process.executableURL = root.appendingPathComponent("Scripts/devnet")
-    process.arguments = ["--port", "0", "--json-ready", "--exit-with-stdin", "--quiet"]
-    let out = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardInput = input
-    process.standardError = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return nil }
-    devnetStdin.append(input)
-    var line = Data()
-    while true {
-        let byte = out.fileHandleForReading.readData(ofLength: 1)
-        if byte.isEmpty || byte == Data([0x0A]) { break }
-        line.append(byte)
+/// A devnet process started by this benchmark (`Scripts/devnet --port 0`); it exits when its stdin is closed.
+private final class Devnet: @unchecked Sendable {
+    let url: String
+    private let process: Process
+    private let input: Pipe
+
+    private init(url: String, process: Process, input: Pipe) {
+        self.url = url
+        self.process = process
+        self.input = input
     }
-    guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else { return nil }
-    return object["url"] as? String
-}()
-nonisolated(unsafe) private var devnetStdin: [Pipe] = []
+
+    /// Starts a fresh devnet and waits for its readiness line (nil when it cannot start).
+    static func start() -> Devnet? {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = root.appendingPathComponent("Scripts/devnet")
+        process.arguments = ["--port", "0", "--json-ready", "--exit-with-stdin", "--quiet"]
+        let out = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardInput = input
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        var line = Data()
+        while true {
+            let byte = out.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data([0x0A]) { break }
+            line.append(byte)
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any],
+              let url = object["url"] as? String else { return nil }
+        return Devnet(url: url, process: process, input: input)
+    }
+
+    /// Closes its stdin (`--exit-with-stdin`) and waits for it to exit.
+    func stop() {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+}
+
+/// The devnet shared by the round-trip benchmarks, started once; it lives as long as the process.
+private let sharedDevnet: Devnet? = Devnet.start()
 
 private let account = try! Address("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266")
 private let balanceResponse = Array(#"{"jsonrpc":"2.0","id":1,"result":"0x21e19e0c9bab2400000"}"#.utf8)
@@ -67,7 +89,9 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    guard let url = devnetURL else { return }
+    sendBenchmarks()
+
+    guard let url = sharedDevnet?.url else { return }
     let client = RPCClient(urls: [url], configuration: RPCConfiguration(retry: .noRetries))
     let transport = HTTPTransport(url: url)
     let chainIdBody = JSONRPCCodec.encode(RPCRequest("eth_chainId"), id: 1)
@@ -87,5 +111,80 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("devnet batch of 1,000 eth_getBalance", configuration: .init(metrics: [.wallClock], maxIterations: 20)) { _ in
         let balances = try await client.batch("eth_getBalance", Array(repeating: [.address(account), "latest"], count: 1000), as: UInt256.self)
         blackHole(balances)
+    }
+}
+
+// Sustained sends: 1,000 pre-signed EIP-1559 transfers from devnet account 0 (nonces 0…999), the same bytes
+// Scripts/bench_reference.py --rpc sends with web3.py, each benchmark iteration on a fresh devnet (started and
+// stopped outside the measurement). One iteration is 1,000 sends: sends/s = 1,000 / wall clock, and the client's
+// CPU time per iteration (cpuTotal, this process only: the devnet is a child process) / 1,000 = client CPU per send.
+
+private let sendCount = 1000
+private let sender = try! Address("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266")
+/// Keccak-256 of the 1,000 raw transactions concatenated; bench_reference.py asserts the same digest of eth_account's.
+private let transfersDigest = "0xa21fe30e062acf3893ee4bbb6133c1a30beb4ce32f39160f84a456df7f56ad8f"
+
+private let transfers: [[UInt8]] = {
+    let key = try! PrivateKey(hex: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80")
+    let recipient = try! Address("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
+    let raws = (0..<sendCount).map { i in
+        try! DynamicFeeTransaction(chainId: 31337, nonce: UInt64(i), maxPriorityFeePerGas: UInt256(1_000_000_000),
+                                   maxFeePerGas: UInt256(3_000_000_000), gasLimit: 21_000, to: recipient,
+                                   value: UInt256(UInt64(i + 1))).signed(by: key).rawRepresentation
+    }
+    precondition(Keccak256.hash(data: raws.flatMap { $0 }).description == transfersDigest,
+                 "the transfers differ from bench_reference.py's")
+    return raws
+}()
+
+/// Sends every transfer with at most `inFlight` requests outstanding; returns when all are acknowledged.
+private func sendAll(_ client: RPCClient, inFlight: Int) async throws {
+    if inFlight == 1 {
+        for raw in transfers { blackHole(try await client.sendRawTransaction(raw)) }
+        return
+    }
+    try await withThrowingTaskGroup(of: Bytes32.self) { group in
+        var next = 0
+        while next < min(inFlight, transfers.count) {
+            let raw = transfers[next]
+            group.addTask { try await client.sendRawTransaction(raw) }
+            next += 1
+        }
+        while let hash = try await group.next() {
+            blackHole(hash)
+            if next < transfers.count {
+                let raw = transfers[next]
+                group.addTask { try await client.sendRawTransaction(raw) }
+                next += 1
+            }
+        }
+    }
+}
+
+private func sendBenchmarks() {
+    for inFlight in [1, 8] {
+        let label = inFlight == 1 ? "sequential" : "\(inFlight) in flight"
+        Benchmark("devnet send 1,000 pre-signed EIP-1559 transfers, \(label)",
+                  configuration: .init(metrics: [.wallClock, .cpuTotal], timeUnits: .milliseconds,
+                                       warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 3)) { benchmark in
+            _ = transfers  // signed (and checked) before the first devnet starts
+            guard let devnet = Devnet.start() else { fatalError("the devnet did not start") }
+            let client = RPCClient(urls: [devnet.url], configuration: RPCConfiguration(retry: .noRetries))
+            let landed: UInt64
+            do {
+                _ = try await client.chainId()  // connected
+                benchmark.startMeasurement()
+                try await sendAll(client, inFlight: inFlight)
+                benchmark.stopMeasurement()
+                landed = try await client.nonce(of: sender)
+            } catch {
+                await client.shutdown()
+                devnet.stop()
+                throw error
+            }
+            await client.shutdown()
+            devnet.stop()
+            precondition(landed == UInt64(sendCount), "only \(landed) of \(sendCount) transactions landed")
+        }
     }
 }

@@ -2,6 +2,33 @@
 // the call site, where parameter packs would go through run-time metadata on every value.
 
 extension ABI {
+    /// The largest output `makeBytes` builds in a stack buffer before copying it into its array.
+    @inlinable static var stackOutputLimit: Int { 1024 }
+
+    /// A `[UInt8]` of exactly `count` bytes, all written by `body` through a raw pointer: the single output
+    /// allocation of every encoder.
+    ///
+    /// `[UInt8](unsafeUninitializedCapacity:)` is not used for small outputs: it allocates through the
+    /// standard library's unspecialised `Array._allocateBufferUninitialized` (`@inline(never)`, not inlinable),
+    /// which looks `_ContiguousArrayStorage<UInt8>`'s metadata up in the runtime's generic-metadata cache on
+    /// every call: about 360 of the 600 instructions of a 128-byte typed encode under callgrind. Writing into a
+    /// stack buffer and copying it with `[UInt8](UnsafeRawBufferPointer)` allocates through the inlined,
+    /// specialised `_ContiguousArrayBuffer` initialiser instead (a cached metadata load); copying a few hundred
+    /// bytes costs far less than the lookup. Outputs over `stackOutputLimit` bytes are written in place.
+    @inlinable @inline(__always)
+    static func makeBytes(count: Int, _ body: (UnsafeMutableRawPointer) -> Void) -> [UInt8] {
+        if count > 0 && count <= stackOutputLimit {
+            return withUnsafeTemporaryAllocation(byteCount: count, alignment: 16) { scratch in
+                body(scratch.baseAddress!)
+                return [UInt8](UnsafeRawBufferPointer(scratch))
+            }
+        }
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            body(UnsafeMutableRawPointer(buffer.baseAddress!))
+            initialized = count
+        }
+    }
+
     @inlinable @inline(__always)
     static func writeArgument<T: ABIEncodable>(_ v: T, _ base: UnsafeMutableRawPointer, _ h: inout Int, _ t: inout Int) {
         if T.abiIsDynamic {
@@ -37,13 +64,11 @@ extension ABI {
     public static func encode<A: ABIEncodable>(_ a: A) -> [UInt8] {
         let head = A.abiHeadSize
         let total = 0 + head + a.abiTailSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+        return makeBytes(count: total) { start in
             let base = start + 0
             var h = 0
             var t = head
             writeArgument(a, base, &h, &t)
-            initialized = total
         }
     }
 
@@ -53,14 +78,12 @@ extension ABI {
         precondition(selector.count == 4, "a selector is 4 bytes")
         let head = A.abiHeadSize
         let total = 4 + head + a.abiTailSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+        return makeBytes(count: total) { start in
             selector.withUnsafeBytes { start.copyMemory(from: $0.baseAddress!, byteCount: 4) }
             let base = start + 4
             var h = 0
             var t = head
             writeArgument(a, base, &h, &t)
-            initialized = total
         }
     }
 
@@ -87,14 +110,12 @@ extension ABI {
     public static func encode<A: ABIEncodable, B: ABIEncodable>(_ a: A, _ b: B) -> [UInt8] {
         let head = A.abiHeadSize + B.abiHeadSize
         let total = 0 + head + a.abiTailSize + b.abiTailSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+        return makeBytes(count: total) { start in
             let base = start + 0
             var h = 0
             var t = head
             writeArgument(a, base, &h, &t)
             writeArgument(b, base, &h, &t)
-            initialized = total
         }
     }
 
@@ -104,15 +125,13 @@ extension ABI {
         precondition(selector.count == 4, "a selector is 4 bytes")
         let head = A.abiHeadSize + B.abiHeadSize
         let total = 4 + head + a.abiTailSize + b.abiTailSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+        return makeBytes(count: total) { start in
             selector.withUnsafeBytes { start.copyMemory(from: $0.baseAddress!, byteCount: 4) }
             let base = start + 4
             var h = 0
             var t = head
             writeArgument(a, base, &h, &t)
             writeArgument(b, base, &h, &t)
-            initialized = total
         }
     }
 
@@ -140,15 +159,13 @@ extension ABI {
     public static func encode<A: ABIEncodable, B: ABIEncodable, C: ABIEncodable>(_ a: A, _ b: B, _ c: C) -> [UInt8] {
         let head = A.abiHeadSize + B.abiHeadSize + C.abiHeadSize
         let total = 0 + head + a.abiTailSize + b.abiTailSize + c.abiTailSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+        return makeBytes(count: total) { start in
             let base = start + 0
             var h = 0
             var t = head
             writeArgument(a, base, &h, &t)
             writeArgument(b, base, &h, &t)
             writeArgument(c, base, &h, &t)
-            initialized = total
         }
     }
 
@@ -158,8 +175,7 @@ extension ABI {
         precondition(selector.count == 4, "a selector is 4 bytes")
         let head = A.abiHeadSize + B.abiHeadSize + C.abiHeadSize
         let total = 4 + head + a.abiTailSize + b.abiTailSize + c.abiTailSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+        return makeBytes(count: total) { start in
             selector.withUnsafeBytes { start.copyMemory(from: $0.baseAddress!, byteCount: 4) }
             let base = start + 4
             var h = 0
@@ -167,7 +183,6 @@ extension ABI {
             writeArgument(a, base, &h, &t)
             writeArgument(b, base, &h, &t)
             writeArgument(c, base, &h, &t)
-            initialized = total
         }
     }
 
@@ -196,8 +211,7 @@ extension ABI {
     public static func encode<A: ABIEncodable, B: ABIEncodable, C: ABIEncodable, D: ABIEncodable>(_ a: A, _ b: B, _ c: C, _ d: D) -> [UInt8] {
         let head = A.abiHeadSize + B.abiHeadSize + C.abiHeadSize + D.abiHeadSize
         let total = 0 + head + a.abiTailSize + b.abiTailSize + c.abiTailSize + d.abiTailSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+        return makeBytes(count: total) { start in
             let base = start + 0
             var h = 0
             var t = head
@@ -205,7 +219,6 @@ extension ABI {
             writeArgument(b, base, &h, &t)
             writeArgument(c, base, &h, &t)
             writeArgument(d, base, &h, &t)
-            initialized = total
         }
     }
 
@@ -215,8 +228,7 @@ extension ABI {
         precondition(selector.count == 4, "a selector is 4 bytes")
         let head = A.abiHeadSize + B.abiHeadSize + C.abiHeadSize + D.abiHeadSize
         let total = 4 + head + a.abiTailSize + b.abiTailSize + c.abiTailSize + d.abiTailSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+        return makeBytes(count: total) { start in
             selector.withUnsafeBytes { start.copyMemory(from: $0.baseAddress!, byteCount: 4) }
             let base = start + 4
             var h = 0
@@ -225,7 +237,6 @@ extension ABI {
             writeArgument(b, base, &h, &t)
             writeArgument(c, base, &h, &t)
             writeArgument(d, base, &h, &t)
-            initialized = total
         }
     }
 
@@ -255,8 +266,7 @@ extension ABI {
     public static func encode<A: ABIEncodable, B: ABIEncodable, C: ABIEncodable, D: ABIEncodable, E: ABIEncodable>(_ a: A, _ b: B, _ c: C, _ d: D, _ e: E) -> [UInt8] {
         let head = A.abiHeadSize + B.abiHeadSize + C.abiHeadSize + D.abiHeadSize + E.abiHeadSize
         let total = 0 + head + a.abiTailSize + b.abiTailSize + c.abiTailSize + d.abiTailSize + e.abiTailSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+        return makeBytes(count: total) { start in
             let base = start + 0
             var h = 0
             var t = head
@@ -265,7 +275,6 @@ extension ABI {
             writeArgument(c, base, &h, &t)
             writeArgument(d, base, &h, &t)
             writeArgument(e, base, &h, &t)
-            initialized = total
         }
     }
 
@@ -275,8 +284,7 @@ extension ABI {
         precondition(selector.count == 4, "a selector is 4 bytes")
         let head = A.abiHeadSize + B.abiHeadSize + C.abiHeadSize + D.abiHeadSize + E.abiHeadSize
         let total = 4 + head + a.abiTailSize + b.abiTailSize + c.abiTailSize + d.abiTailSize + e.abiTailSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+        return makeBytes(count: total) { start in
             selector.withUnsafeBytes { start.copyMemory(from: $0.baseAddress!, byteCount: 4) }
             let base = start + 4
             var h = 0
@@ -286,7 +294,6 @@ extension ABI {
             writeArgument(c, base, &h, &t)
             writeArgument(d, base, &h, &t)
             writeArgument(e, base, &h, &t)
-            initialized = total
         }
     }
 
@@ -317,8 +324,7 @@ extension ABI {
     public static func encode<A: ABIEncodable, B: ABIEncodable, C: ABIEncodable, D: ABIEncodable, E: ABIEncodable, F: ABIEncodable>(_ a: A, _ b: B, _ c: C, _ d: D, _ e: E, _ f: F) -> [UInt8] {
         let head = A.abiHeadSize + B.abiHeadSize + C.abiHeadSize + D.abiHeadSize + E.abiHeadSize + F.abiHeadSize
         let total = 0 + head + a.abiTailSize + b.abiTailSize + c.abiTailSize + d.abiTailSize + e.abiTailSize + f.abiTailSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+        return makeBytes(count: total) { start in
             let base = start + 0
             var h = 0
             var t = head
@@ -328,7 +334,6 @@ extension ABI {
             writeArgument(d, base, &h, &t)
             writeArgument(e, base, &h, &t)
             writeArgument(f, base, &h, &t)
-            initialized = total
         }
     }
 
@@ -338,8 +343,7 @@ extension ABI {
         precondition(selector.count == 4, "a selector is 4 bytes")
         let head = A.abiHeadSize + B.abiHeadSize + C.abiHeadSize + D.abiHeadSize + E.abiHeadSize + F.abiHeadSize
         let total = 4 + head + a.abiTailSize + b.abiTailSize + c.abiTailSize + d.abiTailSize + e.abiTailSize + f.abiTailSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+        return makeBytes(count: total) { start in
             selector.withUnsafeBytes { start.copyMemory(from: $0.baseAddress!, byteCount: 4) }
             let base = start + 4
             var h = 0
@@ -350,7 +354,6 @@ extension ABI {
             writeArgument(d, base, &h, &t)
             writeArgument(e, base, &h, &t)
             writeArgument(f, base, &h, &t)
-            initialized = total
         }
     }
 
@@ -382,8 +385,7 @@ extension ABI {
     public static func encode<A: ABIEncodable, B: ABIEncodable, C: ABIEncodable, D: ABIEncodable, E: ABIEncodable, F: ABIEncodable, G: ABIEncodable>(_ a: A, _ b: B, _ c: C, _ d: D, _ e: E, _ f: F, _ g: G) -> [UInt8] {
         let head = A.abiHeadSize + B.abiHeadSize + C.abiHeadSize + D.abiHeadSize + E.abiHeadSize + F.abiHeadSize + G.abiHeadSize
         let total = 0 + head + a.abiTailSize + b.abiTailSize + c.abiTailSize + d.abiTailSize + e.abiTailSize + f.abiTailSize + g.abiTailSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+        return makeBytes(count: total) { start in
             let base = start + 0
             var h = 0
             var t = head
@@ -394,7 +396,6 @@ extension ABI {
             writeArgument(e, base, &h, &t)
             writeArgument(f, base, &h, &t)
             writeArgument(g, base, &h, &t)
-            initialized = total
         }
     }
 
@@ -404,8 +405,7 @@ extension ABI {
         precondition(selector.count == 4, "a selector is 4 bytes")
         let head = A.abiHeadSize + B.abiHeadSize + C.abiHeadSize + D.abiHeadSize + E.abiHeadSize + F.abiHeadSize + G.abiHeadSize
         let total = 4 + head + a.abiTailSize + b.abiTailSize + c.abiTailSize + d.abiTailSize + e.abiTailSize + f.abiTailSize + g.abiTailSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+        return makeBytes(count: total) { start in
             selector.withUnsafeBytes { start.copyMemory(from: $0.baseAddress!, byteCount: 4) }
             let base = start + 4
             var h = 0
@@ -417,7 +417,6 @@ extension ABI {
             writeArgument(e, base, &h, &t)
             writeArgument(f, base, &h, &t)
             writeArgument(g, base, &h, &t)
-            initialized = total
         }
     }
 
@@ -450,8 +449,7 @@ extension ABI {
     public static func encode<A: ABIEncodable, B: ABIEncodable, C: ABIEncodable, D: ABIEncodable, E: ABIEncodable, F: ABIEncodable, G: ABIEncodable, K: ABIEncodable>(_ a: A, _ b: B, _ c: C, _ d: D, _ e: E, _ f: F, _ g: G, _ k: K) -> [UInt8] {
         let head = A.abiHeadSize + B.abiHeadSize + C.abiHeadSize + D.abiHeadSize + E.abiHeadSize + F.abiHeadSize + G.abiHeadSize + K.abiHeadSize
         let total = 0 + head + a.abiTailSize + b.abiTailSize + c.abiTailSize + d.abiTailSize + e.abiTailSize + f.abiTailSize + g.abiTailSize + k.abiTailSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+        return makeBytes(count: total) { start in
             let base = start + 0
             var h = 0
             var t = head
@@ -463,7 +461,6 @@ extension ABI {
             writeArgument(f, base, &h, &t)
             writeArgument(g, base, &h, &t)
             writeArgument(k, base, &h, &t)
-            initialized = total
         }
     }
 
@@ -473,8 +470,7 @@ extension ABI {
         precondition(selector.count == 4, "a selector is 4 bytes")
         let head = A.abiHeadSize + B.abiHeadSize + C.abiHeadSize + D.abiHeadSize + E.abiHeadSize + F.abiHeadSize + G.abiHeadSize + K.abiHeadSize
         let total = 4 + head + a.abiTailSize + b.abiTailSize + c.abiTailSize + d.abiTailSize + e.abiTailSize + f.abiTailSize + g.abiTailSize + k.abiTailSize
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
+        return makeBytes(count: total) { start in
             selector.withUnsafeBytes { start.copyMemory(from: $0.baseAddress!, byteCount: 4) }
             let base = start + 4
             var h = 0
@@ -487,7 +483,6 @@ extension ABI {
             writeArgument(f, base, &h, &t)
             writeArgument(g, base, &h, &t)
             writeArgument(k, base, &h, &t)
-            initialized = total
         }
     }
 

@@ -41,9 +41,7 @@ public typealias ABICodable = ABIEncodable & ABIDecodable
 
 extension UInt256: ABICodable {
     @inlinable public static var abiType: ABIType { .uint(256) }
-    @inlinable public func abiEncode(into out: UnsafeMutableRawPointer) {
-        storeBigEndian(into: UnsafeMutableRawBufferPointer(start: out, count: 32))
-    }
+    @inlinable public func abiEncode(into out: UnsafeMutableRawPointer) { ABI.storeWord256(self, at: out) }
     @inlinable public static func abiDecode(from reader: inout ABIReader, at offset: Int) throws(ABIError) -> UInt256 {
         try reader.readUInt(bits: 256, at: offset)
     }
@@ -51,9 +49,7 @@ extension UInt256: ABICodable {
 
 extension Int256: ABICodable {
     @inlinable public static var abiType: ABIType { .int(256) }
-    @inlinable public func abiEncode(into out: UnsafeMutableRawPointer) {
-        UInt256(bitPattern: self).storeBigEndian(into: UnsafeMutableRawBufferPointer(start: out, count: 32))
-    }
+    @inlinable public func abiEncode(into out: UnsafeMutableRawPointer) { ABI.storeWord256(UInt256(bitPattern: self), at: out) }
     @inlinable public static func abiDecode(from reader: inout ABIReader, at offset: Int) throws(ABIError) -> Int256 {
         try reader.readInt(bits: 256, at: offset)
     }

@@ -13,11 +13,9 @@ public enum ABI {
                 throw error.prefixed(.arg(i))
             }
         }
-        return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            let written = writeTuple(types, values, into: raw.baseAddress!)
+        return makeBytes(count: size) { out in
+            let written = writeTuple(types, values, into: out)
             precondition(written == size, "ABI size computation out of step with writing")
-            initialized = size
         }
     }
 
@@ -124,10 +122,10 @@ public enum ABI {
     static func write(_ type: ABIType, _ value: ABIValue, into out: UnsafeMutableRawPointer) -> Int {
         switch value {
         case .uint(let v):
-            v.storeBigEndian(into: UnsafeMutableRawBufferPointer(start: out, count: 32))
+            storeWord256(v, at: out)
             return 32
         case .int(let v):
-            UInt256(bitPattern: v).storeBigEndian(into: UnsafeMutableRawBufferPointer(start: out, count: 32))
+            storeWord256(UInt256(bitPattern: v), at: out)
             return 32
         case .address(let a):
             out.initializeMemory(as: UInt8.self, repeating: 0, count: 12)
@@ -185,6 +183,17 @@ public enum ABI {
         if let base = b.baseAddress, b.count > 0 { (out + 32).copyMemory(from: base, byteCount: b.count) }
         (out + 32 + b.count).initializeMemory(as: UInt8.self, repeating: 0, count: p - b.count)
         return 32 + p
+    }
+
+    /// Stores a 256-bit value as a 32-byte big-endian word. Unlike `UInt256.storeBigEndian(into:)`, there is no
+    /// buffer to check (callers have sized the output), so it always inlines to four byte-swapped stores.
+    @inlinable @inline(__always)
+    static func storeWord256(_ v: UInt256, at out: UnsafeMutableRawPointer) {
+        let (w0, w1, w2, w3) = v.limbs
+        out.storeBytes(of: w3.bigEndian, toByteOffset: 0, as: UInt64.self)
+        out.storeBytes(of: w2.bigEndian, toByteOffset: 8, as: UInt64.self)
+        out.storeBytes(of: w1.bigEndian, toByteOffset: 16, as: UInt64.self)
+        out.storeBytes(of: w0.bigEndian, toByteOffset: 24, as: UInt64.self)
     }
 
     /// Stores a small unsigned value as a 32-byte big-endian word.
