@@ -27,6 +27,17 @@
 //   settle 1332 / 1363 ms (user 1890 / 1911); durable 100k 642 / 652 ms (500 / 530); group of 1000 p0 5.2, p50 5.9,
 //   p99 13.4 ms; group of 500 p0 2.6, p50 2.9, p99 10.3 ms, max 30.6 ms.
 // The placement path itself is unchanged (six Keccak-f are ~90 % of its instructions); see BENCHMARKS.md.
+// With the 4-way AVX2 Keccak (CKeccakX4, branch x4), wall p0 / p50 ms (user CPU p0 / p50, system CPU p50), 3 samples:
+//                                          21:00 UTC, load 3.6-4.0           21:10 UTC (merged main), load 1.1-2.0
+//   place 1M batched (1,024/call), kept    1700 / 1724 (1130 / 1130)          1731 / 1758 (1110 / 1150, sys 640)
+//   place 1M batched, outbox not kept      1415 / 1463 (1050 / 1080)          1391 / 1393 (1050 / 1070, sys 330)
+//   place 1M one by one (scalar), kept     3205 / 3328 (2500 / 2531)          3228 / 3238 (2510 / 2600, sys 720)
+//   settle 1M, x4 Keccak                    966 /  989 ( 670 /  670)           623 /  643 ( 670 /  740, sys 310)
+//   settle 1M, scalar Keccak (same run)    2186 / 2257 (1870 / 1891)          1246 / 1277 (1840 / 1921, sys 350)
+//   keccak 1M x 32 B: x4 / scalar           112 / 366                          111 / 366
+//   keccak 1M leaves (416 B, double): x4 / scalar   554 / 1782                 542 / 1760
+// 21:04 UTC, load 3.8-4.0: batched kept 2031 / 2055 (sys 640); settle x4 1005 / 1014 (sys 330), scalar 2329 / 2456.
+// 21:07 UTC, load 2.7-3.2, after the outbox's in-place tail: settle x4 919 / 956 (sys 340-380), scalar 2134 / 2172.
 import Benchmark
 import EVM
 import Foundation
