@@ -333,8 +333,8 @@ public struct PredictionEngine: Sendable {
     public var outbox: ReceiptOutbox
     /// Lock and mark prices.
     public private(set) var priceHistory = PriceHistory()
-    /// Every accepted prediction, by number.
-    public private(set) var predictions: [Prediction] = []
+    /// Every accepted prediction, by number (chunked storage: placing never copies the earlier predictions).
+    public private(set) var predictions = SegmentedArray<Prediction>()
 
     struct AssetState {
         let id: AssetID
@@ -523,7 +523,7 @@ public struct PredictionEngine: Sendable {
     private mutating func hashPlacements(_ range: Range<Int>) {
         let backend = configuration.keccak
         users.withUnsafeBufferPointer { users in
-            predictions.withUnsafeMutableBufferPointer { predictions in
+            predictions.withUnsafeMutableSlots { slots in
                 var i = range.lowerBound
                 if backend.usesX4 {
                     withUnsafeTemporaryAllocation(byteCount: 4 * Receipt.encodedSize, alignment: 32) { scratch in
@@ -533,26 +533,26 @@ public struct PredictionEngine: Sendable {
                             while i + 4 <= range.upperBound {
                                 // Commitments: keccak256(address word ‖ salt), 64 bytes each.
                                 for j in 0..<4 {
-                                    let p = predictions[i + j]
+                                    let p = slots[i + j].pointee
                                     raw.storeBytes(of: users[Int(p.user.raw)].addressWord, toByteOffset: 64 * j, as: Bytes32.self)
                                     raw.storeBytes(of: p.salt, toByteOffset: 64 * j + 32, as: Bytes32.self)
                                 }
                                 KeccakBatch.hash4(scratch, length: 64, double: false, into: out.baseAddress!)
                                 for j in 0..<4 {
-                                    predictions[i + j].userCommitment = out[j]
-                                    predictions[i + j].placementReceipt.encode(
+                                    slots[i + j].pointee.userCommitment = out[j]
+                                    slots[i + j].pointee.placementReceipt.encode(
                                         into: UnsafeMutableRawBufferPointer(rebasing: scratch[(j * Receipt.encodedSize)...]))
                                 }
                                 KeccakBatch.hash4(scratch, length: Receipt.encodedSize, double: true, into: out.baseAddress!)
-                                for j in 0..<4 { predictions[i + j].placementLeaf = out[j] }
+                                for j in 0..<4 { slots[i + j].pointee.placementLeaf = out[j] }
                                 i += 4
                             }
                         }
                     }
                 }
                 while i < range.upperBound {
-                    predictions[i].userCommitment = Keccak256.hash(users[Int(predictions[i].user.raw)].addressWord, predictions[i].salt)
-                    predictions[i].placementLeaf = predictions[i].placementReceipt.leaf
+                    slots[i].pointee.userCommitment = Keccak256.hash(users[Int(slots[i].pointee.user.raw)].addressWord, slots[i].pointee.salt)
+                    slots[i].pointee.placementLeaf = slots[i].pointee.placementReceipt.leaf
                     i += 1
                 }
             }
@@ -792,20 +792,20 @@ public struct PredictionEngine: Sendable {
 
     /// Appends the settlement receipts of the (settled) predictions `numbers`, in order, with their leaves, to
     /// the outbox. Receipts and leaves are independent of each other, so large rounds are built and hashed on
-    /// every core, each chunk straight into its own slots of the outbox, the leaves four at a time (`keccak`);
+    /// every core, each chunk straight into its own slots of the outbox (which may span the outbox's storage chunks), the leaves four at a time (`keccak`);
     /// the result does not depend on it.
-    private static func emitSettlementReceipts(into outbox: inout ReceiptOutbox, of numbers: [UInt32], in predictions: [Prediction],
+    private static func emitSettlementReceipts(into outbox: inout ReceiptOutbox, of numbers: [UInt32], in predictions: SegmentedArray<Prediction>,
                                                entryPrice: UInt128, settlementPrice: UInt128, keccak: KeccakBackend) {
         let n = numbers.count
         guard n > 0 else { return }
         let chunk = 4_096
-        predictions.withUnsafeBufferPointer { all in
+        predictions.withUnsafeSlots { all in
             numbers.withUnsafeBufferPointer { numbers in
                 outbox.appendEntries(count: n) { slots, firstSequence in
-                    nonisolated(unsafe) let all = all, numbers = numbers, slots = slots
+                    nonisolated(unsafe) let numbers = numbers
                     let fill: @Sendable (Range<Int>) -> Void = { range in
                         @inline(__always) func receipt(_ i: Int) -> Receipt {
-                            let p = all[Int(numbers[i])]
+                            let p = all[Int(numbers[i])].pointee
                             return Receipt(kind: .settlement, predictionId: p.id, userCommitment: p.userCommitment,
                                            asset: p.asset, direction: p.direction, stake: UInt128(p.stake),
                                            placedAt: p.placedAt, settlesAt: p.settlesAt, entryPrice: entryPrice,
@@ -824,11 +824,11 @@ public struct PredictionEngine: Sendable {
                                         receipts.2.encode(into: UnsafeMutableRawBufferPointer(rebasing: scratch[(2 * size)..<(3 * size)]))
                                         receipts.3.encode(into: UnsafeMutableRawBufferPointer(rebasing: scratch[(3 * size)...]))
                                         KeccakBatch.hash4(scratch, length: size, double: true, into: leaves.baseAddress!)
-                                        let slot = slots.baseAddress! + i, sequence = firstSequence + UInt64(i)
-                                        slot.initialize(to: OutboxEntry(sequence: sequence, receipt: receipts.0, leaf: leaves[0]))
-                                        (slot + 1).initialize(to: OutboxEntry(sequence: sequence + 1, receipt: receipts.1, leaf: leaves[1]))
-                                        (slot + 2).initialize(to: OutboxEntry(sequence: sequence + 2, receipt: receipts.2, leaf: leaves[2]))
-                                        (slot + 3).initialize(to: OutboxEntry(sequence: sequence + 3, receipt: receipts.3, leaf: leaves[3]))
+                                        let sequence = firstSequence + UInt64(i)
+                                        slots[i].initialize(to: OutboxEntry(sequence: sequence, receipt: receipts.0, leaf: leaves[0]))
+                                        slots[i + 1].initialize(to: OutboxEntry(sequence: sequence + 1, receipt: receipts.1, leaf: leaves[1]))
+                                        slots[i + 2].initialize(to: OutboxEntry(sequence: sequence + 2, receipt: receipts.2, leaf: leaves[2]))
+                                        slots[i + 3].initialize(to: OutboxEntry(sequence: sequence + 3, receipt: receipts.3, leaf: leaves[3]))
                                         i += 4
                                     }
                                 }
@@ -836,7 +836,7 @@ public struct PredictionEngine: Sendable {
                         }
                         while i < range.upperBound {
                             let r = receipt(i)
-                            (slots.baseAddress! + i).initialize(to: OutboxEntry(sequence: firstSequence + UInt64(i), receipt: r, leaf: r.leaf))
+                            slots[i].initialize(to: OutboxEntry(sequence: firstSequence + UInt64(i), receipt: r, leaf: r.leaf))
                             i += 1
                         }
                     }

@@ -14,8 +14,8 @@ public struct OutboxEntry: Hashable, Sendable {
 /// The in-memory outbox of emitted receipts, in emission order. The batch writer takes them with
 /// `drain(max:)`; a durable table with the same columns replaces it later.
 public struct ReceiptOutbox: Sendable {
-    private var storage: [OutboxEntry] = []
-    private var head = 0
+    /// The pending entries, oldest first (chunked: emitting never copies the entries already pending).
+    private var storage = SegmentedArray<OutboxEntry>()
     /// Sequence number the next receipt gets.
     public private(set) var nextSequence: UInt64 = 1
     /// Whether receipts are kept (a benchmark may turn it off: leaves are still computed, receipts counted).
@@ -28,10 +28,10 @@ public struct ReceiptOutbox: Sendable {
     public var emitted: UInt64 { nextSequence - 1 }
 
     /// Number of receipts not yet drained.
-    public var pendingCount: Int { storage.count - head }
+    public var pendingCount: Int { storage.count }
 
-    /// The pending receipts, oldest first.
-    public var pending: ArraySlice<OutboxEntry> { storage[head...] }
+    /// The pending receipts, oldest first (indices `0 ..< pendingCount`; O(1), the entries are shared).
+    public var pending: SegmentedArray<OutboxEntry> { storage }
 
     /// Appends a receipt with its leaf.
     @inlinable
@@ -46,54 +46,25 @@ public struct ReceiptOutbox: Sendable {
     }
 
     /// Appends `count` entries with the sequence numbers `nextSequence ..< nextSequence + count`: `fill` gets
-    /// `count` uninitialized slots and the first sequence number and must initialize every slot (it may do so
-    /// from several threads). When entries are not kept, the slots are scratch memory, dropped afterwards.
-    mutating func appendEntries(count: Int, _ fill: (UnsafeMutableBufferPointer<OutboxEntry>, UInt64) -> Void) {
+    /// the `count` uninitialized slots (`slots[i]` for the `i`-th entry, spread over the storage's chunks) and
+    /// the first sequence number, and must initialize every slot (it may do so from several threads). When
+    /// entries are not kept, the slots are scratch memory, dropped afterwards.
+    mutating func appendEntries(count: Int, _ fill: (SegmentedArray<OutboxEntry>.UnsafeSlots, UInt64) -> Void) {
         let first = nextSequence
         if keepsEntries {
-            // `fill` initializes the array's new tail in place (no placeholder pass over it first, and the first
-            // touch of its fresh pages happens in `fill`, on every core it uses).
-            withoutActuallyEscaping(fill) { fill in
-                storage.append(contentsOf: TailFill(count: count) { fill($0, first) })
-            }
+            storage.append(count: count) { fill($0, first) }
         } else {
-            let scratch = [OutboxEntry](unsafeUninitializedCapacity: count) { buffer, initialized in
-                fill(buffer, first)
-                initialized = count
-            }
-            _ = scratch
+            var scratch = SegmentedArray<OutboxEntry>()
+            scratch.append(count: count) { fill($0, first) }
         }
         nextSequence += UInt64(count)
     }
 
     /// Removes and returns up to `max` of the oldest pending receipts.
     public mutating func drain(max: Int) -> [OutboxEntry] {
-        let end = head + Swift.min(storage.count - head, Swift.max(0, max))
-        let taken = Array(storage[head..<end])
-        head = end
-        if head > 4096, head * 2 > storage.count {
-            storage.removeFirst(head)
-            head = 0
-        }
+        let k = Swift.min(storage.count, Swift.max(0, max))
+        let taken = Array(storage[0..<k])
+        storage.removeFirst(k)
         return taken
-    }
-}
-
-/// A sequence of `count` outbox entries that `Array.append(contentsOf:)` lets initialize the array's
-/// uninitialized tail directly (the array reserves `underestimatedCount` slots and hands them to
-/// `_copyContents(initializing:)`); iterating it element by element is not supported.
-private struct TailFill: Sequence {
-    let count: Int
-    let fill: (UnsafeMutableBufferPointer<OutboxEntry>) -> Void
-
-    var underestimatedCount: Int { count }
-
-    func makeIterator() -> EmptyCollection<OutboxEntry>.Iterator { EmptyCollection<OutboxEntry>.Iterator() }
-
-    func _copyContents(initializing buffer: UnsafeMutableBufferPointer<OutboxEntry>)
-        -> (EmptyCollection<OutboxEntry>.Iterator, UnsafeMutableBufferPointer<OutboxEntry>.Index) {
-        precondition(buffer.count >= count, "the array reserved fewer slots than announced")
-        fill(UnsafeMutableBufferPointer(rebasing: buffer[0..<count]))
-        return (EmptyCollection<OutboxEntry>.Iterator(), count)
     }
 }

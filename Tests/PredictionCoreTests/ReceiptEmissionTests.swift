@@ -95,11 +95,11 @@ struct ReceiptEmissionTests {
                 leaves.append(try store.place(request, at: mark + 60 + UInt64(n)).get().leaf)
             }
             #expect(try store.outboxLeaves() == leaves)
-            predictions = store.engine.predictions
+            predictions = Array(store.engine.predictions)
             #expect(Set(predictions.map(\.placementLeaf)).isSubset(of: leaves))
         }
         let reopened = try DurableEngine(path: path, configuration: EngineConfiguration(entropy: .seeded(1)))
-        #expect(reopened.engine.predictions == predictions)
+        #expect(Array(reopened.engine.predictions) == predictions)
         #expect(try reopened.outboxLeaves() == leaves)
     }
 }
