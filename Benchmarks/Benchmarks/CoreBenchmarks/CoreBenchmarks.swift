@@ -38,6 +38,12 @@
 //   keccak 1M leaves (416 B, double): x4 / scalar   554 / 1782                 542 / 1760
 // 21:04 UTC, load 3.8-4.0: batched kept 2031 / 2055 (sys 640); settle x4 1005 / 1014 (sys 330), scalar 2329 / 2456.
 // 21:07 UTC, load 2.7-3.2, after the outbox's in-place tail: settle x4 919 / 956 (sys 340-380), scalar 2134 / 2172.
+// Segmented storage (SegmentedArray for engine.predictions and the outbox, branch segments), 21:23-21:27 UTC, load 1.2-2.1:
+//   durable group of 500, 4 runs: p0 2.0-2.1, p50 2.2-2.5, p99 3.1 / 3.6 / 2.9 / 4.1 ms, max 5.7 / 5.5 / 5.6 / 19.0 ms
+//   durable group of 1000, 4 runs: p0 3.7-3.9, p50 4.3-4.8, p99 5.6 / 6.1 / 5.8 / 8.0 ms, max 10.9 / 10.5 / 10.8 / 34.8 ms
+//   durable 100k in groups of 1000: p50 446-511 ms. One in-memory run, wall p0 / p50 ms (user / system CPU p50):
+//   place 1M batched kept 1288 / 1289 (1080 / 210); not kept 1101 / 1111 (1040 / 80); one by one kept 2727 / 2754
+//   (2470 / 300); settle x4 417 / 427 (650 / 140), scalar 1012 / 1024.
 import Benchmark
 import EVM
 import Foundation
