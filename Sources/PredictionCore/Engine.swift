@@ -737,8 +737,6 @@ public struct PredictionEngine: Sendable {
         let l = winning == .up ? round.downPool : round.upPool
         let feeBps = VIPTier.allCases.map { configuration.fees.bps(for: $0) }
         var paid: UInt64 = 0, refunded: UInt64 = 0, fees: UInt64 = 0, shares: UInt64 = 0, winners = 0
-        let count = round.predictions.count
-        ledger.reserveJournal(additional: count + 2)
 
         // The money, in placement order (sequential: the ledger is one journal).
         do {

@@ -88,8 +88,8 @@ public struct Ledger: Sendable {
     public private(set) var balances: [Int64]
     /// Kinds by account index.
     public private(set) var kinds: [AccountKind]
-    /// Every movement, in order.
-    public private(set) var journal: [JournalEntry] = []
+    /// Every movement, in order (chunked storage: a movement never copies the earlier ones).
+    public private(set) var journal = SegmentedArray<JournalEntry>()
     /// Whether movements are written to `journal` (benchmarks may turn it off; balances are kept either way).
     public var keepsJournal: Bool
 
@@ -115,12 +115,6 @@ public struct Ledger: Sendable {
 
     /// The sum of all balances: zero, always.
     public var total: Int64 { balances.reduce(0, &+) }
-
-    /// Makes room in the journal for `additional` more movements (when it is kept).
-    mutating func reserveJournal(additional: Int) {
-        let needed = journal.count + additional
-        if keepsJournal, journal.capacity < needed { journal.reserveCapacity(Swift.max(needed, journal.capacity * 2)) }
-    }
 
     /// Moves `amount` from `from` to `to`.
     public mutating func transfer(_ amount: UInt64, from: AccountID, to: AccountID, kind: EntryKind,
