@@ -168,7 +168,9 @@ public struct SegmentedArray<Element> {
 }
 
 extension SegmentedArray: RandomAccessCollection, MutableCollection {
+    /// Positions are offsets from the first element, as in an `Array`.
     public typealias Index = Int
+    /// `0 ..< count`.
     public typealias Indices = Range<Int>
 
     /// Always 0.
@@ -179,7 +181,9 @@ extension SegmentedArray: RandomAccessCollection, MutableCollection {
     @inlinable public var count: Int { storedCount }
     /// `0 ..< count`.
     @inlinable public var indices: Range<Int> { 0..<storedCount }
+    /// `i + 1`.
     @inlinable public func index(after i: Int) -> Int { i + 1 }
+    /// `i - 1`.
     @inlinable public func index(before i: Int) -> Int { i - 1 }
 
     /// The element at `position` (`0 ..< count`).
