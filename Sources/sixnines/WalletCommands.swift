@@ -203,7 +203,7 @@ struct WalletCommand: ParsableCommand {
                     throw CLIError("<file> \(file): \(error)")
                 }
                 let signer = try key.load()
-                let signature = try signer.signature(for: digest)
+                let signature = signer.signature(for: digest)
                 if output.json {
                     try printJSON(["digest": digest.description, "signer": signer.address.checksummed,
                                    "signature": signature.description])
