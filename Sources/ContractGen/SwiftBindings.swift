@@ -285,19 +285,18 @@ public enum SwiftBindingGenerator {
                                          "errorDefinitions", "revertABI", "contractError", "Functions", "Calls", "Revert", "init"]
             var counts: [String: Int] = [:]
             for f in functions { counts[f.name, default: 0] += 1 }
-            var swiftSignatures: [String: Int] = [:]
-            for f in functions {
-                let key = ContractModel.lowerCamel(f.name) + "(" + parameterNames(f.inputs).map { $0 + ":" }.joined()
+            // The Swift signature of each method: name, labels and types (what Swift overloads on).
+            let swiftKeys = functions.map { f in
+                ContractModel.lowerCamel(f.name) + "(" + parameterNames(f.inputs).map { $0 + ":" }.joined()
                     + f.inputs.map { swiftType(model, $0) }.joined(separator: ",") + ")"
-                swiftSignatures[key, default: 0] += 1
             }
-            for f in functions {
+            var swiftSignatures: [String: Int] = [:]
+            for key in swiftKeys { swiftSignatures[key, default: 0] += 1 }
+            for (f, key) in zip(functions, swiftKeys) {
                 var base = ContractModel.lowerCamel(f.name)
                 if reserved.contains(base) { base += "_" }
                 let typeSuffix = "_" + f.inputs.map { typeSuffixWord($0.type) }.joined(separator: "_")
                 definitions.append(escapedMember(counts[f.name]! > 1 ? base + typeSuffix : base))
-                let key = ContractModel.lowerCamel(f.name) + "(" + parameterNames(f.inputs).map { $0 + ":" }.joined()
-                    + f.inputs.map { swiftType(model, $0) }.joined(separator: ",") + ")"
                 methods.append(escapedMember(swiftSignatures[key]! > 1 ? base + typeSuffix : base))
             }
             let structNames = Set(model.structs.map(\.name))

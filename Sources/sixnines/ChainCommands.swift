@@ -412,9 +412,7 @@ struct SendCommand: AsyncParsableCommand {
     @Option(help: "Value (wei, or with a unit: 1ether, 2gwei).") var value: String = "0"
     @Option(help: "Calldata or init code, 0x-hex.") var data: String = "0x"
     @Option(help: "Gas limit (default: estimated + 20 %).") var gasLimit: UInt64?
-    @Option(help: "Confirmations to wait for.") var confirmations: UInt64 = 1
-    @Option(help: "Replace the transaction when not included after this many seconds.") var replaceAfter: Double = 60
-    @Option(help: "Give up waiting after this many seconds.") var waitTimeout: Double = 600
+    @OptionGroup var wait: WaitOptions
     @Flag(name: .customLong("async"), help: "Print the hash once the node accepted it, without waiting.") var noWait = false
 
     func validate() throws {
@@ -441,9 +439,7 @@ struct SendCommand: AsyncParsableCommand {
                 print(try await sender.submit(request).hash)
                 return
             }
-            var sendOptions = SendOptions(confirmations: confirmations, replaceAfter: .milliseconds(Int64(replaceAfter * 1000)),
-                                          pollInterval: min(chain.blockTime, .milliseconds(500)), timeout: .milliseconds(Int64(waitTimeout * 1000)))
-            sendOptions.fees = nil
+            let sendOptions = wait.sendOptions(chain: chain)
             let receipt: Receipt
             do {
                 receipt = try await sender.send(request, options: sendOptions) { event in

@@ -46,15 +46,7 @@ struct ABIToSolidity: ParsableCommand {
             if let name, !ContractModel.isIdentifier(name) || SolidityInterfaceGenerator.isReserved(name) {
                 throw CLIError("--name: \"\(name)\" is not an identifier")
             }
-            let text: String
-            if artifact == "-" {
-                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            } else {
-                guard let data = FileManager.default.contents(atPath: artifact) else {
-                    throw CLIError("\(artifact): cannot read file")
-                }
-                text = String(decoding: data, as: UTF8.self)
-            }
+            let text = try readText(artifact, what: "artifact")
             let fileName = artifact == "-" ? "Contract" : URL(fileURLWithPath: artifact).deletingPathExtension().lastPathComponent
             var model: ContractModel
             do { model = try ContractModel(artifactJSON: text, fallbackName: name ?? fileName) } catch {
@@ -64,14 +56,8 @@ struct ABIToSolidity: ParsableCommand {
             if let name { model = ContractModel(name: name, abi: model.abi) }
             let source = SolidityInterfaceGenerator.generate(model, pragma: pragma, license: license,
                                                               source: artifact == "-" ? nil : artifact)
-            if let output {
-                do { try Data(source.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                    throw CLIError("--output \(output): cannot write (\(error.localizedDescription))")
-                }
-                print(output)
-            } else {
-                print(source, terminator: "")
-            }
+            try writeOutput(source, to: output)
+            if let output { print(output) }
         }
     }
 }

@@ -140,10 +140,10 @@ func progress(_ message: String) {
     FileHandle.standardError.write(Data("\(message)\n".utf8))
 }
 
-/// Sending options shared by `deploy` and `deploy-suite`.
-struct DeploySendOptions: ParsableArguments {
+/// How commands that send transactions wait for them: `send`, `deploy`, `deploy-suite`.
+struct WaitOptions: ParsableArguments {
     @Option(help: "Confirmations to wait for.") var confirmations: UInt64 = 1
-    @Option(help: "Replace a transaction not included after this many seconds.") var replaceAfter: Double = 60
+    @Option(help: "Replace the transaction when not included after this many seconds.") var replaceAfter: Double = 60
     @Option(help: "Give up waiting for a transaction after this many seconds.") var waitTimeout: Double = 600
 
     func sendOptions(chain: Chain) -> SendOptions {
@@ -160,7 +160,7 @@ struct Deployer {
     let chainId: UInt64
     let options: SendOptions
 
-    init(client: RPCClient, key: PrivateKey, preset: Chain?, options: DeploySendOptions) async throws {
+    init(client: RPCClient, key: PrivateKey, preset: Chain?, options: WaitOptions) async throws {
         self.client = client
         chainId = try await client.chainId()
         chain = preset ?? Chain.withID(chainId) ?? Chain(name: "chain-\(chainId)", id: chainId)
@@ -237,7 +237,7 @@ struct Deploy: AsyncParsableCommand {
     @OptionGroup var options: ChainOptions
     @OptionGroup var key: KeyOptions
     @OptionGroup var output: OutputOptions
-    @OptionGroup var send: DeploySendOptions
+    @OptionGroup var send: WaitOptions
     @Argument(help: "The artifact (ABI/<Contract>.json).") var artifact: String
     @Argument(parsing: .allUnrecognized, help: "One argument per constructor input, cast-style.") var arguments: [String] = []
     @Option(help: "Value sent with the creation (wei, or with a unit: 1ether).") var value: String = "0"
@@ -467,7 +467,7 @@ struct DeploySuite: AsyncParsableCommand {
     @OptionGroup var options: ChainOptions
     @OptionGroup var key: KeyOptions
     @OptionGroup var output: OutputOptions
-    @OptionGroup var send: DeploySendOptions
+    @OptionGroup var send: WaitOptions
     @Option(help: "The suite's JSON configuration.") var config: String
     @Option(help: "Directory of the deployment records.") var deployments: String = "deployments"
 
