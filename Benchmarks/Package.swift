@@ -51,6 +51,7 @@ let package = Package(
                 .product(name: "EVM", package: "SixNines"),
                 .product(name: "Receipts", package: "SixNines"),
                 .product(name: "PredictionCore", package: "SixNines"),
+                .product(name: "PredictionStore", package: "SixNines"),
             ],
             path: "Benchmarks/CoreBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -58,6 +58,9 @@ public protocol TransactionSigner: Sendable {
 public enum TransactionEvent: Sendable, Hashable {
     /// Accepted by the node's pool.
     case sent(hash: Bytes32, nonce: UInt64, fees: Fees)
+    /// Stuck too long: `replacement` (same nonce, higher fees) is signed and about to be sent. Reported before it
+    /// is sent, so a caller can record its hash and bytes first and find it again after a crash.
+    case replacing(oldHash: Bytes32, replacement: RawTransaction)
     /// Stuck too long: replaced by `newHash` with the same nonce and higher fees.
     case replaced(oldHash: Bytes32, newHash: Bytes32, fees: Fees)
     /// Included in a block.
@@ -228,6 +231,7 @@ public struct TransactionSender: Sendable {
                         do {
                             replacement = try await signer.sign(request, nonce: old.nonce, fees: fees, gasLimit: old.gasLimit)
                         } catch { throw SendError.signing("\(error)") }
+                        await onEvent(.replacing(oldHash: old.hash, replacement: replacement))
                         do {
                             try await client.sendRawTransaction(replacement.raw)
                             sent.append(replacement)

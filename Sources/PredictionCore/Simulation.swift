@@ -63,7 +63,7 @@ public struct Simulation {
         case duplicateAsset(String)
         /// `start` is not a settlement mark.
         case startNotAMark(UInt64)
-        /// The durable store could not be opened, or already holds data.
+        /// The engine's store could not be opened, failed, or already holds data.
         case store(String)
 
         public var description: String {
@@ -79,34 +79,27 @@ public struct Simulation {
     /// The settings.
     public let configuration: Configuration
     /// The engine, as left by the run.
-    public var engine: PredictionEngine { durable?.engine ?? memory }
-    private var memory: PredictionEngine
-    private let durable: DurableEngine?
+    public var engine: PredictionEngine { commands.engine }
+    private var commands: any PredictionCommands
     private var feed: SimulatedFeed
     private var random: SplitMix64
     private var userIDs: [UserID] = []
     private var roundNumber = 0
     private var lastKey: [UserID: (PlacementRequest, Placement)] = [:]
 
-    /// Sets up users (1 000 USDC each from the faucet, one in ten Gold, one in twenty Diamond) and assets.
-    /// With `storePath`, every command is committed to a new SQLite store there (`DurableEngine`) before
-    /// the run goes on; the output is the same as in memory.
-    public init(_ configuration: Configuration, storePath: String? = nil) throws(SetupError) {
+    /// Sets up users (1 000 USDC each from the faucet, one in ten Gold, one in twenty Diamond) and assets, on the
+    /// engine `makeEngine` returns for the run's engine configuration: in memory by default, or a durable engine
+    /// (`PredictionStore`), which commits every command before the run goes on. The output is the same on both.
+    /// The engine must be empty (no asset yet).
+    public init(_ configuration: Configuration,
+                engine makeEngine: (EngineConfiguration) throws -> any PredictionCommands = { PredictionEngine(configuration: $0) })
+        throws(SetupError)
+    {
         guard SettlementSchedule.isSettlementTime(configuration.start) else { throw .startNotAMark(configuration.start) }
         var engineConfiguration = configuration.engine
         engineConfiguration.entropy = .seeded(configuration.seed)
-        memory = PredictionEngine(configuration: engineConfiguration)
-        if let storePath {
-            do {
-                let store = try DurableEngine(path: storePath, configuration: engineConfiguration)
-                guard store.engine.assetIDs.isEmpty else { throw DurableError.store("\(storePath) already holds a run") }
-                durable = store
-            } catch {
-                throw .store("\(error)")
-            }
-        } else {
-            durable = nil
-        }
+        do { commands = try makeEngine(engineConfiguration) } catch { throw .store("\(error)") }
+        guard commands.engine.assetIDs.isEmpty else { throw .store("the engine already holds a run") }
         self.configuration = configuration
         var assets: [SimulatedFeed.Asset] = []
         for symbol in configuration.assets {
@@ -115,49 +108,25 @@ public struct Simulation {
         }
         self.feed = SimulatedFeed(assets: assets, seed: configuration.seed, start: configuration.start)
         self.random = SplitMix64(seed: configuration.seed ^ 0x0051_4D55_4C41_5445)
-        for asset in assets {
-            if let durable {
-                do { try durable.addAsset(asset.id) } catch { throw .duplicateAsset(asset.id.symbol) }
-            } else {
-                do { try memory.addAsset(asset.id) } catch { throw .duplicateAsset(asset.id.symbol) }
+        do {
+            for asset in assets {
+                guard !commands.engine.assetIDs.contains(asset.id) else { throw SetupError.duplicateAsset(asset.id.symbol) }
+                try commands.addAsset(asset.id, enabled: true)
+                try commands.setCurrentPrice(asset.startPrice, asset: asset.id)
             }
-            setPrice(asset.startPrice, asset.id)
-        }
-        for i in 0..<configuration.users {
-            let roll = random.below(20)
-            let tier: VIPTier = roll == 0 ? .diamond : roll < 3 ? .gold : .standard
-            let address = PredictionEngine.address(forUserName: "sim-\(configuration.seed)-\(i)")
-            let u: UserID
-            if let durable {
-                u = try! durable.registerUser(address: address, tier: tier)
-                try! durable.deposit(1_000_000_000, to: u)
-            } else {
-                u = memory.registerUser(address: address, tier: tier)
-                try! memory.deposit(1_000_000_000, to: u)
+            for i in 0..<configuration.users {
+                let roll = random.below(20)
+                let tier: VIPTier = roll == 0 ? .diamond : roll < 3 ? .gold : .standard
+                let address = PredictionEngine.address(forUserName: "sim-\(configuration.seed)-\(i)")
+                let u = try commands.registerUser(address: address, tier: tier)
+                try commands.deposit(1_000_000_000, to: u)
+                userIDs.append(u)
             }
-            userIDs.append(u)
+        } catch let error as SetupError {
+            throw error
+        } catch {
+            throw .store("\(error)")
         }
-    }
-
-    // Every engine command goes to the durable store when there is one (a store failure stops the run).
-    private mutating func setPrice(_ price: UInt64, _ asset: AssetID) {
-        if let durable { try! durable.setCurrentPrice(price, asset: asset) } else { try! memory.setCurrentPrice(price, asset: asset) }
-    }
-
-    private mutating func place(_ request: PlacementRequest, at t: UInt64) throws(PlacementError) -> Placement {
-        guard let durable else { return try memory.place(request, at: t) }
-        return try (try! durable.place(request, at: t)).get()
-    }
-
-    private mutating func lock(_ asset: AssetID, _ mark: UInt64, _ price: UInt64?) {
-        if let durable { try! durable.lock(asset: asset, settlesAt: mark, price: price) } else {
-            try! memory.lock(asset: asset, settlesAt: mark, price: price)
-        }
-    }
-
-    private mutating func settle(_ asset: AssetID, _ mark: UInt64, _ price: UInt64?) -> RoundReport {
-        if let durable { return try! durable.settle(asset: asset, settlesAt: mark, price: price) }
-        return try! memory.settle(asset: asset, settlesAt: mark, price: price)
     }
 
     private struct Event {
@@ -173,8 +142,13 @@ public struct Simulation {
         return configuration.aggregator.aggregate(feed.quotes(asset), at: t)
     }
 
-    /// Runs the next round of every asset and returns one record per asset.
-    public mutating func runRound() -> [RoundRecord] {
+    /// Runs the next round of every asset and returns one record per asset. Throws `SetupError.store` when the
+    /// engine's store fails (the commands before it are committed; the run cannot go on).
+    public mutating func runRound() throws(SetupError) -> [RoundRecord] {
+        do { return try runRoundCommands() } catch let error as SetupError { throw error } catch { throw .store("\(error)") }
+    }
+
+    private mutating func runRoundCommands() throws -> [RoundRecord] {
         roundNumber += 1
         let schedule = engine.configuration.schedule
         let mark = configuration.start + 600 * UInt64(roundNumber)
@@ -202,22 +176,22 @@ public struct Simulation {
         var stale = [Int](repeating: 0, count: assets.count)
         var receipts = [Int](repeating: 0, count: assets.count)
         var locked = false
-        func lockAll(_ sim: inout Simulation) {
+        func lockAll(_ sim: inout Simulation) throws {
             for a in assets.indices {
                 let agg = sim.aggregate(a, at: cutoff)
                 outliers[a] += agg.outliers.count
                 stale[a] += agg.stale.count
-                sim.lock(assets[a], mark, agg.price)
+                try sim.commands.lock(asset: assets[a], settlesAt: mark, price: agg.price)
             }
         }
         for event in events {
             if !locked, event.time >= cutoff {
-                lockAll(&self)
+                try lockAll(&self)
                 locked = true
             }
             let a = event.asset
             let agg = aggregate(a, at: event.time)
-            if let p = agg.price { setPrice(p, assets[a]) }
+            if let p = agg.price { try commands.setCurrentPrice(p, asset: assets[a]) }
             let request: PlacementRequest
             if event.retry, let (previous, _) = lastKey[event.user], previous.asset == assets[a] {
                 request = previous
@@ -227,42 +201,46 @@ public struct Simulation {
                                            stake: stake, clientKey: UInt128(random.next()) << 64 | UInt128(random.next()),
                                            settlesAt: mark)
             }
-            do {
-                let placement = try place(request, at: event.time)
+            switch try commands.submit(request, at: event.time) {
+            case .success(let placement):
                 if placement.replayed {
                     replayed[a] += 1
                 } else {
                     receipts[a] += 1
                     lastKey[event.user] = (request, placement)
                 }
-            } catch {
+            case .failure:
                 refused[a] += 1
             }
         }
-        if !locked { lockAll(&self) }
+        if !locked { try lockAll(&self) }
 
         var records: [RoundRecord] = []
         for a in assets.indices {
             let agg = aggregate(a, at: mark)
             outliers[a] += agg.outliers.count
             stale[a] += agg.stale.count
-            if let p = agg.price { setPrice(p, assets[a]) }
-            let report = settle(assets[a], mark, agg.price)
+            if let p = agg.price { try commands.setCurrentPrice(p, asset: assets[a]) }
+            let report = try commands.settle(asset: assets[a], settlesAt: mark, price: agg.price)
             receipts[a] += report.receiptsEmitted
             records.append(RoundRecord(round: roundNumber, report: report, refused: refused[a], replayed: replayed[a],
                                        outliers: outliers[a], staleQuotes: stale[a], receipts: receipts[a],
                                        ledgerTotal: engine.ledger.total))
         }
-        precondition(engine.outbox.emitted - receiptsBefore == UInt64(receipts.reduce(0, +)))
-        // The batch writer would take these; the simulation keeps memory flat.
-        if durable == nil { _ = memory.outbox.drain(max: .max) }
+        assert(engine.outbox.emitted - receiptsBefore == UInt64(receipts.reduce(0, +)))
+        // The batch writer would take these; the simulation keeps memory flat (a durable engine keeps them in its store).
+        if var memory = commands as? PredictionEngine {
+            commands = PredictionEngine(configuration: memory.configuration)  // drop the second reference first: no copy
+            _ = memory.outbox.drain(max: .max)
+            commands = memory
+        }
         return records
     }
 
     /// Runs every configured round.
-    public mutating func run() -> [RoundRecord] {
+    public mutating func run() throws(SetupError) -> [RoundRecord] {
         var out: [RoundRecord] = []
-        for _ in 0..<configuration.rounds { out += runRound() }
+        for _ in 0..<configuration.rounds { out += try runRound() }
         return out
     }
 }

@@ -2,3 +2,16 @@
 // `sixnines abi to-swift` (see Scripts/gen-bindings; Scripts/check-bindings fails CI when they are stale).
 import EVM
 import EVMRPC
+import Receipts
+
+extension ReceiptRegistry.Receipt {
+    /// The registry's `Receipt` struct of a protocol receipt (docs/PROTOCOL.md §2): the one conversion between
+    /// `Receipts.Receipt` and the binding, used wherever Swift code hands a receipt to the registry.
+    public init(_ receipt: Receipts.Receipt) {
+        self.init(version: receipt.version, kind: receipt.kind.rawValue, predictionId: receipt.predictionId,
+                  userCommitment: receipt.userCommitment, asset: receipt.asset.word, direction: receipt.direction.rawValue,
+                  stake: UInt256(receipt.stake), placedAt: receipt.placedAt, settlesAt: receipt.settlesAt,
+                  entryPrice: UInt256(receipt.entryPrice), settlementPrice: UInt256(receipt.settlementPrice),
+                  outcome: receipt.outcome.rawValue, payout: UInt256(receipt.payout))
+    }
+}

@@ -14,6 +14,7 @@ final class EventLog: Sendable {
         events.map {
             switch $0 {
             case .sent: "sent"
+            case .replacing: "replacing"
             case .replaced: "replaced"
             case .included: "included"
             case .reorgedOut: "reorgedOut"
@@ -99,6 +100,11 @@ struct LifecycleTests {
             #expect(receipt.status)
             #expect(log.kinds.first == "sent")
             #expect(log.kinds.contains("replaced"))
+            // Each replacement is reported (to be recorded) before it is sent, with the hash it then has.
+            let replacing = log.events.compactMap { if case .replacing(_, let r) = $0 { r.hash } else { nil } }
+            let replaced = log.events.compactMap { if case .replaced(_, let new, _) = $0 { new } else { nil } }
+            #expect(!replacing.isEmpty && replaced.allSatisfy(replacing.contains))
+            #expect(log.kinds.firstIndex(of: "replacing")! < log.kinds.firstIndex(of: "replaced")!)
             #expect(log.kinds.suffix(2) == ["included", "final"])
             guard case .sent(let firstHash, let nonce, _) = log.events[0] else { return }
             #expect(receipt.transactionHash != firstHash)

@@ -54,6 +54,7 @@ import Benchmark
 import EVM
 import Foundation
 import PredictionCore
+import PredictionStore
 import Receipts
 
 let mark: UInt64 = 1_795_608_540

@@ -107,3 +107,82 @@ struct ToChecksum: ParsableCommand {
         }
     }
 }
+
+/// `sixnines to-wei`: an exact decimal amount in a unit, as an integer number of base units.
+struct ToWei: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "to-wei",
+        abstract: "Convert a decimal amount in a unit to base units (wei), exactly.",
+        discussion: """
+            The unit is wei, kwei, mwei, gwei, szabo, finney, ether, or a number of decimals (a token's).
+            More fractional digits than the unit allows is an error, never a rounding.
+
+            Examples:
+              sixnines to-wei 1.5            # 1500000000000000000
+              sixnines to-wei 30 gwei        # 30000000000
+              sixnines to-wei 12.34 6        # 12340000 (a 6-decimal token)
+            """
+    )
+
+    @Argument(help: "Decimal amount, e.g. 1.5")
+    var amount: String
+
+    @Argument(help: "Unit name or number of decimals (default ether).")
+    var unit: String = "ether"
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try reportingErrors {
+            let denomination = try parseDenomination(unit)
+            let value: UInt256
+            do { value = try Units.parse(amount, unit: denomination) } catch { throw CLIError("<amount>: \(error)") }
+            if output.json {
+                try printJSON(["wei": value.description, "hex": value.hexString, "amount": amount, "decimals": denomination.decimals])
+            } else {
+                print(value)
+            }
+        }
+    }
+}
+
+/// `sixnines from-wei`: an integer number of base units as an exact decimal in a unit.
+struct FromWei: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "from-wei",
+        abstract: "Convert base units (wei) to a decimal amount in a unit, exactly.",
+        discussion: """
+            The input is a decimal integer or 0x-hex; the unit defaults to ether.
+
+            Examples:
+              sixnines from-wei 1500000000000000000      # 1.5
+              sixnines from-wei 30000000000 gwei         # 30
+            """
+    )
+
+    @Argument(help: "Integer amount in base units (decimal or 0x-hex).")
+    var wei: String
+
+    @Argument(help: "Unit name or number of decimals (default ether).")
+    var unit: String = "ether"
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try reportingErrors {
+            let denomination = try parseDenomination(unit)
+            let value: UInt256
+            do {
+                value = try UInt256(parsing: wei)
+            } catch {
+                throw CLIError("<wei>: \(error)")
+            }
+            let text = Units.format(value, unit: denomination)
+            if output.json {
+                try printJSON(["amount": text, "wei": value.description, "decimals": denomination.decimals])
+            } else {
+                print(text)
+            }
+        }
+    }
+}

@@ -1,6 +1,8 @@
 import ArgumentParser
+import EVM
 import Foundation
 import PredictionCore
+import PredictionStore
 import Receipts
 
 /// `sixnines simulate`: rounds on simulated feeds with simulated users, settled pari-mutuel.
@@ -64,13 +66,19 @@ struct Simulate: ParsableCommand {
             } catch {
                 throw CLIError("\(error)")
             }
-            var simulation = try Simulation(Simulation.Configuration(assets: symbols, rounds: rounds, users: users, seed: seed,
-                                                                     start: start, engine: engine), storePath: db)
+            let configuration = Simulation.Configuration(assets: symbols, rounds: rounds, users: users, seed: seed, start: start,
+                                                         engine: engine)
+            var simulation: Simulation
+            if let db {
+                simulation = try Simulation(configuration) { try DurableEngine(path: db, configuration: $0) }
+            } else {
+                simulation = try Simulation(configuration)
+            }
             var records: [[String: Any]] = []
             var lines: [String] = []
             var totals = (predictions: 0, receipts: 0, fees: UInt64(0), dust: UInt64(0), stakes: UInt64(0), allConserved: true)
             for _ in 0..<rounds {
-                for record in simulation.runRound() {
+                for record in try simulation.runRound() {
                     let r = record.report
                     totals.predictions += r.predictions
                     totals.receipts += record.receipts
@@ -200,28 +208,6 @@ struct Rounds: ParsableCommand {
             }
         }
     }
-}
-
-/// Unix seconds, or `YYYY-MM-DDTHH:MM:SSZ` (UTC).
-func parseTime(_ text: String) -> UInt64? {
-    if let seconds = UInt64(text) { return seconds }
-    let bytes = Array(text.utf8)
-    guard bytes.count == 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
-          bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "Z") else { return nil }
-    func number(_ range: Range<Int>) -> Int64? { Int64(String(decoding: bytes[range], as: UTF8.self)) }
-    guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10), let hh = number(11..<13),
-          let mm = number(14..<16), let ss = number(17..<19), (1...12).contains(m), (1...31).contains(d), hh < 24, mm < 60,
-          ss < 60, y >= 1970 else { return nil }
-    // days_from_civil (Howard Hinnant).
-    let yy = m <= 2 ? y - 1 : y
-    let era = yy / 400
-    let yoe = yy - era * 400
-    let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    let days = era * 146_097 + doe - 719_468
-    let t = UInt64(days) * 86_400 + UInt64(hh * 3600 + mm * 60 + ss)
-    // Refuse impossible dates (Feb 30 …) by round-tripping.
-    return iso8601(t) == text ? t : nil
 }
 
 /// `sixnines durable-stress` (hidden): drives a `DurableEngine` at `--db`, group-committing placements and

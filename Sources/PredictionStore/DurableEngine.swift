@@ -3,6 +3,7 @@ import EVM
 import Foundation
 import GRDB
 import GRDBSQLite
+import PredictionCore
 import Receipts
 
 /// Errors of the durable engine: the engine's own refusals, or the store's failures.
@@ -360,3 +361,5 @@ public final class DurableEngine {
         }
     }
 }
+
+extension DurableEngine: PredictionCommands {}

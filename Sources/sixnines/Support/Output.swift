@@ -1,0 +1,109 @@
+import ArgumentParser
+import EVM
+import Foundation
+
+/// A user-facing failure: printed as one line on stderr, exit code 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs `body`, turning any thrown error into one stderr line and exit code 1.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        reportError(error)
+        throw ExitCode(1)
+    }
+}
+
+/// Prints a JSON object (sorted keys) on stdout.
+func printJSON(_ object: Any) throws {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
+    print(String(decoding: data, as: UTF8.self))
+}
+
+/// Options shared by commands that can print JSON.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print structured JSON instead of a plain value.")
+    var json = false
+}
+
+/// Writes `text` to `path` atomically, or to stdout when `path` is nil.
+func writeOutput(_ text: String, to path: String?) throws {
+    guard let path else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+        return
+    }
+    do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+        throw CLIError("--output \(path): cannot write: \(error.localizedDescription)")
+    }
+}
+
+/// One line of progress on stderr, when stderr is a terminal (scripts get clean output).
+func progress(_ message: String) {
+    guard isatty(STDERR_FILENO) != 0 else { return }
+    FileHandle.standardError.write(Data("\(message)\n".utf8))
+}
+
+/// A one-line description of a JSON decoding failure, naming the field path.
+func describe(decodingError error: any Error) -> String {
+    func path(_ keys: [any CodingKey]) -> String {
+        keys.isEmpty ? "$" : "$" + keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    }
+    switch error as? DecodingError {
+    case .keyNotFound(let key, let context): return "missing field \(path(context.codingPath + [key]))"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+        if context.codingPath.isEmpty, context.underlyingError != nil { return "not valid JSON" }
+        return "\(path(context.codingPath)): \(context.debugDescription)"
+    case nil: return "\(error)"
+    @unknown default: return "\(error)"
+    }
+}
+
+/// A JSON-serialisable object for `printJSON` from a JSONValue.
+func foundationJSON(_ value: JSONValue) -> Any {
+    switch value {
+    case .null: return NSNull()
+    case .bool(let b): return b
+    case .number(let n): return n
+    case .string(let s): return s
+    case .array(let a): return a.map(foundationJSON)
+    case .object(let o): return Dictionary(o.map { ($0.0, foundationJSON($0.1)) }, uniquingKeysWith: { a, _ in a })
+    }
+}
+
+/// Prints `error` as one line on stderr: `error: …`, control characters escaped (foreign text cannot repaint the
+/// terminal), long messages cut.
+func reportError(_ error: any Error) {
+    var text = terminalSafe("\(error)")
+    if text.count > 2_000 { text = String(text.prefix(2_000)) + "… (cut)" }
+    FileHandle.standardError.write(Data("error: \(text)\n".utf8))
+}
+
+/// `text` with control characters (ESC, CR, LF, BEL, DEL, C1 …) written as escapes, for printing foreign text (revert
+/// reasons, RPC messages, file contents) to a terminal.
+func terminalSafe(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
+    var out = ""
+    for scalar in text.unicodeScalars {
+        if isControl(scalar) {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default: out += "\\u{\(String(scalar.value, radix: 16))}"
+            }
+        } else {
+            out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
+}
+
+private func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+}
