@@ -113,7 +113,8 @@ public struct ReceiptProofFile: Sendable, Codable, Equatable {
     }
 
     /// The offline checks: leaf recomputed from the fields, proof to the root, batch id layout and kind,
-    /// receipt consistency (settlement mark, outcome by kind), and the commitment opening when present.
+    /// receipt consistency (settlement mark; outcome, prices and payout as the receipt's kind requires), and the
+    /// commitment opening when present.
     public func offlineChecks() -> [Check] {
         var checks: [Check] = []
         let recomputed = receipt.leaf
@@ -133,6 +134,8 @@ public struct ReceiptProofFile: Sendable, Codable, Equatable {
         let schedule = SettlementSchedule.isSettlementTime(receipt.settlesAt) && receipt.settlesAt > receipt.placedAt
         checks.append(Check(name: "settlement mark", passed: schedule,
                             detail: "settlesAt \(receipt.settlesAt) (mod 600 = \(receipt.settlesAt % 600)), placedAt \(receipt.placedAt)"))
+        let (consistent, why) = receipt.outcomeConsistency()
+        checks.append(Check(name: "outcome", passed: consistent, detail: why))
         if let opening {
             let commitment = userCommitment(user: opening.user, salt: opening.salt)
             checks.append(Check(name: "commitment opening", passed: commitment == receipt.userCommitment,
@@ -209,5 +212,41 @@ extension Receipt: Codable {
         try put(settlementPrice, .settlementPrice)
         try put(outcome.rawValue, .outcome)
         try put(payout, .payout)
+    }
+}
+
+extension Receipt {
+    /// Whether the outcome, prices and payout agree with the receipt's kind (docs/PROTOCOL.md §2): a placement is
+    /// pending with no settlement price and no payout; a settlement has the outcome its prices give (win, loss,
+    /// push), or is void with no settlement price; a loss pays nothing, a push or void refunds the stake.
+    /// Returns the verdict and a one-line reason.
+    public func outcomeConsistency() -> (Bool, String) {
+        switch kind {
+        case .placement:
+            guard outcome == .pending, settlementPrice == 0, payout == 0 else {
+                return (false, "a placement receipt must be pending with settlement price 0 and payout 0 (outcome \(outcome), settlement price \(settlementPrice), payout \(payout))")
+            }
+            return (true, "placement: pending, no settlement price, no payout")
+        case .settlement:
+            switch outcome {
+            case .pending:
+                return (false, "a settlement receipt cannot be pending")
+            case .void:
+                guard settlementPrice == 0, payout == stake else {
+                    return (false, "void must have settlement price 0 and refund the stake \(stake) (settlement price \(settlementPrice), payout \(payout))")
+                }
+                return (true, "void: no price, stake refunded")
+            case .win, .loss, .push:
+                guard settlementPrice > 0 else { return (false, "\(outcome) needs a settlement price (it is 0)") }
+                let expected: Outcome = settlementPrice == entryPrice ? .push
+                    : (direction == .up) == (settlementPrice > entryPrice) ? .win : .loss
+                guard outcome == expected else {
+                    return (false, "\(direction) from \(entryPrice) to \(settlementPrice) is a \(expected), the receipt says \(outcome)")
+                }
+                if outcome == .loss, payout != 0 { return (false, "a loss pays nothing (payout \(payout))") }
+                if outcome == .push, payout != stake { return (false, "a push refunds the stake \(stake) (payout \(payout))") }
+                return (true, "\(direction) from \(entryPrice) to \(settlementPrice): \(outcome), payout \(payout)")
+            }
+        }
     }
 }

@@ -115,6 +115,9 @@ extension ChainCommandTests {
         let deployed = try CLI.value(["send", "--create", "--data", bytecode + arguments.dropFirst(2), "--private-key", key,
                                       "--rpc-url", url]).split(separator: "\n")
         let registry = String(try #require(deployed.last))
+        // A forger's registry: the same code, deployed by someone else, with the forger's own batches in it.
+        let forger = String(try #require(try CLI.value(["send", "--create", "--data", bytecode + arguments.dropFirst(2), "--private-key", key,
+                                                        "--rpc-url", url]).split(separator: "\n").last))
         let block = try #require(try JSONSerialization.jsonObject(with: Data(try CLI.value(["block", "latest", "--json", "--rpc-url", url]).utf8)) as? [String: Any])
         let now = UInt64(try #require(block["timestamp"] as? Int))
 
@@ -129,8 +132,10 @@ extension ChainCommandTests {
         other.predictionId = Keccak256.hash(utf8: "prediction-fresh-2")
         let batch = try ReceiptBatch(id: BatchID(kind: .placement, sequence: 77), receipts: [fresh, other, old])
         let range = batch.timeRange
-        _ = try CLI.value(["send", registry, "anchor(bytes32,uint8,bytes32,uint32,uint64,uint64)", batch.id.word.description, "1",
-                           batch.root.description, "3", "\(range.first)", "\(range.last)", "--private-key", key, "--rpc-url", url])
+        for target in [registry, forger] {
+            _ = try CLI.value(["send", target, "anchor(bytes32,uint8,bytes32,uint32,uint64,uint64)", batch.id.word.description, "1",
+                               batch.root.description, "3", "\(range.first)", "\(range.last)", "--private-key", key, "--rpc-url", url])
+        }
 
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sixnines-onchain-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -143,15 +148,36 @@ extension ChainCommandTests {
             return path
         }
         func failed(_ path: String) throws -> [String] {
-            let result = try CLI.run(["receipt", "verify", path, "--json", "--rpc-url", url])
+            let result = try CLI.run(["receipt", "verify", path, "--json", "--rpc-url", url, "--registry", registry])
             let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
             #expect((object["valid"] as? Bool) == (result.status == 0))
             let checks = try #require(object["checks"] as? [[String: Any]])
             return checks.filter { $0["passed"] as? Bool == false }.compactMap { $0["name"] as? String }
         }
-        // A fresh placement: every offline and on-chain check holds.
-        let good = try CLI.value(["receipt", "verify", try proofFile(0), "--rpc-url", url])
+        // A fresh placement: every offline and on-chain check holds, against the registry the user trusts.
+        let good = try CLI.value(["receipt", "verify", try proofFile(0), "--rpc-url", url, "--registry", registry])
         #expect(good.hasPrefix("VALID"))
+        #expect(good.contains("[ok] trusted registry"))
+        // Nothing vouches for the registry the file names: UNCHECKED (exit 2), unless the user says to trust it.
+        let unvouched = try CLI.run(["receipt", "verify", try proofFile(0), "--rpc-url", url, "--deployments", dir.path])
+        #expect(unvouched.status == 2 && unvouched.stdout.hasPrefix("UNCHECKED: registry"), "\(unvouched.stdout)")
+        #expect(try CLI.run(["receipt", "verify", try proofFile(0), "--rpc-url", url, "--deployments", dir.path,
+                             "--trust-proof-registry"]).status == 0)
+        // The trusted registry from deployments/<chain-id>.json.
+        try Data("{\"chainId\": 31337, \"deployer\": \"\(writer)\", \"contracts\": {\"ReceiptRegistry\": {\"name\": \"ReceiptRegistry\", \"address\": \"\(registry)\", \"transactionHash\": \"0x\(String(repeating: "11", count: 32))\", \"artifactHash\": \"0x\(String(repeating: "22", count: 32))\", \"constructorArguments\": \"0x\", \"status\": \"deployed\"}}}".utf8)
+            .write(to: dir.appendingPathComponent("31337.json"))
+        #expect(try CLI.run(["receipt", "verify", try proofFile(0), "--rpc-url", url, "--deployments", dir.path]).status == 0)
+        // A forged file naming the forger's registry passes every check in that registry, but is INVALID against the
+        // trusted one, whichever way it is named.
+        let forged = try proofFile(0) { $0.registry = try! Address(forger) }
+        #expect(try CLI.run(["receipt", "verify", forged, "--rpc-url", url, "--trust-proof-registry"]).status == 0)
+        #expect(try failed(forged) == ["trusted registry"])
+        let viaRecords = try CLI.run(["receipt", "verify", forged, "--rpc-url", url, "--deployments", dir.path])
+        #expect(viaRecords.status == 1 && viaRecords.stdout.contains("[FAIL] trusted registry"), "\(viaRecords.stdout)")
+        // A dead node: UNCHECKED, exit 2, never VALID.
+        let dead = try CLI.run(["receipt", "verify", try proofFile(0), "--rpc-url", "http://127.0.0.1:1", "--registry", registry,
+                                "--timeout", "2"])
+        #expect(dead.status == 2 && dead.stdout.hasPrefix("UNCHECKED: the chain could not be read"), "\(dead.stdout)")
         for name in ["registry verify_receipt", "anchored batch", "anchored before settlement", "chain id"] {
             #expect(good.contains("[ok] \(name)"), "\(good)")
         }
@@ -160,7 +186,7 @@ extension ChainCommandTests {
         #expect(try failed(try proofFile(2)) == ["anchored before settlement"])
         // A tampered receipt fails offline and in the registry; a wrong registry or chain is caught.
         #expect(try failed(try proofFile(0) { $0.receipt.stake += 1 }) == ["leaf", "merkle proof", "registry verify_receipt"])
-        #expect(try failed(try proofFile(0) { $0.registry = try! Address(writer) }).contains("anchored batch"))
+        #expect(try failed(try proofFile(0) { $0.registry = try! Address(writer) }).contains("trusted registry"))
         #expect(try failed(try proofFile(0) { $0.chainId = 137 }) == ["chain id"])
 
         // Multiproofs built in Swift verify in the registry; a bent one and an empty one do not.

@@ -1,6 +1,7 @@
 import EVM
 import Foundation
 import PredictionCore
+import PredictionStore
 import Receipts
 import Testing
 

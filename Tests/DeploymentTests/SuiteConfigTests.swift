@@ -29,7 +29,8 @@ struct SuiteConfigTests {
     @Test func readmeExampleKeysAreKnown() throws {
         let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("deployments/README.md"), encoding: .utf8)
         let example = try String(contentsOf: URL(fileURLWithPath: Self.example), encoding: .utf8)
-        for text in [readme, example] {
+        let configSection = String(readme[readme.range(of: "A configuration")!.lowerBound...])
+        for text in [configSection, example] {
             let keys = text.matches(of: /"([A-Za-z]+)":/).map { String($0.output.1) }
             for key in keys where !["name", "address", "transactionHash", "blockNumber", "gasUsed", "artifactHash",
                                      "constructorArguments", "status", "deployer", "contracts", "nonce", "transactions",
@@ -42,26 +43,27 @@ struct SuiteConfigTests {
         }
     }
 
+    /// Each bad configuration is refused before anything is sent, with a message saying why.
     @Test(arguments: [
-        ("threshold 1", { (o: inout [String: Any]) in o["threshold"] = 1 }, "between 2 and the number of signers"),
-        ("threshold 6", { (o: inout [String: Any]) in o["threshold"] = 6 }, "between 2 and the number of signers"),
-        ("zero writer", { (o: inout [String: Any]) in o["writer"] = "0x0000000000000000000000000000000000000000" }, "zero address"),
-        ("zero signer", { (o: inout [String: Any]) in
-            var s = o["signers"] as! [String]; s[0] = "0x0000000000000000000000000000000000000000"; o["signers"] = s }, "zero address"),
-        ("duplicate signer", { (o: inout [String: Any]) in
-            var s = o["signers"] as! [String]; s[1] = s[0]; o["signers"] = s }, "listed twice"),
-        ("eleven signers", { (o: inout [String: Any]) in
-            o["signers"] = (1...11).map { String(format: "0x%040x", $0 + 0x1000) } }, "at most 10"),
-        ("contracts not artifacts", { (o: inout [String: Any]) in o["artifacts"] = 5 }, "directory path"),
-        ("unknown key", { (o: inout [String: Any]) in o["writers"] = [] }, "unknown key"),
-        ("limits length", { (o: inout [String: Any]) in o["dailyLimits"] = [] }, "same length"),
-        ("chain id 0", { (o: inout [String: Any]) in o["chainId"] = 0 }, "positive integer"),
-    ] as [(String, (inout [String: Any]) -> Void, String)])
-    func badConfigurationsAreRefused(name: String, edit: (inout [String: Any]) -> Void, message: String) throws {
-        let text = try Self.config(edit)
+        (#"{"threshold": 1}"#, "between 2 and the number of signers"),
+        (#"{"threshold": 6}"#, "between 2 and the number of signers"),
+        (#"{"writer": "0x0000000000000000000000000000000000000000"}"#, "zero address"),
+        (#"{"signers": ["0x0000000000000000000000000000000000000000", "0x976EA74026E726554dB657fA54763abd0C3a0aa9", "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955"]}"#, "zero address"),
+        (#"{"signers": ["0x976EA74026E726554dB657fA54763abd0C3a0aa9", "0x976EA74026E726554dB657fA54763abd0C3a0aa9", "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955"]}"#, "listed twice"),
+        (#"{"signers": ["0x0000000000000000000000000000000000001001","0x0000000000000000000000000000000000001002","0x0000000000000000000000000000000000001003","0x0000000000000000000000000000000000001004","0x0000000000000000000000000000000000001005","0x0000000000000000000000000000000000001006","0x0000000000000000000000000000000000001007","0x0000000000000000000000000000000000001008","0x0000000000000000000000000000000000001009","0x000000000000000000000000000000000000100a","0x000000000000000000000000000000000000100b"]}"#, "at most 10"),
+        (#"{"artifacts": 5}"#, "directory path"),
+        (#"{"writers": []}"#, "unknown key"),
+        (#"{"dailyLimits": []}"#, "same length"),
+        (#"{"chainId": 0}"#, "positive integer"),
+        (#"{"threshold": "x"}"#, "threshold"),
+        (#"{"reporters": "0x976EA74026E726554dB657fA54763abd0C3a0aa9"}"#, "array of addresses"),
+    ])
+    func badConfigurationsAreRefused(patch: String, message: String) throws {
+        let patchObject = try JSONSerialization.jsonObject(with: Data(patch.utf8)) as! [String: Any]
+        let text = try Self.config { object in for (key, value) in patchObject { object[key] = value } }
         #expect(performing: { _ = try SuiteConfig(json: text, path: "suite.json") }, throws: { error in
             "\(error)".contains(message)
-        }, "\(name)")
+        })
     }
 
     /// A deployments file of the wrong shape is refused, never read as empty (and later overwritten).
@@ -97,6 +99,8 @@ struct SuiteConfigTests {
         try file.save()
         let again = try DeploymentsFile(directory: directory, chainId: 7, deployer: .zero)
         #expect(again.contracts["X"] == file.contracts["X"])
+        // Another chain's file is another file; a file whose chainId disagrees with its name is refused.
+        try FileManager.default.copyItem(atPath: file.path, toPath: DeploymentsFile.path(directory: directory, chainId: 8))
         #expect(throws: DeploymentError.self) { _ = try DeploymentsFile(directory: directory, chainId: 8, deployer: .zero) }
     }
 

@@ -93,13 +93,11 @@ struct ReceiptCommand: ParsableCommand {
                 } else if !trustProofRegistry {
                     unchecked.append("registry \(file.registry) is unverified: give --registry, a \(deployments)/\(file.chainId).json, or --trust-proof-registry")
                 }
-                if checks.allSatisfy(\.passed) {
-                    let client = try reportingErrors { try ChainOptions.client(urls: urls, timeout: timeout) }
-                    let (online, failure) = await onChainChecks(file, client: client)
-                    await client.shutdown()
-                    checks += online
-                    if let failure { unchecked.append(failure) }
-                }
+                let client = try reportingErrors { try ChainOptions.client(urls: urls, timeout: timeout) }
+                let (online, failure) = await onChainChecks(file, client: client)
+                await client.shutdown()
+                checks += online
+                if let failure { unchecked.append(failure) }
             }
             let failed = checks.filter { !$0.passed }
             let verdict: Verdict = !failed.isEmpty ? .invalid : !unchecked.isEmpty ? .unchecked : .valid
