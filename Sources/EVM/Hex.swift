@@ -7,6 +7,7 @@ public enum HexError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The decoded value does not have the required byte length.
     case wrongLength(expected: Int, got: Int)
 
+    /// A human-readable message for the error.
     public var description: String {
         switch self {
         case .oddLength(let n):

@@ -19,6 +19,7 @@ public enum JSONRPCValue: Sendable, Hashable {
     /// An object, members in order.
     case object([(String, JSONRPCValue)])
 
+    /// Structural equality; object members are compared in order.
     public static func == (lhs: JSONRPCValue, rhs: JSONRPCValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
@@ -33,6 +34,7 @@ public enum JSONRPCValue: Sendable, Hashable {
         }
     }
 
+    /// Hashes the value structurally, object members in order.
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0)
@@ -111,6 +113,7 @@ public enum JSONRPCValue: Sendable, Hashable {
 }
 
 extension JSONRPCValue: Codable {
+    /// Decodes any JSON value into the matching case (a number as `int` when it decodes as `Int`, else as `double`).
     public init(from decoder: any Decoder) throws {
         if var array = try? decoder.unkeyedContainer() {
             var items: [JSONRPCValue] = []
@@ -132,6 +135,7 @@ extension JSONRPCValue: Codable {
         else { self = .string(try single.decode(String.self)) }
     }
 
+    /// Encodes the value as the JSON it stands for.
     public func encode(to encoder: any Encoder) throws {
         switch self {
         case .null: var c = encoder.singleValueContainer(); try c.encodeNil()
@@ -157,11 +161,17 @@ struct AnyKey: CodingKey {
 extension JSONRPCValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
+    /// A `string` value.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// A `bool` value.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An `int` value.
     public init(integerLiteral value: Int) { self = .int(value) }
+    /// An `array` value.
     public init(arrayLiteral elements: JSONRPCValue...) { self = .array(elements) }
+    /// An `object` value, members in the order written.
     public init(dictionaryLiteral elements: (String, JSONRPCValue)...) { self = .object(elements) }
+    /// `null`.
     public init(nilLiteral: ()) { self = .null }
 }
 

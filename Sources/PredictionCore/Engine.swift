@@ -8,7 +8,9 @@ public struct UserID: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let raw: UInt32
     /// A user id from its index.
     public init(raw: UInt32) { self.raw = raw }
+    /// Orders users by number.
     public static func < (a: UserID, b: UserID) -> Bool { a.raw < b.raw }
+    /// `user#` and the number.
     public var description: String { "user#\(raw)" }
 }
 
@@ -45,6 +47,7 @@ public enum PlacementError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The idempotency key was used before by this user for a different prediction.
     case idempotencyConflict(clientKey: UInt128)
 
+    /// A human-readable message for the refusal.
     public var description: String {
         switch self {
         case .unknownUser(let u): return "unknown \(u)"
@@ -75,6 +78,7 @@ public enum SettlementError: Error, Equatable, Sendable, CustomStringConvertible
     /// The round was already settled (a round never settles twice).
     case alreadySettled(asset: String, settlesAt: UInt64)
 
+    /// A human-readable message for the refusal.
     public var description: String {
         switch self {
         case .unknownAsset(let a): return "unknown asset \(a)"
@@ -194,6 +198,7 @@ public enum RoundResult: Hashable, Sendable, CustomStringConvertible {
         case oneSided = "one-sided"
     }
 
+    /// `up`, `down`, `push` or `void(<reason>)`.
     public var description: String {
         switch self {
         case .up: return "up"
@@ -261,6 +266,7 @@ public struct PayoutMultiple: Hashable, Sendable, CustomStringConvertible {
         UInt64(UInt128(numerator) * 1_000_000 / UInt128(denominator))
     }
 
+    /// The multiple with 6 decimals and an `x`, such as `1.940000x`.
     public var description: String { FixedPoint.format(fixed6, decimals: 6) + "x" }
 }
 

@@ -66,6 +66,7 @@ public struct Simulation {
         /// The engine's store could not be opened, failed, or already holds data.
         case store(String)
 
+        /// A human-readable message for the error.
         public var description: String {
             switch self {
             case .invalidAsset(let s): return "invalid asset symbol \(s.debugDescription)"
