@@ -64,6 +64,7 @@ extension Int256: ABICodable {
     }
 }
 
+/// `UInt64` coded as the ABI type `uint64`.
 extension UInt64: ABICodable {
     /// `uint64`.
     @inlinable public static var abiType: ABIType { .uint(64) }
@@ -90,6 +91,7 @@ extension Address: ABICodable {
     }
 }
 
+/// `Bool` coded as the ABI type `bool`.
 extension Bool: ABICodable {
     /// `bool`.
     @inlinable public static var abiType: ABIType { .bool }
@@ -114,6 +116,7 @@ extension Bytes32: ABICodable {
     }
 }
 
+/// `String` coded as the ABI type `string` (UTF-8).
 extension String: ABICodable {
     /// `string`.
     public static var abiType: ABIType { .string }
@@ -152,6 +155,7 @@ public struct ABIBytes: ABICodable, Hashable, Sendable {
     }
 }
 
+/// An array of ABI-coded elements is the dynamic array `T[]`.
 extension Array: ABIRepresentable where Element: ABIRepresentable {
     /// `T[]` of the element's ABI type.
     public static var abiType: ABIType { .array(Element.abiType) }
@@ -159,6 +163,7 @@ extension Array: ABIRepresentable where Element: ABIRepresentable {
     public static var abiIsDynamic: Bool { true }
 }
 
+/// Encodes `T[]`: the length, then the elements.
 extension Array: ABIEncodable where Element: ABIEncodable {
     /// The length word, the elements' heads and, for dynamic elements, their tails.
     public var abiTailSize: Int {
@@ -183,6 +188,7 @@ extension Array: ABIEncodable where Element: ABIEncodable {
     }
 }
 
+/// Decodes `T[]`: the length, then the elements.
 extension Array: ABIDecodable where Element: ABIDecodable {
     /// Reads a `T[]`: the length, then each element (bounded by the decoding options' depth limit).
     public static func abiDecode(from reader: inout ABIReader, at offset: Int) throws(ABIError) -> [Element] {
