@@ -25,6 +25,8 @@ struct RLPCommand: ParsableCommand {
         @Argument(help: "JSON: a 0x-hex string or nested arrays of them.")
         var json: String
 
+        @OptionGroup var output: OutputOptions
+
         func run() throws {
             try reportingErrors {
                 let value: Any
@@ -33,7 +35,8 @@ struct RLPCommand: ParsableCommand {
                 } catch {
                     throw CLIError("<json>: not valid JSON")
                 }
-                print(Hex.encode(RLP.encode(try item(from: value, path: "$"))))
+                let encoded = Hex.encode(RLP.encode(try item(from: value, path: "$")))
+                if output.json { try printJSON(["rlp": encoded]) } else { print(encoded) }
             }
         }
 
@@ -66,11 +69,14 @@ struct RLPCommand: ParsableCommand {
         @Argument(help: "0x-hex RLP bytes.")
         var hex: String
 
+        @OptionGroup var output: OutputOptions
+
         func run() throws {
             try reportingErrors {
                 let bytes: [UInt8]
                 do { bytes = try Hex.decode(hex) } catch { throw CLIError("<hex>: \(error)") }
                 do {
+                    // The decoded form is JSON already: --json prints the same document.
                     print(try RLP.decode(bytes).description)
                 } catch {
                     throw CLIError("<hex>: \(error)")

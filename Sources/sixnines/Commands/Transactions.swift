@@ -144,6 +144,7 @@ struct EstimateCommand: AsyncParsableCommand {
               sixnines estimate 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --value 1
             """)
     @OptionGroup var options: ChainOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The recipient (omit with --create for contract creation).") var to: String?
     @Option(help: "Calldata or init code, 0x-hex.") var data: String = "0x"
     @Option(help: "Value in wei.") var value: String = "0"
@@ -157,7 +158,8 @@ struct EstimateCommand: AsyncParsableCommand {
             do { amount = try UInt256(parsing: value) } catch { throw CLIError("--value: \(error)") }
             let request = CallRequest(from: try from.map { try parseAddress($0, what: "--from") }, to: try to.map { try parseAddress($0, what: "<to>") }, data: bytes,
                                       value: amount.isZero ? nil : amount)
-            print(try await client.estimateGas(request))
+            let gas = try await client.estimateGas(request)
+            if output.json { try printJSON(["gas": gas]) } else { print(gas) }
         }
     }
 }
