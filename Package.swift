@@ -116,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EVMSignerTests",
-            dependencies: ["EVMSigner", "EVM", "TestSupport"]
+            dependencies: ["EVMSigner", "EVM", "CLibcrypto", "TestSupport"]
         ),
         .testTarget(
             name: "ReceiptsTests",
