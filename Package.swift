@@ -117,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EVMSignerTests",
-            dependencies: ["EVMSigner", "EVM", "TestSupport"]
+            dependencies: ["EVMSigner", "EVM", "CLibcrypto", "TestSupport"]
         ),
         .testTarget(
             name: "ReceiptsTests",

@@ -88,6 +88,9 @@ public final class HTTPTransport: RPCTransport {
         }
     }
 
+    /// `url` without credentials or query strings (API keys), for messages.
+    public static func displayURL(_ url: String) -> String { redact(url) }
+
     /// Strips credentials and query strings (API keys) from a URL for display.
     static func redact(_ url: String) -> String {
         guard var components = URLComponents(string: url) else { return "<url>" }

@@ -103,7 +103,10 @@ public enum ABIError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidType(let t): return "invalid ABI type \"\(t)\""
-        case .invalidSignature(let s, let reason): return "invalid signature \"\(s)\": \(reason)"
+        case .invalidSignature(let s, let reason):
+            // Long input is shown by its start (a hostile signature can be megabytes).
+            let shown = s.count > 80 ? String(s.prefix(60)) + "…(\(s.utf8.count) bytes)" : s
+            return "invalid signature \"\(shown)\": \(reason)"
         case .invalidJSONABI(let reason): return "invalid JSON ABI: \(reason)"
         case .typeMismatch(let p, let expected, let got): return "\(p): expected \(expected), got \(got)"
         case .valueOutOfRange(let p, let type): return "\(p): value out of range for \(type)"

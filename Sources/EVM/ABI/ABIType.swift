@@ -1,4 +1,4 @@
-/// A Solidity ABI type: the full grammar, nested to any depth.
+/// A Solidity ABI type: the full grammar, nested up to ``ABIType/maximumDepth`` levels.
 ///
 /// `description` is the canonical form used in signatures (`uint256`, `(address,bytes32)[]`).
 /// `function` is the 24-byte address-plus-selector type, encoded like `bytes24`.
@@ -76,6 +76,10 @@ public indirect enum ABIType: Hashable, Sendable, CustomStringConvertible {
     /// Parses a canonical type string (`uint256`, `(address,uint256)[2][]`, `tuple(bool)`), also accepting
     /// the aliases `uint`/`int` (256 bits) and `byte` (`bytes1`). Surrounding spaces are ignored.
     /// - Throws: `ABIError.invalidType`.
+    /// The deepest nesting of tuples and array dimensions the parser accepts (deeper input is refused with an
+    /// error naming the limit, rather than exhausting the stack of the recursive code that walks types).
+    public static let maximumDepth = 64
+
     public init(_ text: some StringProtocol) throws(ABIError) {
         var parser = SignatureParser(String(text))
         let param: ABIParameter
@@ -168,6 +172,8 @@ struct SignatureParser {
     let text: [UInt8]
     let original: String
     var i = 0
+    /// Tuples and array dimensions open at this point of the parse (bounded: the parser recurses on tuples).
+    var depth = 0
 
     init(_ text: String) {
         self.original = text
@@ -219,6 +225,9 @@ struct SignatureParser {
     /// `(p, p, …)`; an empty list is `()`.
     mutating func parameterList(allowName: Bool) throws(ABIError) -> [ABIParameter] {
         try expect("(")
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= ABIType.maximumDepth else { throw fail("too deep: types nest at most \(ABIType.maximumDepth) levels (tuples and array dimensions)") }
         var params: [ABIParameter] = []
         if consume(")") { return params }
         repeat {
@@ -243,12 +252,17 @@ struct SignatureParser {
             type = t
         }
         // Array suffixes.
+        var dimensions = 0
         while true {
             let save = i
             skipSpaces()
             guard peek == UInt8(ascii: "[") else { i = save; break }
             i += 1
             skipSpaces()
+            dimensions += 1
+            guard depth + dimensions <= ABIType.maximumDepth else {
+                throw fail("too deep: types nest at most \(ABIType.maximumDepth) levels (tuples and array dimensions)")
+            }
             if consume("]") {
                 type = .array(type)
                 continue

@@ -98,7 +98,7 @@ struct JSONReader {
     }
 
     mutating func value(depth: Int) throws(JSONValue.ParseError) -> JSONValue {
-        guard depth < 256 else { throw fail("nesting deeper than 256") }
+        guard depth < 256 else { throw fail("too deep: nesting deeper than 256 levels") }
         guard i < bytes.count else { throw fail("unexpected end of input") }
         switch bytes[i] {
         case UInt8(ascii: "{"):

@@ -38,12 +38,14 @@ struct ABIEncode: ParsableCommand {
     @Flag(name: .long, help: "abi.encodePacked instead of abi.encode.")
     var packed = false
 
+    @OptionGroup var output: OutputOptions
+
     func run() throws {
         try reportingErrors {
             let params = try parseTypes(types)
             let values = try parseArguments(arguments, for: params)
             let encoded = packed ? try ABI.encodePacked(values, as: params.map(\.type)) : try ABI.encode(values, as: params.map(\.type))
-            print(encoded.hexString)
+            if output.json { try printJSON(["encoded": encoded.hexString]) } else { print(encoded.hexString) }
         }
     }
 }

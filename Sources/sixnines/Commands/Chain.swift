@@ -9,9 +9,13 @@ struct ChainID: AsyncParsableCommand {
         commandName: "chain-id", abstract: "Print the node's chain id (eth_chainId).",
         discussion: "Example:\n  sixnines chain-id --rpc-url http://127.0.0.1:8545   # 31337")
     @OptionGroup var options: ChainOptions
+    @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        try await options.withClient { client in print(try await client.chainId()) }
+        try await options.withClient { client in
+            let id = try await client.chainId()
+            if output.json { try printJSON(["chainId": id]) } else { print(id) }
+        }
     }
 }
 
@@ -20,9 +24,13 @@ struct BlockNumber: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "block-number", abstract: "Print the latest block number (eth_blockNumber).")
     @OptionGroup var options: ChainOptions
+    @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        try await options.withClient { client in print(try await client.blockNumber()) }
+        try await options.withClient { client in
+            let number = try await client.blockNumber()
+            if output.json { try printJSON(["blockNumber": number]) } else { print(number) }
+        }
     }
 }
 
@@ -71,6 +79,7 @@ struct Balance: AsyncParsableCommand {
     @OptionGroup var options: ChainOptions
     @Argument(help: "The address.") var address: String
     @Flag(help: "Print in ether instead of wei.") var ether = false
+    @OptionGroup var output: OutputOptions
     @Option(help: "Block number or tag.") var block: String = "latest"
 
     func validate() throws {
@@ -80,7 +89,12 @@ struct Balance: AsyncParsableCommand {
     func run() async throws {
         try await options.withClient { client in
             let value = try await client.balance(of: try parseAddress(address), at: BlockTag(block)!)
-            print(ether ? Units.format(value, unit: .ether) : value.description)
+            if output.json {
+                try printJSON(["address": try parseAddress(address).checksummed, "wei": value.description,
+                               "ether": Units.format(value, unit: .ether)])
+            } else {
+                print(ether ? Units.format(value, unit: .ether) : value.description)
+            }
         }
     }
 }
@@ -92,10 +106,13 @@ struct NonceCommand: AsyncParsableCommand {
     @OptionGroup var options: ChainOptions
     @Argument(help: "The address.") var address: String
     @Flag(help: "Count transactions in the node's pool too (the pending tag).") var pending = false
+    @OptionGroup var output: OutputOptions
 
     func run() async throws {
         try await options.withClient { client in
-            print(try await client.nonce(of: try parseAddress(address), at: pending ? .pending : .latest))
+            let account = try parseAddress(address)
+            let nonce = try await client.nonce(of: account, at: pending ? .pending : .latest)
+            if output.json { try printJSON(["address": account.checksummed, "nonce": nonce]) } else { print(nonce) }
         }
     }
 }
@@ -105,10 +122,19 @@ struct CodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "code", abstract: "Print the deployed bytecode at an address (0x for none).")
     @OptionGroup var options: ChainOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The address.") var address: String
 
     func run() async throws {
-        try await options.withClient { client in print(Hex.encode(try await client.code(at: try parseAddress(address)))) }
+        try await options.withClient { client in
+            let account = try parseAddress(address)
+            let code = try await client.code(at: account)
+            if output.json {
+                try printJSON(["address": account.checksummed, "code": Hex.encode(code), "size": code.count])
+            } else {
+                print(Hex.encode(code))
+            }
+        }
     }
 }
 

@@ -51,9 +51,7 @@ struct MerkleCommand: ParsableCommand {
                     throw CLIError("<values>: \(error)")
                 }
                 if let dump {
-                    do { try Data(tree.dump().description.utf8).write(to: URL(fileURLWithPath: dump), options: .atomic) } catch {
-                        throw CLIError("--dump \(dump): cannot write (\(error.localizedDescription))")
-                    }
+                    try writeFile(Data(tree.dump().description.utf8), to: dump, what: "--dump")
                 }
                 if output.json {
                     try printJSON(["root": tree.root.description, "count": rows.count])

@@ -25,27 +25,26 @@ struct RLPCommand: ParsableCommand {
         @Argument(help: "JSON: a 0x-hex string or nested arrays of them.")
         var json: String
 
+        @OptionGroup var output: OutputOptions
+
         func run() throws {
             try reportingErrors {
-                let value: Any
-                do {
-                    value = try JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])
-                } catch {
-                    throw CLIError("<json>: not valid JSON")
-                }
-                print(Hex.encode(RLP.encode(try item(from: value, path: "$"))))
+                let value: JSONValue
+                do { value = try JSONValue(parsing: json) } catch { throw CLIError("<json>: \(error)") }
+                let encoded = Hex.encode(RLP.encode(try item(from: value, path: "$")))
+                if output.json { try printJSON(["rlp": encoded]) } else { print(encoded) }
             }
         }
 
         /// Converts parsed JSON into an item tree, naming the JSON path of any bad element.
-        private func item(from value: Any, path: String) throws -> RLPItem {
-            if let text = value as? String {
+        private func item(from value: JSONValue, path: String) throws -> RLPItem {
+            if let text = value.stringValue {
                 guard text.hasPrefix("0x") || text.hasPrefix("0X") else {
                     throw CLIError("<json> at \(path): byte strings must be 0x-prefixed hex, got \(text.debugDescription)")
                 }
                 do { return .bytes(try Hex.decode(text)) } catch { throw CLIError("<json> at \(path): \(error)") }
             }
-            if let array = value as? [Any] {
+            if let array = value.arrayValue {
                 return .list(try array.enumerated().map { try item(from: $1, path: "\(path)[\($0)]") })
             }
             throw CLIError("<json> at \(path): expected a 0x-hex string or an array")
@@ -66,11 +65,14 @@ struct RLPCommand: ParsableCommand {
         @Argument(help: "0x-hex RLP bytes.")
         var hex: String
 
+        @OptionGroup var output: OutputOptions
+
         func run() throws {
             try reportingErrors {
                 let bytes: [UInt8]
                 do { bytes = try Hex.decode(hex) } catch { throw CLIError("<hex>: \(error)") }
                 do {
+                    // The decoded form is JSON already: --json prints the same document.
                     print(try RLP.decode(bytes).description)
                 } catch {
                     throw CLIError("<hex>: \(error)")

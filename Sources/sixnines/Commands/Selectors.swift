@@ -91,9 +91,16 @@ struct Calldata: ParsableCommand {
     @Argument(parsing: .allUnrecognized, help: "One argument per input.")
     var arguments: [String] = []
 
+    @OptionGroup var output: OutputOptions
+
     func run() throws {
         try reportingErrors {
-            print(Hex.encode(try encodeCall(signature, arguments)))
+            let calldata = try encodeCall(signature, arguments)
+            if output.json {
+                try printJSON(["calldata": Hex.encode(calldata), "selector": Hex.encode(Array(calldata.prefix(4)))])
+            } else {
+                print(Hex.encode(calldata))
+            }
         }
     }
 }

@@ -50,16 +50,20 @@ struct SendCommand: AsyncParsableCommand {
             let chain = options.preset ?? Chain.withID(chainId) ?? Chain(name: "chain-\(chainId)", id: chainId)
             let sender = TransactionSender(client: client, signer: KeySigner(key: signingKey), chain: chain)
             let request = TransactionRequest(to: try to.map { try parseAddress($0, what: "<to>") }, value: amount, data: bytes, gasLimit: gasLimit, chainId: chainId)
+            // Nonce assignment and submission under a lock per chain and sender shared by every sixnines process, so
+            // concurrent sends from one key take consecutive nonces.
+            let submitted = try await NonceLock.holding(chainId: chainId, address: sender.signer.address) {
+                try await sender.submit(request)
+            }
             if noWait {
-                print(try await sender.submit(request).hash)
+                print(output.json ? "{\"transactionHash\":\"\(submitted.hash)\",\"nonce\":\(submitted.nonce)}" : "\(submitted.hash)")
                 return
             }
+            if !output.json { print(submitted.hash) }
             let sendOptions = wait.sendOptions(chain: chain)
             let receipt: Receipt
             do {
-                receipt = try await sender.send(request, options: sendOptions) { event in
-                    if case .sent(let hash, _, _) = event, !output.json { print(hash) }
-                }
+                receipt = try await sender.wait(for: submitted, request: request, options: sendOptions)
             } catch {
                 if case .reverted(let r)? = error as? SendError {
                     if output.json { try printJSON(["transactionHash": r.transactionHash.description, "status": 0, "blockNumber": r.blockNumber]) }
@@ -144,6 +148,7 @@ struct EstimateCommand: AsyncParsableCommand {
               sixnines estimate 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --value 1
             """)
     @OptionGroup var options: ChainOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The recipient (omit with --create for contract creation).") var to: String?
     @Option(help: "Calldata or init code, 0x-hex.") var data: String = "0x"
     @Option(help: "Value in wei.") var value: String = "0"
@@ -157,7 +162,8 @@ struct EstimateCommand: AsyncParsableCommand {
             do { amount = try UInt256(parsing: value) } catch { throw CLIError("--value: \(error)") }
             let request = CallRequest(from: try from.map { try parseAddress($0, what: "--from") }, to: try to.map { try parseAddress($0, what: "<to>") }, data: bytes,
                                       value: amount.isZero ? nil : amount)
-            print(try await client.estimateGas(request))
+            let gas = try await client.estimateGas(request)
+            if output.json { try printJSON(["gas": gas]) } else { print(gas) }
         }
     }
 }
@@ -217,5 +223,33 @@ struct TxReceiptCommand: AsyncParsableCommand {
             }
             if !r.status { throw ExitCode(2) }
         }
+    }
+}
+
+/// A lock file per chain id and sender address (`$SIXNINES_CACHE_DIR`, else `$XDG_CACHE_HOME/sixnines`, else
+/// `~/.cache/sixnines`, under `nonces/`), held by one process at a time around nonce assignment and submission.
+enum NonceLock {
+    /// The lock directory.
+    static var directory: String {
+        let env = ProcessInfo.processInfo.environment
+        if let dir = env["SIXNINES_CACHE_DIR"], !dir.isEmpty { return dir + "/nonces" }
+        if let xdg = env["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/sixnines/nonces" }
+        return NSHomeDirectory() + "/.cache/sixnines/nonces"
+    }
+
+    /// Runs `body` holding the lock of `address` on `chainId` (waits up to 120 s for it).
+    static func holding<T>(chainId: UInt64, address: Address, _ body: () async throws -> T) async throws -> T {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = "\(directory)/\(chainId)-\(address.lowercased).lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CLIError("nonce lock \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }  // closing releases the lock
+        let deadline = ContinuousClock.now + .seconds(120)
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else { throw CLIError("nonce lock \(path): \(String(cString: strerror(errno)))") }
+            guard ContinuousClock.now < deadline else { throw CLIError("nonce lock \(path): held by another sixnines process for 120 s") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return try await body()
     }
 }

@@ -55,6 +55,7 @@ struct TxCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let chain = try parseU64(chainId, option: "--chain-id")
+                guard chain > 0 else { throw CLIError("--chain-id 0 is not a chain (EIP-155 needs the chain's id: 1, 137, 31337, …)") }
                 let nonceValue = try parseU64(nonce, option: "--nonce")
                 let gas = try parseU64(gasLimit, option: "--gas-limit")
                 let amount = try parseAmount(value, option: "--value")

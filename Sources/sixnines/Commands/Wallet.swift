@@ -28,8 +28,7 @@ struct WalletCommand: ParsableCommand {
         @Option(name: .long, help: "Directory to write an encrypted keystore into (geth's UTC--<time>--<address> name).")
         var keystore: String?
 
-        @Option(name: .long, help: "File whose first line is the new keystore's password (else prompted).")
-        var passwordFile: String?
+        @OptionGroup var password: PasswordOptions
 
         @Flag(name: .long, help: "Use light scrypt parameters (n=2^12, p=6): fast, for tests only.")
         var light = false
@@ -39,13 +38,19 @@ struct WalletCommand: ParsableCommand {
 
         @OptionGroup var output: OutputOptions
 
+        func validate() throws {
+            guard keystore != nil || showPrivateKey else {
+                throw ValidationError("give --keystore DIR to keep the new key, or --show-private-key to print it: otherwise the key is lost and so are funds sent to its address")
+            }
+        }
+
         func run() throws {
             try reportingErrors {
                 let key = PrivateKey.random()
                 var path: String?
                 if let keystore {
-                    let password = try readPassword(passwordFile, prompt: "New keystore password: ", confirm: true)
-                    path = try Keystore.write(key, password: password, to: URL(fileURLWithPath: keystore),
+                    let secret = try password.new()
+                    path = try Keystore.write(key, password: secret, to: URL(fileURLWithPath: keystore),
                                               scrypt: light ? .light : .standard).path
                 }
                 if output.json {
@@ -72,9 +77,13 @@ struct WalletCommand: ParsableCommand {
         )
 
         @OptionGroup var key: KeyOptions
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try reportingErrors { print(try key.load().address) }
+            try reportingErrors {
+                let address = try key.load().address
+                if output.json { try printJSON(["address": address.checksummed]) } else { print(address) }
+            }
         }
     }
 
@@ -96,11 +105,14 @@ struct WalletCommand: ParsableCommand {
         var compact = false
 
         @OptionGroup var key: KeyOptions
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
             try reportingErrors {
-                let signature = try key.load().signPersonalMessage(try messageBytes(message))
-                print(compact ? Hex.encode(signature.compactRepresentation) : signature.description)
+                let signer = try key.load()
+                let signature = signer.signPersonalMessage(try messageBytes(message))
+                let text = compact ? Hex.encode(signature.compactRepresentation) : signature.description
+                if output.json { try printJSON(["signature": text, "signer": signer.address.checksummed]) } else { print(text) }
             }
         }
     }
@@ -165,13 +177,15 @@ struct WalletCommand: ParsableCommand {
         @Argument(help: "The signature: 65 bytes r‖s‖v or 64 bytes (EIP-2098), 0x-hex.")
         var signature: String
 
+        @OptionGroup var output: OutputOptions
+
         func run() throws {
             try reportingErrors {
                 let expected: Address
                 do { expected = try Address(address) } catch { throw CLIError("--address: \(error)") }
                 let sig = try Signature(hex: signature)
                 try sig.verify(digest: PersonalMessage.hash(try messageBytes(message)), signer: expected)
-                print(expected)
+                if output.json { try printJSON(["signer": expected.checksummed, "valid": true]) } else { print(expected) }
             }
         }
     }
@@ -191,8 +205,7 @@ struct WalletCommand: ParsableCommand {
         @Option(name: .long, help: "Directory to write the keystore into.")
         var keystore: String
 
-        @Option(name: .long, help: "File whose first line is the keystore password (else prompted).")
-        var passwordFile: String?
+        @OptionGroup var password: PasswordOptions
 
         @Flag(name: .long, help: "Use light scrypt parameters (fast, for tests only).")
         var light = false
@@ -203,8 +216,8 @@ struct WalletCommand: ParsableCommand {
             try reportingErrors {
                 let text = privateKey == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : privateKey
                 let key = try parseKey(text, source: "<private-key>")
-                let password = try readPassword(passwordFile, prompt: "New keystore password: ", confirm: true)
-                let url = try Keystore.write(key, password: password, to: URL(fileURLWithPath: keystore), scrypt: light ? .light : .standard)
+                let secret = try password.new()
+                let url = try Keystore.write(key, password: secret, to: URL(fileURLWithPath: keystore), scrypt: light ? .light : .standard)
                 if output.json {
                     try printJSON(["address": key.address.checksummed, "keystore": url.path])
                 } else {
@@ -228,8 +241,7 @@ struct WalletCommand: ParsableCommand {
         @Argument(help: "The keystore file.")
         var file: String
 
-        @Option(name: .long, help: "File whose first line is the password (else prompted).")
-        var passwordFile: String?
+        @OptionGroup var password: PasswordOptions
 
         @Flag(name: .long, help: "Print the private key too.")
         var showPrivateKey = false
@@ -238,9 +250,7 @@ struct WalletCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let data: Data
-                do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch { throw CLIError("<keystore> \(file): cannot read the file") }
-                let key = try Keystore.decrypt(json: data, password: try readPassword(passwordFile, prompt: "Keystore password: "))
+                let key = try decryptKeystore(file, what: "<keystore>", password: password)
                 if output.json {
                     var object: [String: Any] = ["address": key.address.checksummed]
                     if showPrivateKey { object["privateKey"] = Hex.encode(key.rawRepresentation) }

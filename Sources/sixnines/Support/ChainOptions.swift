@@ -66,6 +66,9 @@ struct ChainOptions: ParsableArguments {
             }
         }
         guard !transports.isEmpty else { throw CLIError("no --rpc-url given") }
+        // A closed port fails at once, by name, instead of after the HTTP client's connection retries.
+        let refused = urls.filter { isConnectionRefused($0) }
+        if refused.count == urls.count { throw CLIError("connection refused: \(refused.map(HTTPTransport.displayURL).joined(separator: ", "))") }
         return RPCClient(transports: transports, configuration: RPCConfiguration(
             requestTimeout: .milliseconds(Int64(timeout * 1000)),
             retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(200))))
@@ -89,7 +92,11 @@ struct ChainOptions: ParsableArguments {
             throw error
         } catch {
             await client.shutdown()
-            reportError(error)
+            if case .timeout(let method)? = error as? RPCError {
+                reportError(CLIError("timed out: \(urls.map(HTTPTransport.displayURL).joined(separator: ", ")) did not answer \(method) within \(timeout) s (--timeout)"))
+            } else {
+                reportError(error)
+            }
             throw ExitCode(1)
         }
     }
@@ -106,4 +113,30 @@ struct WaitOptions: ParsableArguments {
         SendOptions(confirmations: confirmations, replaceAfter: .milliseconds(Int64(replaceAfter * 1000)),
                     pollInterval: min(chain.blockTime, .milliseconds(500)), timeout: .milliseconds(Int64(waitTimeout * 1000)))
     }
+}
+
+/// Whether a TCP connection to `url`'s host and port is refused right now (a closed port on a host that answers).
+/// Unknown hosts, timeouts and other failures are not "refused": the client reports those itself.
+func isConnectionRefused(_ url: String) -> Bool {
+    guard let parts = URLComponents(string: url), let host = parts.host, let scheme = parts.scheme?.lowercased() else { return false }
+    let port = parts.port ?? (scheme == "https" || scheme == "wss" ? 443 : 80)
+    var hints = addrinfo()
+    hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+    var list: UnsafeMutablePointer<addrinfo>?
+    guard getaddrinfo(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), String(port), &hints, &list) == 0,
+          let first = list else { return false }
+    defer { freeaddrinfo(list) }
+    let fd = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    if connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 { return false }
+    if errno == ECONNREFUSED { return true }
+    guard errno == EINPROGRESS else { return false }
+    var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+    guard poll(&poller, 1, 2_000) == 1 else { return false }
+    var error: Int32 = 0
+    var length = socklen_t(MemoryLayout<Int32>.size)
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+    return error == ECONNREFUSED
 }

@@ -33,13 +33,63 @@ struct OutputOptions: ParsableArguments {
 }
 
 /// Writes `text` to `path` atomically, or to stdout when `path` is nil.
-func writeOutput(_ text: String, to path: String?) throws {
+func writeOutput(_ text: String, to path: String?, what: String = "--output") throws {
     guard let path else {
         FileHandle.standardOutput.write(Data(text.utf8))
         return
     }
-    do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-        throw CLIError("--output \(path): cannot write: \(error.localizedDescription)")
+    try writeFile(Data(text.utf8), to: path, what: what)
+}
+
+/// Writes `data` to `path`: a regular file (or a new one) is replaced atomically (temporary file beside it, fsync,
+/// rename); a device, FIFO or socket (`/dev/null`, `/dev/stdout`, a pipe) is written in place, never replaced; a
+/// symbolic link is followed to its target; a directory is refused.
+func writeFile(_ data: Data, to path: String, what: String) throws {
+    var info = stat()
+    let exists = stat(path, &info) == 0
+    let type = info.st_mode & S_IFMT
+    if exists && type == S_IFDIR { throw CLIError("\(what) \(path): is a directory") }
+    if exists && type != S_IFREG {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CLIError("\(what) \(path): cannot open (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        try writeAll(fd, data, path: path, what: what)
+        return
+    }
+    // Through a symbolic link: replace the target, keep the link.
+    let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { link in
+        link.hasPrefix("/") ? link : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(link)
+    } ?? path
+    let temporary = target + ".tmp-\(getpid())"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw CLIError("\(what) \(path): cannot write (\(String(cString: strerror(errno))))") }
+    do {
+        try writeAll(fd, data, path: path, what: what)
+        guard fsync(fd) == 0 else { throw CLIError("\(what) \(path): cannot write (\(String(cString: strerror(errno))))") }
+        close(fd)
+    } catch {
+        close(fd)
+        unlink(temporary)
+        throw error
+    }
+    guard rename(temporary, target) == 0 else {
+        let why = String(cString: strerror(errno))
+        unlink(temporary)
+        throw CLIError("\(what) \(path): cannot replace (\(why))")
+    }
+}
+
+private func writeAll(_ fd: Int32, _ data: Data, path: String, what: String) throws {
+    try data.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CLIError("\(what) \(path): cannot write (\(String(cString: strerror(errno))))")
+            }
+            offset += n
+        }
     }
 }
 

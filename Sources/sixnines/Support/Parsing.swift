@@ -43,10 +43,9 @@ func parseHex(_ text: String, what: String) throws -> [UInt8] {
     do { return try Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)) } catch { throw CLIError("\(what): \(error)") }
 }
 
+/// The text of a file argument (`-` for stdin): never a directory, at most `InputFile.defaultLimit` bytes.
 func readText(_ path: String, what: String) throws -> String {
-    if path == "-" { return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) }
-    guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("\(what) \(path): cannot read file") }
-    return String(decoding: data, as: UTF8.self)
+    try InputFile.readText(path, what: what)
 }
 
 /// Parses an address argument with a user-facing error.
