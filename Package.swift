@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "ContractGen", targets: ["ContractGen"]),
         .library(name: "SixNinesContracts", targets: ["SixNinesContracts"]),
         .library(name: "Deployment", targets: ["Deployment"]),
+        // The devnet launcher shared by the tests and the benchmark package (not for users).
+        .library(name: "DevnetSupport", targets: ["DevnetSupport"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
     ],
     dependencies: [
@@ -106,9 +108,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Shared test helpers: the Python reference oracle, fixtures, seeded randomness.
+        // The devnet launcher of the tests and the RPC benchmark (Foundation only, so the benchmark package can use it).
+        .target(
+            name: "DevnetSupport",
+            path: "Tests/DevnetSupport"
+        ),
+        // Shared test helpers: the Python reference oracle, fixtures, seeded randomness, the devnet launcher.
         .target(
             name: "TestSupport",
+            dependencies: ["DevnetSupport"],
             path: "Tests/TestSupport"
         ),
         .testTarget(
@@ -135,6 +143,7 @@ let package = Package(
             name: "EVMRPCTests",
             dependencies: [
                 "EVM",
+                "TestSupport",
                 "EVMSigner",
                 "EVMRPC",
                 .product(name: "NIOCore", package: "swift-nio"),
