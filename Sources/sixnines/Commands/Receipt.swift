@@ -93,11 +93,16 @@ struct ReceiptCommand: ParsableCommand {
                 } else if !trustProofRegistry {
                     unchecked.append("registry \(file.registry) is unverified: give --registry, a \(deployments)/\(file.chainId).json, or --trust-proof-registry")
                 }
-                let client = try reportingErrors { try ChainOptions.client(urls: urls, timeout: timeout) }
-                let (online, failure) = await onChainChecks(file, client: client)
-                await client.shutdown()
-                checks += online
-                if let failure { unchecked.append(failure) }
+                let refused = urls.filter { isConnectionRefused($0) }
+                if refused.count == urls.count {
+                    unchecked.append("the chain could not be read: connection refused: \(refused.map(HTTPTransport.displayURL).joined(separator: ", "))")
+                } else {
+                    let client = try reportingErrors { try ChainOptions.client(urls: urls, timeout: timeout) }
+                    let (online, failure) = await onChainChecks(file, client: client)
+                    await client.shutdown()
+                    checks += online
+                    if let failure { unchecked.append(failure) }
+                }
             }
             let failed = checks.filter { !$0.passed }
             let verdict: Verdict = !failed.isEmpty ? .invalid : !unchecked.isEmpty ? .unchecked : .valid

@@ -18,7 +18,7 @@ enum InputFile {
     /// Opens `path` (`-` is standard input) non-blocking and checks its type; the descriptor and the bound to use.
     private static func open(_ path: String, what: String, limit: Int) throws -> (fd: Int32, limit: Int, size: Int?) {
         let fd = path == "-" ? STDIN_FILENO : Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw CLIError("\(what) \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw CLIError("\(what) \(path): cannot read file (\(String(cString: strerror(errno))))") }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             if fd != STDIN_FILENO { close(fd) }
