@@ -45,7 +45,7 @@ struct ABIEncode: ParsableCommand {
             let params = try parseTypes(types)
             let values = try parseArguments(arguments, for: params)
             let encoded = packed ? try ABI.encodePacked(values, as: params.map(\.type)) : try ABI.encode(values, as: params.map(\.type))
-            if output.json { try printJSON(["encoded": encoded.hexString]) } else { print(encoded.hexString) }
+            try output.emit(encoded.hexString, json: ["encoded": encoded.hexString])
         }
     }
 }

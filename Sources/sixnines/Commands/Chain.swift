@@ -14,7 +14,7 @@ struct ChainID: AsyncParsableCommand {
     func run() async throws {
         try await options.withClient { client in
             let id = try await client.chainId()
-            if output.json { try printJSON(["chainId": id]) } else { print(id) }
+            try output.emit(id, json: ["chainId": id])
         }
     }
 }
@@ -29,7 +29,7 @@ struct BlockNumber: AsyncParsableCommand {
     func run() async throws {
         try await options.withClient { client in
             let number = try await client.blockNumber()
-            if output.json { try printJSON(["blockNumber": number]) } else { print(number) }
+            try output.emit(number, json: ["blockNumber": number])
         }
     }
 }
@@ -112,7 +112,7 @@ struct NonceCommand: AsyncParsableCommand {
         try await options.withClient { client in
             let account = try parseAddress(address)
             let nonce = try await client.nonce(of: account, at: pending ? .pending : .latest)
-            if output.json { try printJSON(["address": account.checksummed, "nonce": nonce]) } else { print(nonce) }
+            try output.emit(nonce, json: ["address": account.checksummed, "nonce": nonce])
         }
     }
 }

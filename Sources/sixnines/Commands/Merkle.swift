@@ -157,7 +157,7 @@ struct MerkleCommand: ParsableCommand {
                     throw CLIError("--value: \(error)")
                 }
             }
-            if output.json { try printJSON(["valid": valid]) } else { print(valid ? "valid" : "invalid") }
+            try output.emit(valid ? "valid" : "invalid", json: ["valid": valid])
             if !valid { throw ExitCode(1) }
         }
     }

@@ -163,7 +163,7 @@ struct EstimateCommand: AsyncParsableCommand {
             let request = CallRequest(from: try from.map { try parseAddress($0, what: "--from") }, to: try to.map { try parseAddress($0, what: "<to>") }, data: bytes,
                                       value: amount.isZero ? nil : amount)
             let gas = try await client.estimateGas(request)
-            if output.json { try printJSON(["gas": gas]) } else { print(gas) }
+            try output.emit(gas, json: ["gas": gas])
         }
     }
 }

@@ -30,6 +30,11 @@ func printJSON(_ object: Any) throws {
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print structured JSON instead of a plain value.")
     var json = false
+
+    /// Prints `object` as JSON with --json, else the plain `value`.
+    func emit(_ value: @autoclosure () -> CustomStringConvertible, json object: @autoclosure () -> [String: Any]) throws {
+        if json { try printJSON(object()) } else { print(value()) }
+    }
 }
 
 /// Writes `text` to `path` atomically, or to stdout when `path` is nil.
