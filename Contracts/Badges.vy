@@ -161,7 +161,6 @@ def supportsInterface(interface_id: bytes4) -> bool:
 
 
 @external
-@payable
 def approve(to: address, token_id: uint256):
     """
     @dev ERC-721 `approve`; reverts with `Soulbound(token_id)` for locked tokens.
@@ -176,7 +175,6 @@ def approve(to: address, token_id: uint256):
 
 
 @external
-@payable
 def transferFrom(owner: address, to: address, token_id: uint256):
     """
     @dev ERC-721 `transferFrom`; reverts with `Soulbound(token_id)` for locked tokens.
@@ -187,7 +185,6 @@ def transferFrom(owner: address, to: address, token_id: uint256):
 
 
 @external
-@payable
 def safeTransferFrom(owner: address, to: address, token_id: uint256, data: Bytes[1_024] = b""):
     """
     @dev ERC-721 `safeTransferFrom`; reverts with `Soulbound(token_id)` for locked tokens.
@@ -224,7 +221,8 @@ def mint(to: address, badge_class: uint256, season: uint256) -> uint256:
     @return uint256 The new token id.
     """
     assert erc721.is_minter[msg.sender], "badges: caller is not a minter"
-    assert badge_class < VIP_DIAMOND, "badges: not mintable"
+    # unknown classes (cap 0) and VIP passes (sold, not minted)
+    assert badge_class < VIP_DIAMOND and self._cap(badge_class) != 0, "badges: not mintable"
     serial: uint256 = 0
     if badge_class == SEASON_CHAMPION:
         assert season != 0, "badges: season required"
