@@ -1,9 +1,10 @@
+# SPDX-License-Identifier: AGPL-3.0-only
 # pragma version ~=0.4.3
 # pragma nonreentrancy off
 """
 @title SixNines Badges
 @custom:contract-name Badges
-@license MIT
+@license AGPL-3.0-only
 @notice ERC-721 badges (docs/PROTOCOL.md §8):
         - soulbound achievements (First Win, 100 Wins, Hot Streak,
           Legendary): ERC-5192 `locked`, every transfer and approval

@@ -1,9 +1,10 @@
+# SPDX-License-Identifier: AGPL-3.0-only
 # pragma version ~=0.4.3
 # pragma nonreentrancy off
 """
 @title SixNines Price Oracle
 @custom:contract-name PriceOracle
-@license MIT
+@license AGPL-3.0-only
 @notice Settlement prices for the :09, :19, ..., :59 rounds (unix time
         `t % 600 == 540`), USD with 8 decimals.
         - Authorised reporters submit `(asset, settlement time, price)`
