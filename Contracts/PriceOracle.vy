@@ -9,11 +9,12 @@
         `t % 600 == 540`), USD with 8 decimals.
         - Authorised reporters submit `(asset, settlement time, price)`
           within `report_window` seconds after the settlement time.
-        - `finalize` (anyone, after the window) takes the median of at
-          least `min_reports` reports and flags every report more than
-          `deviation_bps` from it; with fewer reports it falls back to
-          the asset's Chainlink-style aggregator, refusing stale, zero
-          or negative answers.
+        - `finalize` (anyone, after the window) takes the median of all
+          reports, drops (and flags) every report more than
+          `deviation_bps` from it and takes the median of the rest, if
+          at least `min_reports` reports were made and remain; otherwise
+          it falls back to the asset's Chainlink-style aggregator,
+          refusing stale, zero or negative answers.
         - During `dispute_window` after finalisation a disputer can
           freeze the price; the admin (multisig) resolves it.
         Consumers read `price(asset, t) -> (price, status)` and settle
@@ -174,8 +175,10 @@ def submit(asset: bytes32, settles_at: uint64, price: uint256):
 def finalize(asset: bytes32, settles_at: uint64) -> uint256:
     """
     @dev Finalises round `(asset, settles_at)` once its report window
-         has closed: median of the reports if there are at least
-         `min_reports`, else the fallback aggregator.
+         has closed: the median rule over its reports (PROTOCOL §7.1;
+         dropped reports are flagged), or, when the rule refuses (fewer
+         than `min_reports` reports, or fewer than `min_reports` within
+         `deviation_bps` of the median of all), the fallback aggregator.
     @param asset The 32-byte asset id.
     @param settles_at The settlement time.
     @return uint256 The finalised price.
@@ -185,15 +188,18 @@ def finalize(asset: bytes32, settles_at: uint64) -> uint256:
     reports: DynArray[uint256, MAX_REPORTS] = self._reports[asset][settles_at]
     price: uint256 = 0
     source: uint8 = SOURCE_MEDIAN
-    if len(reports) >= self.min_reports:
-        price = self._median(reports)
-        tolerance: uint256 = price * self.deviation_bps
+    deviation: uint256 = self.deviation_bps
+    median: uint256 = 0
+    price, median = self._aggregate(self._sorted_prices(reports), deviation, self.min_reports)
+    if median != 0:
+        # flag the reports the rule dropped (PROTOCOL §7.1), whether or not a price came out
+        tolerance: uint256 = median * deviation
         for r: uint256 in reports:
             p: uint256 = r & (_PRICE_BOUND - 1)
-            diff: uint256 = p - price if p > price else price - p
+            diff: uint256 = p - median if p > median else median - p
             if diff * _BPS > tolerance:
-                log ReportFlagged(asset=asset, settles_at=settles_at, reporter=convert(r >> 96, address), price=p, median=price)
-    else:
+                log ReportFlagged(asset=asset, settles_at=settles_at, reporter=convert(r >> 96, address), price=p, median=median)
+    if price == 0:
         price = self._fallback(asset, settles_at)
         source = SOURCE_FALLBACK
     final_after: uint64 = convert(block.timestamp, uint64) + self.dispute_window
@@ -238,6 +244,31 @@ def resolve(asset: bytes32, settles_at: uint64, price: uint256):
     previous: uint256 = r.price
     self._rounds[asset][settles_at] = self._pack(Round(price=price, final_after=r.final_after, status=STATUS_RESOLVED, source=SOURCE_RESOLVED))
     log PriceResolved(asset=asset, settles_at=settles_at, price=price, previous_price=previous)
+
+
+@external
+@pure
+def aggregate(prices: DynArray[uint256, MAX_REPORTS], deviation_bps_: uint256, min_reports_: uint256) -> uint256:
+    """
+    @dev The median rule `finalize` applies to a round's reports
+         (PROTOCOL §7.1), for clients and differential tests: `m` = median
+         of all prices; prices with `|p - m| * 10,000 > m * deviation_bps_`
+         are dropped; the price is the median of the rest if at least
+         `min_reports_` prices were given and at least `min_reports_`
+         remain, else 0 (refused).
+    @param prices Up to 15 prices, each `0 < price < 2**96`, any order.
+    @param deviation_bps_ The deviation in basis points (1 to 10,000).
+    @param min_reports_ The quorum (1 to 15).
+    @return uint256 The price, or 0 when the rule refuses.
+    """
+    assert deviation_bps_ != 0 and deviation_bps_ <= _BPS, "oracle: bad deviation"
+    assert min_reports_ >= 1 and min_reports_ <= MAX_REPORTS, "oracle: bad quorum"
+    for p: uint256 in prices:
+        assert p != 0 and p < _PRICE_BOUND, "oracle: price out of range"
+    price: uint256 = 0
+    median: uint256 = 0
+    price, median = self._aggregate(self._sorted_prices(prices), deviation_bps_, min_reports_)
+    return price
 
 
 @external
@@ -331,7 +362,10 @@ def _unpack(packed: uint256) -> Round:
 
 @internal
 @pure
-def _median(reports: DynArray[uint256, MAX_REPORTS]) -> uint256:
+def _sorted_prices(reports: DynArray[uint256, MAX_REPORTS]) -> DynArray[uint256, MAX_REPORTS]:
+    """
+    @dev The prices of `reports` (low 96 bits of each word), ascending.
+    """
     prices: DynArray[uint256, MAX_REPORTS] = []
     for r: uint256 in reports:
         # insertion sort (at most 15 elements)
@@ -344,10 +378,49 @@ def _median(reports: DynArray[uint256, MAX_REPORTS]) -> uint256:
             prices[j] = prices[j - 1]
             j -= 1
         prices[j] = p
-    n: uint256 = len(prices)
+    return prices
+
+
+@internal
+@pure
+def _median_of(s: DynArray[uint256, MAX_REPORTS], first: uint256, n: uint256) -> uint256:
+    """
+    @dev Median of the `n >= 1` sorted prices `s[first:first + n]`: the
+         middle one, or the floor of the mean of the two middle ones.
+    """
+    mid: uint256 = first + n // 2
     if n % 2 == 1:
-        return prices[n // 2]
-    return (prices[n // 2 - 1] + prices[n // 2]) // 2
+        return s[mid]
+    return (s[mid - 1] + s[mid]) // 2
+
+
+@internal
+@pure
+def _aggregate(s: DynArray[uint256, MAX_REPORTS], deviation: uint256, quorum: uint256) -> (uint256, uint256):
+    """
+    @dev The median rule (PROTOCOL §7.1) over the ascending prices `s`.
+         Returns `(price, m)`: `m` the median of all prices (0 when there
+         are fewer than `quorum`), `price` the median of the prices within
+         `deviation` basis points of `m`, 0 when fewer than `quorum` remain.
+         The kept prices form one run `s[first:end]` of the sorted list.
+    """
+    n: uint256 = len(s)
+    if n < quorum:
+        return 0, 0
+    m: uint256 = self._median_of(s, 0, n)
+    tolerance: uint256 = m * deviation
+    first: uint256 = n
+    end: uint256 = 0
+    for i: uint256 in range(n, bound=MAX_REPORTS):
+        p: uint256 = s[i]
+        diff: uint256 = p - m if p > m else m - p
+        if diff * _BPS <= tolerance:
+            if first == n:
+                first = i
+            end = i + 1
+    if first == n or end - first < quorum:
+        return 0, m
+    return self._median_of(s, first, end - first), m
 
 
 @internal

@@ -4,12 +4,15 @@ multisig resolution, and the (price, status) consumers read."""
 
 from __future__ import annotations
 
+import json
+
 import boa
 import pytest
 from hypothesis import given, settings, strategies as st
 
+import gen_median_vectors
 import protocol as P
-from conftest import GENESIS_TIME, HERE, deployer, measure
+from conftest import GENESIS_TIME, HERE, REPO, deployer, measure
 
 REPORTER_ROLE = P.keccak256(b"REPORTER_ROLE")
 DISPUTER_ROLE = P.keccak256(b"DISPUTER_ROLE")
@@ -168,17 +171,23 @@ def test_at_most_fifteen_reports(oracle, admin):
 # ------------------------------------------------------------------------------------------
 
 
+M = 10_000_000_000  # $100, 8 decimals; 0.1 % of it is 10,000,000
+
+
 @pytest.mark.parametrize(
     "prices, median",
     [
-        ([300, 100, 200], 200),
-        ([100, 200, 300, 400], 250),
-        ([100, 200, 201, 400], 200),  # floor of 200.5
-        ([5, 5, 5, 5, 9], 5),
+        ([M + 300, M + 100, M + 200], M + 200),
+        ([M + 100, M + 200, M + 300, M + 400], M + 250),
+        ([M + 100, M + 200, M + 201, M + 400], M + 200),  # floor of M + 200.5
+        ([5, 5, 5, 5, 9], 5),  # 9 is an outlier; the median of the four 5s
         ([7] * 15, 7),
+        ([M - 3, M, M + 2, M + 5, 2 * M], M + 1),  # 2M dropped: median of the other four, not M + 2
+        ([M, M + 1, M + 2, 3 * M, 4 * M], M + 1),  # median of all is M + 2; of the three kept, M + 1
     ],
 )
-def test_finalize_takes_the_median(oracle, prices, median):
+def test_finalize_takes_the_median_of_the_reports_near_the_median(oracle, prices, median):
+    assert P.oracle_median(prices, 10, 3) == median
     report_all(oracle, prices)
     with boa.reverts("oracle: report window open"):
         oracle.finalize(BTC, T)
@@ -195,14 +204,38 @@ def test_finalize_takes_the_median(oracle, prices, median):
         oracle.finalize(BTC, T)
 
 
-def test_reports_beyond_a_tenth_of_a_percent_are_flagged(oracle):
-    m = 10_000_000_000
-    prices = [m, m + m // 1000, m - m // 1000, m + m // 1000 + 1, m - m // 1000 - 1]  # ±0.1 % exactly: not flagged
+def test_reports_beyond_a_tenth_of_a_percent_are_flagged_and_dropped(oracle):
+    m = M
+    prices = [m, m + m // 1000, m - m // 1000, m + m // 1000 + 1, m - m // 1000 - 1, m + 1]  # ±0.1 % exactly: kept
     report_all(oracle, prices)
     at(T + 121)
-    oracle.finalize(BTC, T)
+    # median of all six: (m + m + 1) // 2 = m; kept: m, m ± 0.1 %, m + 1 -> (m + m + 1) // 2 = m
+    assert oracle.finalize(BTC, T) == m
     flagged = events(oracle, "ReportFlagged")
     assert [(e.reporter, e.price, e.median) for e in flagged] == [(REPORTERS[3], prices[3], m), (REPORTERS[4], prices[4], m)]
+
+
+def test_dropping_outliers_can_leave_too_few_reports(oracle, admin):
+    """Three reports, one far off: only two agree, below the quorum of 3: no median (and no
+    aggregator: the round stays missing), exactly as PredictionCore's PriceAggregator refuses."""
+    prices = [M, M + 5, 2 * M]
+    assert P.oracle_median(prices, 10, 3) is None
+    report_all(oracle, prices)
+    at(T + 121)
+    with boa.reverts("oracle: too few reports and no aggregator"):
+        oracle.finalize(BTC, T)
+    assert oracle.price(BTC, T) == (0, MISSING)
+
+
+def test_too_few_agreeing_reports_fall_back_to_the_aggregator(oracle, admin, aggregator):
+    oracle.set_aggregator(BTC, aggregator.address, sender=admin)
+    prices = [M, M + 5, 2 * M, 3 * M]
+    report_all(oracle, prices)
+    aggregator.set(M + 7, T)
+    at(T + 121)
+    assert oracle.finalize(BTC, T) == M + 7
+    fin = events(oracle, "PriceFinalized")[0]
+    assert (fin.price, fin.source, fin.report_count) == (M + 7, 2, 4)
 
 
 def test_gas_of_reports_and_finalize(oracle):
@@ -217,21 +250,88 @@ def test_gas_of_reports_and_finalize(oracle):
     measure("PriceOracle.finalize (5 reports, median)", oracle, "finalize", ETH, T + 600)
 
 
-@settings(max_examples=50)
-@given(prices=st.lists(st.integers(1, 2**96 - 1), min_size=3, max_size=15))
-def test_median_is_within_the_reports_and_matches_reference(oracle_deployer, admin, accounts, prices):
+# ------------------------------------------------------------------------------------------
+# the median rule: differential tests against protocol.oracle_median (PROTOCOL §7.1)
+# ------------------------------------------------------------------------------------------
+
+PRICE_MAX = 2**96 - 1
+
+
+@st.composite
+def quote_sets(draw, max_price=PRICE_MAX):
+    """Up to 15 quotes around a base price: agreeing ones, ones on or just past the deviation
+    boundary, ones a little or far off; any deviation 1..10,000 bps, any quorum 1..15."""
+    deviation = draw(st.sampled_from([10, 10, 10, 1, 5, 50, 1_000, 10_000]) | st.integers(1, 10_000))
+    base = draw(st.sampled_from([10**8, 9_712_345_678_901, 10**20]) | st.integers(1, max_price))
+    tol = base * deviation // 10_000
+    offset = st.one_of(
+        st.integers(-tol, tol),
+        st.sampled_from([-tol - 1, -tol, tol, tol + 1, 0]),
+        st.integers(-3 * tol - 3, 3 * tol + 3),
+        st.integers(-base, 10 * base),
+    )
+    price = offset.map(lambda o: min(max(base + o, 1), max_price)) | st.integers(1, max_price)
+    prices = draw(st.lists(price, max_size=15))
+    min_reports = draw(st.integers(1, 15) | st.integers(1, max(1, len(prices))))
+    return prices, deviation, min_reports
+
+
+@settings(max_examples=400)
+@given(case=quote_sets())
+def test_aggregate_matches_the_reference(oracle, case):
+    prices, deviation, min_reports = case
+    expected = P.oracle_median(prices, deviation, min_reports)
+    assert oracle.aggregate(prices, deviation, min_reports) == (expected or 0)
+    if expected is not None:
+        assert min(prices) <= expected <= max(prices)
+
+
+def test_aggregate_rejects_out_of_range_inputs(oracle):
+    for prices, deviation, quorum, reason in [([0, 5, 5], 10, 1, "oracle: price out of range"),
+                                              ([2**96, 5, 5], 10, 1, "oracle: price out of range"),
+                                              ([5, 5, 5], 0, 1, "oracle: bad deviation"),
+                                              ([5, 5, 5], 10_001, 1, "oracle: bad deviation"),
+                                              ([5, 5, 5], 10, 0, "oracle: bad quorum"),
+                                              ([5, 5, 5], 10, 16, "oracle: bad quorum")]:
+        with boa.reverts(reason):
+            oracle.aggregate(prices, deviation, quorum)
+
+
+@settings(max_examples=40)
+@given(case=quote_sets())
+def test_finalize_applies_the_same_rule(oracle_deployer, admin, accounts, case):
+    """The rule as finalize applies it to real reports (not only the pure helper), with the
+    outlier flags; a refused median without aggregator leaves the round missing."""
+    prices, deviation, min_reports = case
     with boa.env.anchor():
         oracle = make_oracle(oracle_deployer, admin, accounts[3])
+        oracle.set_parameters(120, 600, 10, deviation, min_reports, sender=admin)
         report_all(oracle, prices)
         at(T + 121)
-        median = oracle.finalize(BTC, T)
-        flagged = {(e.reporter, e.price) for e in events(oracle, "ReportFlagged")}
-        s = sorted(prices)
-        n = len(s)
-        expected = s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) // 2
-        assert median == expected
-        assert min(prices) <= median <= max(prices)
-        assert flagged == {(REPORTERS[i], p) for i, p in enumerate(prices) if abs(p - median) * 10_000 > median * 10}
+        expected = P.oracle_median(prices, deviation, min_reports)
+        if expected is None:
+            with boa.reverts("oracle: too few reports and no aggregator"):
+                oracle.finalize(BTC, T)
+            assert oracle.price(BTC, T) == (0, MISSING)
+            return
+        assert oracle.finalize(BTC, T) == expected
+        m = P.median_of_sorted(sorted(prices))
+        flagged = [(e.reporter, e.price, e.median) for e in events(oracle, "ReportFlagged")]
+        assert flagged == [(REPORTERS[i], p, m) for i, p in enumerate(prices) if P.is_outlier(p, m, deviation)]
+        assert oracle.price(BTC, T) == (expected, PROVISIONAL)
+
+
+def test_median_vectors_fixture_is_fresh_and_from_this_contract(oracle):
+    """Tests/Fixtures/oracle-median-vectors.json (for the Swift PriceAggregator test) equals a
+    fresh run of gen_median_vectors.py against this contract and agrees with the reference."""
+    path = REPO / "Tests" / "Fixtures" / "oracle-median-vectors.json"
+    committed = json.loads(path.read_text())
+    assert path.read_text() == gen_median_vectors.render(oracle)
+    assert committed["count"] == len(committed["vectors"]) >= 200
+    for v in committed["vectors"]:
+        expected = P.oracle_median([int(p) for p in v["prices"]], v["deviationBps"], v["minReports"])
+        assert v["result"] == ("refused" if expected is None else str(expected))
+        assert all(0 < int(p) < 2**63 for p in v["prices"])
 
 
 # ------------------------------------------------------------------------------------------
@@ -297,7 +397,7 @@ def test_without_aggregator_a_short_round_stays_missing(oracle):
 # ------------------------------------------------------------------------------------------
 
 
-def finalized(oracle, prices=(100, 101, 102)):
+def finalized(oracle, prices=(M, M + 100, M + 200)):
     report_all(oracle, list(prices))
     at(T + 121)
     oracle.finalize(BTC, T)
@@ -310,9 +410,9 @@ def test_dispute_freezes_and_multisig_resolves(oracle, admin, disputer, accounts
     measure("PriceOracle.dispute", oracle, "dispute", BTC, T, sender=disputer)
     ev = events(oracle)[0]
     assert (type(ev).__name__, ev.disputer) == ("PriceDisputed", disputer)
-    assert oracle.price(BTC, T) == (101, DISPUTED)
+    assert oracle.price(BTC, T) == (M + 100, DISPUTED)
     at(T + 10_000)
-    assert oracle.price(BTC, T) == (101, DISPUTED)  # a dispute never times out into FINAL
+    assert oracle.price(BTC, T) == (M + 100, DISPUTED)  # a dispute never times out into FINAL
     with boa.reverts("oracle: nothing to dispute"):
         oracle.dispute(BTC, T, sender=disputer)
     with boa.reverts(MISSING_ROLE):
@@ -321,7 +421,7 @@ def test_dispute_freezes_and_multisig_resolves(oracle, admin, disputer, accounts
         oracle.resolve(BTC, T, 0, sender=admin)
     measure("PriceOracle.resolve", oracle, "resolve", BTC, T, 150, sender=admin)
     ev = events(oracle)[0]
-    assert (type(ev).__name__, ev.price, ev.previous_price) == ("PriceResolved", 150, 101)
+    assert (type(ev).__name__, ev.price, ev.previous_price) == ("PriceResolved", 150, M + 100)
     assert oracle.price(BTC, T) == (150, RESOLVED)
     assert oracle.round_info(BTC, T)[0] == 3
     with boa.reverts("oracle: not disputed"):
@@ -333,7 +433,7 @@ def test_dispute_freezes_and_multisig_resolves(oracle, admin, disputer, accounts
 def test_dispute_window_closes(oracle, disputer, admin):
     finalized(oracle)
     at(T + 121 + 600)
-    assert oracle.price(BTC, T) == (101, FINAL)
+    assert oracle.price(BTC, T) == (M + 100, FINAL)
     with boa.reverts("oracle: dispute window closed"):
         oracle.dispute(BTC, T, sender=disputer)
     with boa.reverts("oracle: not disputed"):
