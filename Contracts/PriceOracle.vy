@@ -62,6 +62,12 @@ SOURCE_RESOLVED: public(constant(uint8)) = 3
 PRICE_DECIMALS: public(constant(uint8)) = 8
 MAX_REPORTS: public(constant(uint256)) = 15
 
+# @dev The furthest before `settles_at` a fallback answer may have been
+# updated (`max_staleness` is at most this). PredictionCore's cutoff (30 s
+# by default) must be at least this long, so that no fallback price is
+# known before the round's last bet (PROTOCOL §7).
+MAX_FALLBACK_AGE: public(constant(uint64)) = 10
+
 _ROUND_SECONDS: constant(uint64) = 600
 _SETTLEMENT_OFFSET: constant(uint64) = 540
 _PRICE_BOUND: constant(uint256) = 1 << 96
@@ -138,7 +144,8 @@ def __init__(admin: address):
     """
     @dev Grants `DEFAULT_ADMIN_ROLE` to `admin` (the multisig) and sets
          the default parameters: 120 s report window, 600 s dispute
-         window, 3600 s fallback staleness, 0.1 % deviation, 3 reports.
+         window, fallback answers from at most 10 s before the mark,
+         0.1 % deviation, 3 reports.
     @param admin The 20-byte address of the administrator.
     """
     assert admin != empty(address), "oracle: zero admin"
@@ -146,7 +153,7 @@ def __init__(admin: address):
     access_control._grant_role(access_control.DEFAULT_ADMIN_ROLE, admin)
     if admin != msg.sender:
         access_control._revoke_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
-    self._set_parameters(120, 600, 3600, 10, 3)
+    self._set_parameters(120, 600, MAX_FALLBACK_AGE, 10, 3)
 
 
 @external
@@ -332,7 +339,7 @@ def set_parameters(report_window_: uint64, dispute_window_: uint64, max_stalenes
 def _set_parameters(report_window_: uint64, dispute_window_: uint64, max_staleness_: uint64, deviation_bps_: uint256, min_reports_: uint256):
     assert report_window_ != 0 and report_window_ < _ROUND_SECONDS, "oracle: bad report window"
     assert dispute_window_ != 0 and dispute_window_ <= 86_400, "oracle: bad dispute window"
-    assert max_staleness_ != 0 and max_staleness_ <= 86_400, "oracle: bad staleness"
+    assert max_staleness_ != 0 and max_staleness_ <= MAX_FALLBACK_AGE, "oracle: bad staleness"
     assert deviation_bps_ != 0 and deviation_bps_ <= _BPS, "oracle: bad deviation"
     assert min_reports_ >= 1 and min_reports_ <= MAX_REPORTS, "oracle: bad quorum"
     self.report_window = report_window_
@@ -435,6 +442,7 @@ def _fallback(asset: bytes32, settles_at: uint64) -> uint256:
     answered_in: uint80 = 0
     round_id, answer, started_at, updated_at, answered_in = staticcall AggregatorV3(feed).latestRoundData()
     assert answer > 0, "oracle: fallback answer not positive"
+    # observed in [settles_at - max_staleness, settles_at + report_window]: never before the cutoff
     assert updated_at + convert(self.max_staleness, uint256) >= convert(settles_at, uint256), "oracle: fallback answer stale"
     assert updated_at <= convert(settles_at + self.report_window, uint256), "oracle: fallback answer after the round"
     decimals: uint256 = convert(staticcall AggregatorV3(feed).decimals(), uint256)

@@ -76,7 +76,8 @@ def report_all(oracle, prices, asset=BTC, t=T):
 def test_defaults_and_roles(oracle, admin, accounts):
     assert oracle.hasRole(bytes(32), admin)
     assert not oracle.hasRole(bytes(32), accounts[5])
-    assert (oracle.report_window(), oracle.dispute_window(), oracle.max_staleness(), oracle.deviation_bps(), oracle.min_reports()) == (120, 600, 3600, 10, 3)
+    assert (oracle.report_window(), oracle.dispute_window(), oracle.max_staleness(), oracle.deviation_bps(), oracle.min_reports()) == (120, 600, 10, 10, 3)
+    assert oracle.MAX_FALLBACK_AGE() == 10
     assert oracle.PRICE_DECIMALS() == 8 and oracle.MAX_REPORTS() == 15
     assert oracle.REPORTER_ROLE() == REPORTER_ROLE and oracle.DISPUTER_ROLE() == DISPUTER_ROLE
     assert oracle.supportsInterface(bytes.fromhex("7965db0b"))
@@ -89,14 +90,15 @@ def test_constructor_rejects_zero_admin(oracle_deployer):
 
 def test_parameters_are_admin_only_and_bounded(oracle, admin, accounts):
     with boa.reverts(MISSING_ROLE):
-        oracle.set_parameters(60, 300, 1800, 20, 5, sender=accounts[5])
-    measure("PriceOracle.set_parameters", oracle, "set_parameters", 60, 300, 1800, 20, 5, sender=admin)
+        oracle.set_parameters(60, 300, 5, 20, 5, sender=accounts[5])
+    measure("PriceOracle.set_parameters", oracle, "set_parameters", 60, 300, 5, 20, 5, sender=admin)
     ev = events(oracle, "ParametersSet")[0]
-    assert (ev.report_window, ev.dispute_window, ev.max_staleness, ev.deviation_bps, ev.min_reports) == (60, 300, 1800, 20, 5)
-    for args, reason in [((0, 300, 1800, 20, 5), "oracle: bad report window"), ((600, 300, 1800, 20, 5), "oracle: bad report window"),
-                         ((60, 0, 1800, 20, 5), "oracle: bad dispute window"), ((60, 300, 0, 20, 5), "oracle: bad staleness"),
-                         ((60, 300, 1800, 0, 5), "oracle: bad deviation"), ((60, 300, 1800, 20, 0), "oracle: bad quorum"),
-                         ((60, 300, 1800, 20, 16), "oracle: bad quorum")]:
+    assert (ev.report_window, ev.dispute_window, ev.max_staleness, ev.deviation_bps, ev.min_reports) == (60, 300, 5, 20, 5)
+    for args, reason in [((0, 300, 5, 20, 5), "oracle: bad report window"), ((600, 300, 5, 20, 5), "oracle: bad report window"),
+                         ((60, 0, 5, 20, 5), "oracle: bad dispute window"), ((60, 300, 0, 20, 5), "oracle: bad staleness"),
+                         ((60, 300, 11, 20, 5), "oracle: bad staleness"), ((60, 300, 3600, 20, 5), "oracle: bad staleness"),
+                         ((60, 300, 5, 0, 5), "oracle: bad deviation"), ((60, 300, 5, 20, 0), "oracle: bad quorum"),
+                         ((60, 300, 5, 20, 16), "oracle: bad quorum")]:
         with boa.reverts(reason):
             oracle.set_parameters(*args, sender=admin)
 
@@ -346,7 +348,7 @@ def test_too_few_reports_fall_back_to_the_aggregator(oracle, admin, decimals, an
     agg = boa.load(str(HERE / "mocks" / "MockAggregator.vy"), decimals)
     oracle.set_aggregator(BTC, agg.address, sender=admin)
     report_all(oracle, [1, 2])  # two reports: below the quorum of 3
-    agg.set(answer, T - 30)
+    agg.set(answer, T - 5)
     at(T + 121)
     assert oracle.finalize(BTC, T) == expected
     fin = events(oracle, "PriceFinalized")[0]
@@ -360,6 +362,9 @@ def test_too_few_reports_fall_back_to_the_aggregator(oracle, admin, decimals, an
         (0, T, "oracle: fallback answer not positive"),
         (-5, T, "oracle: fallback answer not positive"),
         (100, T - 3601, "oracle: fallback answer stale"),
+        (100, T - 3600, "oracle: fallback answer stale"),  # accepted before: older than the cutoff
+        (100, T - 30, "oracle: fallback answer stale"),  # the core's default cutoff
+        (100, T - 11, "oracle: fallback answer stale"),
         (100, T + 121, "oracle: fallback answer after the round"),
         (2**200, T, "oracle: fallback answer out of range"),
     ],
@@ -375,13 +380,48 @@ def test_fallback_refuses_bad_answers(oracle, admin, aggregator, answer, updated
 
 def test_fallback_edges_accepted(oracle, admin, aggregator):
     oracle.set_aggregator(BTC, aggregator.address, sender=admin)
-    aggregator.set(100, T - 3600)
+    aggregator.set(100, T - 10)
     at(T + 121)
     assert oracle.finalize(BTC, T) == 100
     oracle.set_aggregator(ETH, aggregator.address, sender=admin)
     aggregator.set(200, T + 120)
     measure("PriceOracle.finalize (fallback aggregator)", oracle, "finalize", ETH, T)
     assert oracle.price(ETH, T) == (200, PROVISIONAL)
+
+
+@settings(max_examples=150)
+@given(
+    updated=st.one_of(st.integers(T - 4_000, T + 700), st.integers(T - 12, T + 12), st.integers(0, 2**64)),
+    staleness=st.integers(0, 4_000),
+    window=st.integers(1, 599),
+)
+def test_fallback_answer_is_observed_near_the_mark_never_before_the_cutoff(oracle_deployer, admin, accounts, updated, staleness, window):
+    """Whatever parameters the admin sets, a fallback answer is accepted iff it was updated in
+    [settles_at - max_staleness, settles_at + report_window], and max_staleness never exceeds
+    MAX_FALLBACK_AGE (10 s, below the core's 30 s cutoff): the settlement price cannot be known
+    when the last bet of the round is placed."""
+    with boa.env.anchor():
+        oracle = make_oracle(oracle_deployer, admin, accounts[3])
+        agg = boa.load(str(HERE / "mocks" / "MockAggregator.vy"), 8)
+        oracle.set_aggregator(BTC, agg.address, sender=admin)
+        if 1 <= staleness <= 10:
+            oracle.set_parameters(window, 600, staleness, 10, 3, sender=admin)
+        else:
+            with boa.reverts("oracle: bad staleness"):
+                oracle.set_parameters(window, 600, staleness, 10, 3, sender=admin)
+            oracle.set_parameters(window, 600, 10, 10, 3, sender=admin)
+        used_staleness = oracle.max_staleness()
+        assert 1 <= used_staleness <= 10
+        agg.set(M, updated)
+        at(T + window + 1)
+        if T - used_staleness <= updated <= T + window:
+            assert oracle.finalize(BTC, T) == M
+            assert oracle.round_info(BTC, T)[0] == 2
+        else:
+            with boa.reverts():
+                oracle.finalize(BTC, T)
+            assert oracle.price(BTC, T) == (0, MISSING)
+        assert updated >= T - 10 or oracle.price(BTC, T)[1] == MISSING
 
 
 def test_without_aggregator_a_short_round_stays_missing(oracle):
