@@ -16,12 +16,20 @@
           it falls back to the asset's Chainlink-style aggregator,
           refusing stale, zero or negative answers.
         - During `dispute_window` after finalisation a disputer can
-          freeze the price; the admin (multisig) resolves it.
+          freeze the price; the resolver (a multisig, a role of its own
+          that only a resolver can grant) resolves it. The resolver can
+          also set the price of a round that has no median (too few
+          agreeing reports) and that nobody finalised from the fallback
+          within a dispute window; never of any other round.
+        - A round's parameters (report and dispute windows, fallback
+          age, deviation, quorum) are those in force at its first
+          report: later changes apply to later rounds only.
         Consumers read `price(asset, t) -> (price, status)` and settle
         only on `FINAL` or `RESOLVED` (docs/PROTOCOL.md §7).
 @dev Roles from snekmate's `access_control`. Each report is one
-     storage word, `reporter << 96 | price`; a round's outcome is one
-     packed word (`_pack`), so finalising writes a single slot.
+     storage word, `reporter << 96 | price`; a round's report count and
+     parameters share one header word; a round's outcome is one packed
+     word (`_pack`), so finalising writes a single slot.
 """
 
 
@@ -45,6 +53,8 @@ interface AggregatorV3:
 
 REPORTER_ROLE: public(constant(bytes32)) = keccak256("REPORTER_ROLE")
 DISPUTER_ROLE: public(constant(bytes32)) = keccak256("DISPUTER_ROLE")
+# @dev Its own admin role: the admin cannot grant it (PROTOCOL §7).
+RESOLVER_ROLE: public(constant(bytes32)) = keccak256("RESOLVER_ROLE")
 
 
 # @dev Statuses returned by `price` (PROTOCOL §7).
@@ -72,6 +82,17 @@ _ROUND_SECONDS: constant(uint64) = 600
 _SETTLEMENT_OFFSET: constant(uint64) = 540
 _PRICE_BOUND: constant(uint256) = 1 << 96
 _BPS: constant(uint256) = 10_000
+
+
+# @dev The oracle parameters, packed in one word by `_pack_params`:
+# report_window (16 bits) | dispute_window << 16 (32 bits) |
+# max_staleness << 48 (8 bits) | deviation_bps << 56 (16 bits) | min_reports << 72.
+struct Params:
+    report_window: uint64
+    dispute_window: uint64
+    max_staleness: uint64
+    deviation_bps: uint256
+    min_reports: uint256
 
 
 # @dev A round's outcome, packed in one word by `_pack`:
@@ -127,30 +148,36 @@ event ParametersSet:
     min_reports: uint256
 
 
-report_window: public(uint64)
-dispute_window: public(uint64)
-max_staleness: public(uint64)
-deviation_bps: public(uint256)
-min_reports: public(uint256)
 aggregator: public(HashMap[bytes32, address])
 
-_reports: HashMap[bytes32, HashMap[uint64, DynArray[uint256, MAX_REPORTS]]]
+# @dev The current parameters (`_pack_params`).
+_params: uint256
+
+# @dev Per round: report count | the parameters in force at its first report << 8.
+_headers: HashMap[bytes32, HashMap[uint64, uint256]]
+_reports: HashMap[bytes32, HashMap[uint64, uint256[MAX_REPORTS]]]
 _rounds: HashMap[bytes32, HashMap[uint64, uint256]]
 
 
 @deploy
 @payable
-def __init__(admin: address):
+def __init__(admin: address, resolver: address):
     """
-    @dev Grants `DEFAULT_ADMIN_ROLE` to `admin` (the multisig) and sets
-         the default parameters: 120 s report window, 600 s dispute
-         window, fallback answers from at most 10 s before the mark,
-         0.1 % deviation, 3 reports.
+    @dev Grants `DEFAULT_ADMIN_ROLE` to `admin` (the multisig) and
+         `RESOLVER_ROLE` to `resolver` (a multisig; the deployer holds no
+         role unless named), makes `RESOLVER_ROLE` its own admin role,
+         and sets the default parameters: 120 s report window, 600 s
+         dispute window, fallback answers from at most 10 s before the
+         mark, 0.1 % deviation, 3 reports.
     @param admin The 20-byte address of the administrator.
+    @param resolver The 20-byte address of the first resolver.
     """
     assert admin != empty(address), "oracle: zero admin"
+    assert resolver != empty(address), "oracle: zero resolver"
     access_control.__init__()
     access_control._grant_role(access_control.DEFAULT_ADMIN_ROLE, admin)
+    access_control._set_role_admin(RESOLVER_ROLE, RESOLVER_ROLE)
+    access_control._grant_role(RESOLVER_ROLE, resolver)
     if admin != msg.sender:
         access_control._revoke_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
     self._set_parameters(120, 600, MAX_FALLBACK_AGE, 10, 3)
@@ -167,14 +194,20 @@ def submit(asset: bytes32, settles_at: uint64, price: uint256):
     access_control._check_role(REPORTER_ROLE, msg.sender)
     assert settles_at % _ROUND_SECONDS == _SETTLEMENT_OFFSET, "oracle: not a settlement time"
     assert block.timestamp >= convert(settles_at, uint256), "oracle: round not settled yet"
-    assert block.timestamp <= convert(settles_at + self.report_window, uint256), "oracle: report window closed"
+    header: uint256 = self._headers[asset][settles_at]
+    count: uint256 = header & 255
+    packed: uint256 = header >> 8
+    if count == 0:
+        packed = self._params  # the first report fixes the round's parameters
+    window: uint256 = packed & 65_535
+    assert block.timestamp <= convert(settles_at, uint256) + window, "oracle: report window closed"
     assert price != 0 and price < _PRICE_BOUND, "oracle: price out of range"
-    reports: DynArray[uint256, MAX_REPORTS] = self._reports[asset][settles_at]
     sender: uint256 = convert(msg.sender, uint256)
-    for r: uint256 in reports:
-        assert r >> 96 != sender, "oracle: already reported"
-    assert len(reports) < MAX_REPORTS, "oracle: too many reports"
-    self._reports[asset][settles_at].append((sender << 96) | price)
+    for i: uint256 in range(count, bound=MAX_REPORTS):
+        assert self._reports[asset][settles_at][i] >> 96 != sender, "oracle: already reported"
+    assert count < MAX_REPORTS, "oracle: too many reports"
+    self._reports[asset][settles_at][count] = (sender << 96) | price
+    self._headers[asset][settles_at] = (count + 1) | (packed << 8)
     log ReportSubmitted(asset=asset, settles_at=settles_at, reporter=msg.sender, price=price)
 
 
@@ -190,14 +223,16 @@ def finalize(asset: bytes32, settles_at: uint64) -> uint256:
     @param settles_at The settlement time.
     @return uint256 The finalised price.
     """
-    assert block.timestamp > convert(settles_at + self.report_window, uint256), "oracle: report window open"
+    header: uint256 = self._headers[asset][settles_at]
+    params: Params = self._round_params(header)
+    assert block.timestamp > convert(settles_at + params.report_window, uint256), "oracle: report window open"
     assert self._rounds[asset][settles_at] == 0, "oracle: already finalized"
-    reports: DynArray[uint256, MAX_REPORTS] = self._reports[asset][settles_at]
+    reports: DynArray[uint256, MAX_REPORTS] = self._load_reports(asset, settles_at, header)
     price: uint256 = 0
     source: uint8 = SOURCE_MEDIAN
-    deviation: uint256 = self.deviation_bps
+    deviation: uint256 = params.deviation_bps
     median: uint256 = 0
-    price, median = self._aggregate(self._sorted_prices(reports), deviation, self.min_reports)
+    price, median = self._aggregate(self._sorted_prices(reports), deviation, params.min_reports)
     if median != 0:
         # flag the reports the rule dropped (PROTOCOL §7.1), whether or not a price came out
         tolerance: uint256 = median * deviation
@@ -207,9 +242,9 @@ def finalize(asset: bytes32, settles_at: uint64) -> uint256:
             if diff * _BPS > tolerance:
                 log ReportFlagged(asset=asset, settles_at=settles_at, reporter=convert(r >> 96, address), price=p, median=median)
     if price == 0:
-        price = self._fallback(asset, settles_at)
+        price = self._fallback(asset, settles_at, params)
         source = SOURCE_FALLBACK
-    final_after: uint64 = convert(block.timestamp, uint64) + self.dispute_window
+    final_after: uint64 = convert(block.timestamp, uint64) + params.dispute_window
     self._rounds[asset][settles_at] = self._pack(Round(price=price, final_after=final_after, status=STATUS_PROVISIONAL, source=source))
     log PriceFinalized(asset=asset, settles_at=settles_at, price=price, source=source, report_count=len(reports), final_after=final_after)
     return price
@@ -234,18 +269,28 @@ def dispute(asset: bytes32, settles_at: uint64):
 @external
 def resolve(asset: bytes32, settles_at: uint64, price: uint256):
     """
-    @dev Sets the corrected price of a disputed round, or the price of a
-         closed round that could not be finalised. Admin (multisig) only.
+    @dev Sets the price of a disputed round, or of a round that has no
+         median (fewer than `min_reports` reports, or fewer than
+         `min_reports` agreeing) and that nobody finalised from the
+         fallback by the end of a dispute window after its report
+         window. Never of a round with a median that was not disputed.
+         Resolver role only (not the admin's to grant).
     @param asset The 32-byte asset id.
     @param settles_at The settlement time.
     @param price The price, USD with 8 decimals.
     """
-    access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
+    access_control._check_role(RESOLVER_ROLE, msg.sender)
     assert settles_at % _ROUND_SECONDS == _SETTLEMENT_OFFSET, "oracle: not a settlement time"
     assert price != 0 and price < _PRICE_BOUND, "oracle: price out of range"
     r: Round = self._unpack(self._rounds[asset][settles_at])
-    if r.status == 0:
-        assert block.timestamp > convert(settles_at + self.report_window, uint256), "oracle: report window open"
+    if r.status == STATUS_MISSING:
+        header: uint256 = self._headers[asset][settles_at]
+        params: Params = self._round_params(header)
+        median_price: uint256 = 0
+        median: uint256 = 0
+        median_price, median = self._aggregate(self._sorted_prices(self._load_reports(asset, settles_at, header)), params.deviation_bps, params.min_reports)
+        assert median_price == 0, "oracle: round has a median"
+        assert block.timestamp > convert(settles_at + params.report_window + params.dispute_window, uint256), "oracle: too early to resolve"
     else:
         assert r.status == STATUS_DISPUTED, "oracle: not disputed"
     previous: uint256 = r.price
@@ -304,7 +349,7 @@ def round_info(asset: bytes32, settles_at: uint64) -> (uint8, uint64, uint256):
          number of reports of a round.
     """
     r: Round = self._unpack(self._rounds[asset][settles_at])
-    return r.source, r.final_after, len(self._reports[asset][settles_at])
+    return r.source, r.final_after, self._headers[asset][settles_at] & 255
 
 
 @external
@@ -313,7 +358,53 @@ def reports(asset: bytes32, settles_at: uint64) -> DynArray[uint256, MAX_REPORTS
     """
     @dev Returns the raw reports of a round, each `reporter << 96 | price`.
     """
-    return self._reports[asset][settles_at]
+    return self._load_reports(asset, settles_at, self._headers[asset][settles_at])
+
+
+@external
+@view
+def report_window() -> uint64:
+    """
+    @dev Seconds after the settlement time during which reports are accepted.
+    """
+    return self._unpack_params(self._params).report_window
+
+
+@external
+@view
+def dispute_window() -> uint64:
+    """
+    @dev Seconds after finalisation during which a price can be disputed.
+    """
+    return self._unpack_params(self._params).dispute_window
+
+
+@external
+@view
+def max_staleness() -> uint64:
+    """
+    @dev How long before the settlement time a fallback answer may have
+         been updated (at most `MAX_FALLBACK_AGE`).
+    """
+    return self._unpack_params(self._params).max_staleness
+
+
+@external
+@view
+def deviation_bps() -> uint256:
+    """
+    @dev The median rule's deviation, in basis points.
+    """
+    return self._unpack_params(self._params).deviation_bps
+
+
+@external
+@view
+def min_reports() -> uint256:
+    """
+    @dev The median rule's quorum.
+    """
+    return self._unpack_params(self._params).min_reports
 
 
 @external
@@ -342,12 +433,46 @@ def _set_parameters(report_window_: uint64, dispute_window_: uint64, max_stalene
     assert max_staleness_ != 0 and max_staleness_ <= MAX_FALLBACK_AGE, "oracle: bad staleness"
     assert deviation_bps_ != 0 and deviation_bps_ <= _BPS, "oracle: bad deviation"
     assert min_reports_ >= 1 and min_reports_ <= MAX_REPORTS, "oracle: bad quorum"
-    self.report_window = report_window_
-    self.dispute_window = dispute_window_
-    self.max_staleness = max_staleness_
-    self.deviation_bps = deviation_bps_
-    self.min_reports = min_reports_
+    self._params = self._pack_params(Params(report_window=report_window_, dispute_window=dispute_window_, max_staleness=max_staleness_, deviation_bps=deviation_bps_, min_reports=min_reports_))
     log ParametersSet(report_window=report_window_, dispute_window=dispute_window_, max_staleness=max_staleness_, deviation_bps=deviation_bps_, min_reports=min_reports_)
+
+
+@internal
+@pure
+def _pack_params(p: Params) -> uint256:
+    return convert(p.report_window, uint256) | (convert(p.dispute_window, uint256) << 16) | (convert(p.max_staleness, uint256) << 48) | (p.deviation_bps << 56) | (p.min_reports << 72)
+
+
+@internal
+@pure
+def _unpack_params(packed: uint256) -> Params:
+    return Params(
+        report_window=convert(packed & 65_535, uint64),
+        dispute_window=convert((packed >> 16) & 4_294_967_295, uint64),
+        max_staleness=convert((packed >> 48) & 255, uint64),
+        deviation_bps=(packed >> 56) & 65_535,
+        min_reports=(packed >> 72) & 255,
+    )
+
+
+@internal
+@view
+def _round_params(header: uint256) -> Params:
+    """
+    @dev The parameters of a round: fixed at its first report, else the current ones.
+    """
+    if header & 255 == 0:
+        return self._unpack_params(self._params)
+    return self._unpack_params(header >> 8)
+
+
+@internal
+@view
+def _load_reports(asset: bytes32, settles_at: uint64, header: uint256) -> DynArray[uint256, MAX_REPORTS]:
+    reports: DynArray[uint256, MAX_REPORTS] = []
+    for i: uint256 in range(header & 255, bound=MAX_REPORTS):
+        reports.append(self._reports[asset][settles_at][i])
+    return reports
 
 
 @internal
@@ -432,7 +557,7 @@ def _aggregate(s: DynArray[uint256, MAX_REPORTS], deviation: uint256, quorum: ui
 
 @internal
 @view
-def _fallback(asset: bytes32, settles_at: uint64) -> uint256:
+def _fallback(asset: bytes32, settles_at: uint64, params: Params) -> uint256:
     feed: address = self.aggregator[asset]
     assert feed != empty(address), "oracle: too few reports and no aggregator"
     round_id: uint80 = 0
@@ -443,8 +568,8 @@ def _fallback(asset: bytes32, settles_at: uint64) -> uint256:
     round_id, answer, started_at, updated_at, answered_in = staticcall AggregatorV3(feed).latestRoundData()
     assert answer > 0, "oracle: fallback answer not positive"
     # observed in [settles_at - max_staleness, settles_at + report_window]: never before the cutoff
-    assert updated_at + convert(self.max_staleness, uint256) >= convert(settles_at, uint256), "oracle: fallback answer stale"
-    assert updated_at <= convert(settles_at + self.report_window, uint256), "oracle: fallback answer after the round"
+    assert updated_at + convert(params.max_staleness, uint256) >= convert(settles_at, uint256), "oracle: fallback answer stale"
+    assert updated_at <= convert(settles_at + params.report_window, uint256), "oracle: fallback answer after the round"
     decimals: uint256 = convert(staticcall AggregatorV3(feed).decimals(), uint256)
     price: uint256 = convert(answer, uint256)
     if decimals > 8:

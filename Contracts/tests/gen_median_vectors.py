@@ -111,7 +111,8 @@ def cases() -> list[dict]:
 def deploy_oracle():
     import boa
 
-    return boa.load(str(HERE.parent / "PriceOracle.vy"), boa.env.generate_address("median-vectors-admin"))
+    admin, resolver = boa.env.generate_address("median-vectors-admin"), boa.env.generate_address("median-vectors-resolver")
+    return boa.load(str(HERE.parent / "PriceOracle.vy"), admin, resolver)
 
 
 def build(oracle=None) -> dict:

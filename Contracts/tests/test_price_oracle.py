@@ -1,6 +1,9 @@
-"""PriceOracle: reports at :X9 settlement times, median of >= 3 reports with 0.1 % outlier flags,
-Chainlink-style fallback (stale / zero / negative refused, decimals rescaled), dispute window,
-multisig resolution, and the (price, status) consumers read."""
+"""PriceOracle: reports at :X9 settlement times, the median rule (median of the reports within
+0.1 % of the median of all, >= 3 of them; dropped reports flagged), Chainlink-style fallback
+(observed within 10 s before the mark to the end of the report window; zero / negative refused,
+decimals rescaled), dispute window, resolution by a separate resolver role (disputed rounds and
+rounds without a median only), per-round parameters fixed at the first report, and the
+(price, status) consumers read."""
 
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ from conftest import GENESIS_TIME, HERE, REPO, deployer, measure
 
 REPORTER_ROLE = P.keccak256(b"REPORTER_ROLE")
 DISPUTER_ROLE = P.keccak256(b"DISPUTER_ROLE")
+RESOLVER_ROLE = P.keccak256(b"RESOLVER_ROLE")
+ADMIN_ROLE = bytes(32)
 MISSING_ROLE = "access_control: account is missing role"
 BTC = P.asset_id("BTC-USD")
 ETH = P.asset_id("ETH-USD")
@@ -23,6 +28,7 @@ T = GENESIS_TIME + 540  # 12:09:00, a settlement time
 MISSING, PROVISIONAL, FINAL, DISPUTED, RESOLVED = range(5)
 
 REPORTERS = [boa.env.generate_address(f"reporter{i}") for i in range(16)]
+RESOLVER = boa.env.generate_address("resolver")  # the multisig (never the deployer)
 
 
 def events(contract, name=None):
@@ -35,8 +41,8 @@ def oracle_deployer():
     return deployer("PriceOracle")
 
 
-def make_oracle(oracle_deployer, admin, disputer):
-    o = oracle_deployer.deploy(admin)
+def make_oracle(oracle_deployer, admin, disputer, resolver=RESOLVER):
+    o = oracle_deployer.deploy(admin, resolver)
     for r in REPORTERS[:15]:
         o.grantRole(REPORTER_ROLE, r, sender=admin)
     o.grantRole(DISPUTER_ROLE, disputer, sender=admin)
@@ -80,12 +86,37 @@ def test_defaults_and_roles(oracle, admin, accounts):
     assert oracle.MAX_FALLBACK_AGE() == 10
     assert oracle.PRICE_DECIMALS() == 8 and oracle.MAX_REPORTS() == 15
     assert oracle.REPORTER_ROLE() == REPORTER_ROLE and oracle.DISPUTER_ROLE() == DISPUTER_ROLE
+    assert oracle.RESOLVER_ROLE() == RESOLVER_ROLE
+    assert oracle.hasRole(RESOLVER_ROLE, RESOLVER) and not oracle.hasRole(RESOLVER_ROLE, admin)
+    assert oracle.getRoleAdmin(RESOLVER_ROLE) == RESOLVER_ROLE  # only a resolver hands the role on
     assert oracle.supportsInterface(bytes.fromhex("7965db0b"))
 
 
-def test_constructor_rejects_zero_admin(oracle_deployer):
+def test_constructor_rejects_zero_admin_or_resolver(oracle_deployer, admin):
     with boa.reverts("oracle: zero admin"):
-        oracle_deployer.deploy("0x" + "00" * 20)
+        oracle_deployer.deploy("0x" + "00" * 20, RESOLVER)
+    with boa.reverts("oracle: zero resolver"):
+        oracle_deployer.deploy(admin, "0x" + "00" * 20)
+
+
+def test_the_deployer_gets_no_role_unless_named(oracle_deployer, accounts):
+    deployer_key, multisig = accounts[6], accounts[7]
+    o = oracle_deployer.deploy(multisig, RESOLVER, sender=deployer_key)
+    for role in (ADMIN_ROLE, RESOLVER_ROLE, DISPUTER_ROLE, REPORTER_ROLE):
+        assert not o.hasRole(role, deployer_key)
+    assert o.hasRole(ADMIN_ROLE, multisig) and o.hasRole(RESOLVER_ROLE, RESOLVER)
+
+
+def test_only_a_resolver_grants_the_resolver_role(oracle, admin, accounts):
+    with boa.reverts(MISSING_ROLE):
+        oracle.grantRole(RESOLVER_ROLE, admin, sender=admin)
+    with boa.reverts(MISSING_ROLE):
+        oracle.set_role_admin(RESOLVER_ROLE, ADMIN_ROLE, sender=admin)
+    with boa.reverts(MISSING_ROLE):
+        oracle.revokeRole(RESOLVER_ROLE, RESOLVER, sender=admin)
+    oracle.grantRole(RESOLVER_ROLE, accounts[7], sender=RESOLVER)  # rotation: grant, then renounce
+    oracle.renounceRole(RESOLVER_ROLE, RESOLVER, sender=RESOLVER)
+    assert oracle.hasRole(RESOLVER_ROLE, accounts[7]) and not oracle.hasRole(RESOLVER_ROLE, RESOLVER)
 
 
 def test_parameters_are_admin_only_and_bounded(oracle, admin, accounts):
@@ -443,7 +474,7 @@ def finalized(oracle, prices=(M, M + 100, M + 200)):
     oracle.finalize(BTC, T)
 
 
-def test_dispute_freezes_and_multisig_resolves(oracle, admin, disputer, accounts):
+def test_dispute_freezes_and_the_resolver_resolves(oracle, admin, disputer, accounts):
     finalized(oracle)
     with boa.reverts(MISSING_ROLE):
         oracle.dispute(BTC, T, sender=accounts[5])
@@ -455,17 +486,18 @@ def test_dispute_freezes_and_multisig_resolves(oracle, admin, disputer, accounts
     assert oracle.price(BTC, T) == (M + 100, DISPUTED)  # a dispute never times out into FINAL
     with boa.reverts("oracle: nothing to dispute"):
         oracle.dispute(BTC, T, sender=disputer)
-    with boa.reverts(MISSING_ROLE):
-        oracle.resolve(BTC, T, 150, sender=disputer)
+    for who in (disputer, admin):  # neither the disputer nor the admin resolves
+        with boa.reverts(MISSING_ROLE):
+            oracle.resolve(BTC, T, 150, sender=who)
     with boa.reverts("oracle: price out of range"):
-        oracle.resolve(BTC, T, 0, sender=admin)
-    measure("PriceOracle.resolve", oracle, "resolve", BTC, T, 150, sender=admin)
+        oracle.resolve(BTC, T, 0, sender=RESOLVER)
+    measure("PriceOracle.resolve", oracle, "resolve", BTC, T, 150, sender=RESOLVER)
     ev = events(oracle)[0]
     assert (type(ev).__name__, ev.price, ev.previous_price) == ("PriceResolved", 150, M + 100)
     assert oracle.price(BTC, T) == (150, RESOLVED)
     assert oracle.round_info(BTC, T)[0] == 3
     with boa.reverts("oracle: not disputed"):
-        oracle.resolve(BTC, T, 151, sender=admin)
+        oracle.resolve(BTC, T, 151, sender=RESOLVER)
     with boa.reverts("oracle: nothing to dispute"):
         oracle.dispute(BTC, T, sender=disputer)
 
@@ -477,19 +509,157 @@ def test_dispute_window_closes(oracle, disputer, admin):
     with boa.reverts("oracle: dispute window closed"):
         oracle.dispute(BTC, T, sender=disputer)
     with boa.reverts("oracle: not disputed"):
-        oracle.resolve(BTC, T, 5, sender=admin)
+        oracle.resolve(BTC, T, 5, sender=RESOLVER)
 
 
-def test_missing_round_cannot_be_disputed_but_can_be_resolved_after_the_window(oracle, disputer, admin):
+def test_a_round_with_a_median_is_never_resolved_without_a_dispute(oracle, admin):
+    """The defect: the admin could settle a round that had enough reports but was never
+    finalised, once its report window closed, skipping the median and the dispute window."""
+    report_all(oracle, [M, M + 100, M + 200])
+    for now in (T + 121, T + 121 + 600, T + 30 * 86_400):
+        at(now)
+        with boa.reverts(MISSING_ROLE):
+            oracle.resolve(BTC, T, 5, sender=admin)
+        with boa.reverts("oracle: round has a median"):
+            oracle.resolve(BTC, T, 5, sender=RESOLVER)
+    assert oracle.price(BTC, T) == (0, MISSING)
+    assert oracle.finalize(BTC, T) == M + 100  # anyone can still finalise it on its median
+
+
+@pytest.mark.parametrize("prices", [[], [M, M + 1], [M, M + 5, 2 * M]], ids=["no reports", "two reports", "disagreeing"])
+def test_a_round_without_a_median_is_resolved_after_the_dispute_window(oracle, disputer, admin, prices):
+    report_all(oracle, prices)
     at(T + 60)
     with boa.reverts("oracle: nothing to dispute"):
         oracle.dispute(BTC, T, sender=disputer)
-    with boa.reverts("oracle: report window open"):
-        oracle.resolve(BTC, T, 5, sender=admin)
     with boa.reverts("oracle: not a settlement time"):
-        oracle.resolve(BTC, T + 1, 5, sender=admin)
-    at(T + 121)
-    oracle.resolve(BTC, T, 5, sender=admin)
+        oracle.resolve(BTC, T + 1, 5, sender=RESOLVER)
+    # the fallback gets a full dispute window after the report window: nobody resolves before
+    for now in (T + 60, T + 120, T + 121, T + 120 + 600):
+        at(now)
+        with boa.reverts("oracle: too early to resolve"):
+            oracle.resolve(BTC, T, 5, sender=RESOLVER)
+    at(T + 120 + 600 + 1)
+    with boa.reverts(MISSING_ROLE):
+        oracle.resolve(BTC, T, 5, sender=admin)
+    oracle.resolve(BTC, T, 5, sender=RESOLVER)
     assert oracle.price(BTC, T) == (5, RESOLVED)
     with boa.reverts("oracle: already finalized"):
         oracle.finalize(BTC, T)
+
+
+# ------------------------------------------------------------------------------------------
+# a round's parameters are those in force at its first report
+# ------------------------------------------------------------------------------------------
+
+
+def test_parameters_changed_after_the_first_report_do_not_apply_to_the_round(oracle, admin, aggregator):
+    oracle.set_aggregator(BTC, aggregator.address, sender=admin)
+    report_all(oracle, [M, M + 100, M + 200])
+    aggregator.set(3 * M, T + 6)  # an answer the admin would like to settle on
+    # quorum 15, deviation 1 bps (none of the three agree), a long window, a 1 s dispute window
+    oracle.set_parameters(599, 1, 1, 1, 15, sender=admin)
+    with boa.reverts("oracle: report window closed"):
+        at(T + 121)
+        oracle.submit(BTC, T, M, sender=REPORTERS[3])
+    assert oracle.finalize(BTC, T) == M + 100  # the round's window (120 s), quorum and deviation
+    assert oracle.round_info(BTC, T) == (1, T + 121 + 600, 3)  # and its 600 s dispute window
+    # a round with no report yet takes the new parameters
+    report_all(oracle, [M, M + 100, M + 200], t=T + 600)
+    at(T + 600 + 121)
+    with boa.reverts("oracle: report window open"):
+        oracle.finalize(BTC, T + 600)
+
+
+# ------------------------------------------------------------------------------------------
+# hypothesis: the admin (the deployer by default) alone never sets a price
+# ------------------------------------------------------------------------------------------
+
+ADVERSARY_OPS = st.sampled_from([
+    "resolve", "resolve_sybil", "grant_resolver", "grant_resolver_sybil", "set_resolver_admin", "revoke_resolver",
+    "grant_disputer", "dispute", "grant_admin_sybil", "set_parameters", "set_aggregator", "finalize", "revoke_reporters",
+])
+
+
+@settings(max_examples=60)
+@given(
+    honest=st.lists(st.integers(-10_000, 10_000), min_size=3, max_size=7),
+    ops=st.lists(st.tuples(ADVERSARY_OPS, st.integers(1, 2**96 - 1), st.sampled_from([0, 30, 121, 600]) | st.integers(0, 900),
+                           st.booleans()), max_size=14),
+)
+def test_no_path_lets_the_admin_alone_set_a_price(oracle_deployer, accounts, honest, ops):
+    """The deployer deploys with itself as admin (deploy-suite's default) and the resolver a
+    separate multisig. Honest reporters make a round with a median (T) and a round without
+    (T + 600, one report). Whatever the deployer then does with every power it has or can
+    grant itself (and sybil accounts it controls) — resolve, grant itself or a sybil the
+    resolver role, re-administer it, grant itself the disputer role and dispute, change the
+    parameters, install an aggregator answering what it likes, finalise, revoke reporters —
+    no round ends RESOLVED, and round T is never settled on anything but its median. (The
+    reporter set itself is the admin's trust: PROTOCOL §7.)"""
+    the_deployer, sybil = accounts[6], accounts[7]
+    T2 = T + 600
+    with boa.env.anchor():
+        oracle = oracle_deployer.deploy(the_deployer, RESOLVER, sender=the_deployer)
+        for r in REPORTERS[:8]:
+            oracle.grantRole(REPORTER_ROLE, r, sender=the_deployer)
+        prices = [M + d for d in honest]
+        median = P.oracle_median(prices, 10, 3)
+        if median is None:  # only rounds that have a median are the subject here
+            prices = [M, M + 1, M + 2]
+            median = M + 1
+        report_all(oracle, prices)
+        at(T2 + 5)
+        oracle.submit(BTC, T2, M, sender=REPORTERS[0])
+        evil = boa.load(str(HERE / "mocks" / "MockAggregator.vy"), 8)
+        for op, price, wait, flag in ops:
+            boa.env.time_travel(seconds=wait)
+            t = T if flag else T2
+            try:
+                if op == "resolve":
+                    oracle.resolve(BTC, t, price, sender=the_deployer)
+                elif op == "resolve_sybil":
+                    oracle.resolve(BTC, t, price, sender=sybil)
+                elif op == "grant_resolver":
+                    oracle.grantRole(RESOLVER_ROLE, the_deployer, sender=the_deployer)
+                elif op == "grant_resolver_sybil":
+                    oracle.grantRole(RESOLVER_ROLE, sybil, sender=sybil)
+                elif op == "set_resolver_admin":
+                    oracle.set_role_admin(RESOLVER_ROLE, ADMIN_ROLE, sender=the_deployer if flag else sybil)
+                elif op == "revoke_resolver":
+                    oracle.revokeRole(RESOLVER_ROLE, RESOLVER, sender=the_deployer)
+                elif op == "grant_disputer":
+                    oracle.grantRole(DISPUTER_ROLE, the_deployer if flag else sybil, sender=the_deployer)
+                elif op == "dispute":
+                    oracle.dispute(BTC, t, sender=the_deployer if flag else sybil)
+                elif op == "grant_admin_sybil":
+                    oracle.grantRole(ADMIN_ROLE, sybil, sender=the_deployer)
+                elif op == "set_parameters":
+                    # the most hostile settings (quorum 15, 1 bps, longest report window, 1 s dispute
+                    # window) half of the time, anything valid otherwise
+                    params = (599, 1, 10, 1, 15) if price % 2 else (1 + price % 599, 1 + price % 86_400, 1 + price % 10,
+                                                                   1 + price % 10_000, 1 + price % 15)
+                    oracle.set_parameters(*params, sender=the_deployer if flag else sybil)
+                elif op == "set_aggregator":
+                    # an aggregator the adversary controls, answering exactly at the mark
+                    oracle.set_aggregator(BTC, evil.address, sender=the_deployer if flag else sybil)
+                    evil.set(price, t)
+                elif op == "finalize":
+                    oracle.finalize(BTC, t, sender=the_deployer)
+                else:
+                    for r in REPORTERS[:8]:
+                        oracle.revokeRole(REPORTER_ROLE, r, sender=the_deployer)
+            except boa.BoaError:
+                pass
+            assert not oracle.hasRole(RESOLVER_ROLE, the_deployer) and not oracle.hasRole(RESOLVER_ROLE, sybil)
+            assert oracle.getRoleAdmin(RESOLVER_ROLE) == RESOLVER_ROLE
+        boa.env.time_travel(seconds=30 * 86_400)
+        p1, s1 = oracle.price(BTC, T)
+        assert s1 in (MISSING, FINAL, DISPUTED)
+        if s1 != MISSING:
+            assert p1 == median and oracle.round_info(BTC, T)[0] == 1
+        assert oracle.price(BTC, T2)[1] != RESOLVED
+        # and the real resolver still can act: a frozen round is resolved, a missing one finalised
+        if s1 == DISPUTED:
+            oracle.resolve(BTC, T, median, sender=RESOLVER)
+        elif s1 == MISSING:
+            assert oracle.finalize(BTC, T) == median
