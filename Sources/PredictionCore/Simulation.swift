@@ -72,7 +72,7 @@ public struct Simulation {
             case .invalidAsset(let s): return "invalid asset symbol \(s.debugDescription)"
             case .duplicateAsset(let s): return "asset \(s) given twice"
             case .startNotAMark(let t): return "start \(t) is not a settlement mark (t % 600 != 540)"
-            case .store(let why): return "store: \(why)"
+            case .store(let why): return why.hasPrefix("store: ") ? why : "store: \(why)"
             }
         }
     }

@@ -136,7 +136,7 @@ public struct ReceiptProofFile: Sendable, Codable, Equatable {
                             detail: recomputed == leaf ? "fields hash to \(leaf)" : "fields hash to \(recomputed), file says \(leaf)"))
         let implied = MerkleTree.processProof(leaf: recomputed, proof: proof)
         checks.append(Check(name: "merkle proof", passed: implied == root,
-                            detail: implied == root ? "\(proof.count) hashes lead to root \(root)" : "proof leads to \(implied), not root \(root)"))
+                            detail: implied == root ? "\(proof.count) \(proof.count == 1 ? "hash leads" : "hashes lead") to root \(root)" : "proof leads to \(implied), not root \(root)"))
         do {
             let id = try BatchID(word: batchId)
             let ok = id.kind.rawValue == batchKind && batchKind == receipt.kind.rawValue

@@ -9,11 +9,7 @@ struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send", abstract: "Sign and send a transaction, then wait for its receipt.",
         discussion: """
-            Nonce, fees (eth_feeHistory, never below the chain's minimum tip) and gas (eth_estimateGas + 20 %) are
-            filled in; a transaction stuck for --replace-after seconds is replaced with fees raised by 12 %.
-            Prints the hash, then "success" or "reverted" and the block number (--async: the hash only).
-            The call is a signature and cast-style arguments, or raw --data.
-            Examples:
+            Nonce, fees (eth_feeHistory, never below the chain's minimum tip) and gas (eth_estimateGas + 20 %) are filled in; a transaction stuck for --replace-after seconds is replaced with fees raised by 12 %. Prints the hash, then "success" or "reverted" and the block number (--async: the hash only). The call is a signature and cast-style arguments, or raw --data. Examples:
               SIXNINES_PRIVATE_KEY=0x… sixnines send 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --value 1ether
               sixnines send 0x… 'transfer(address,uint256)' 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 1000 --keystore k.json
             """)
@@ -91,9 +87,7 @@ struct CallCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "call", abstract: "Call a contract function without a transaction (eth_call) and decode the result.",
         discussion: """
-            The signature gives the outputs cast-style, f(…)(types), or with `returns (…)`; arguments as for
-            `calldata`. One value per line, or --json. A revert prints its decoded reason on stderr (exit 1).
-            Example:
+            The signature gives the outputs cast-style, f(…)(types), or with `returns (…)`; arguments as for `calldata`. One value per line, or --json. A revert prints its decoded reason on stderr (exit 1). Example:
               sixnines call 0x… 'balanceOf(address)(uint256)' 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
             """)
     @OptionGroup var options: ChainOptions
@@ -131,7 +125,7 @@ struct CallCommand: AsyncParsableCommand {
                 let text = "[" + decoded.map { $0.jsonValue.description }.joined(separator: ",") + "]"
                 print(text)
             } else {
-                for v in decoded { print(v) }
+                for v in decoded { print(terminalSafe("\(v)")) }
             }
         }
     }
@@ -142,9 +136,7 @@ struct EstimateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "estimate", abstract: "Estimate the gas of a call or transfer (eth_estimateGas).",
         discussion: """
-            Calldata is given as hex until the ABI layer lands (then: a signature and arguments).
-            A revert prints the node's message and the revert data on stderr, exit code 1.
-            Example:
+            Calldata is given as hex until the ABI layer lands (then: a signature and arguments). A revert prints the node's message and the revert data on stderr, exit code 1. Example:
               sixnines estimate 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --value 1
             """)
     @OptionGroup var options: ChainOptions
@@ -173,9 +165,7 @@ struct TxReceiptCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tx-receipt", abstract: "Print a transaction's receipt status, waiting for confirmations if asked.",
         discussion: """
-            Plain output: "success" or "reverted", then the block number. Exit code 1 when there is no receipt
-            (unless --confirmations makes it wait) and 2 when the transaction reverted.
-            Example:
+            Plain output: "success" or "reverted", then the block number. Exit code 1 when there is no receipt (unless --confirmations makes it wait) and 2 when the transaction reverted. Example:
               sixnines tx-receipt 0x… --confirmations 3 --json
             """)
     @OptionGroup var options: ChainOptions

@@ -9,8 +9,7 @@ struct WalletCommand: ParsableCommand {
         commandName: "wallet",
         abstract: "Create, import and decrypt keys; sign and verify messages.",
         discussion: """
-            The key comes from --private-key, --keystore FILE (+ --password-file FILE or a prompt) or $SIXNINES_PRIVATE_KEY.
-            Private keys are printed only when asked (--show-private-key).
+            The key comes from --private-key, --keystore FILE (+ --password-file FILE or a prompt) or $SIXNINES_PRIVATE_KEY. Private keys are printed only when asked (--show-private-key).
             """,
         subcommands: [New.self, AddressCommand.self, Sign.self, SignTypedData.self, Verify.self, Import.self, Decrypt.self]
     )
