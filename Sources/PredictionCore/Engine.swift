@@ -308,7 +308,7 @@ public struct PredictionEngine: Sendable {
         let exposureKey = UInt64(roundNumber) << 32 | UInt64(request.user.raw)
         let number = UInt32(predictions.count)
         let round = rounds[Int(roundNumber)]
-        try! ledger.transfer(request.stake, from: user.account, to: round.escrow, kind: .stake, reference: UInt64(number))
+        try! ledger.transfer(request.stake, from: user.account, to: round.escrow, kind: .stake, reference: UInt64(number))  // invariant: admit checked the balance
         exposure[exposureKey] = current + request.stake
         if request.direction == .up {
             rounds[Int(roundNumber)].upPool += request.stake
@@ -447,7 +447,7 @@ public struct PredictionEngine: Sendable {
                         paid += payout
                         winners += 1
                         outcome = .win
-                        try! ledger.transfer(payout, from: round.escrow, to: user.account, kind: .payout, reference: UInt64(number))
+                        try! ledger.transfer(payout, from: round.escrow, to: user.account, kind: .payout, reference: UInt64(number))  // invariant: the escrow holds every stake of the round
                     } else {
                         outcome = .loss
                     }
@@ -455,7 +455,7 @@ public struct PredictionEngine: Sendable {
                     payout = p.stake
                     refunded += payout
                     outcome = refundOutcome
-                    try! ledger.transfer(payout, from: round.escrow, to: user.account, kind: .refund, reference: UInt64(number))
+                    try! ledger.transfer(payout, from: round.escrow, to: user.account, kind: .refund, reference: UInt64(number))  // invariant: the escrow holds every stake of the round
                 }
                 predictions[Int(number)].outcome = outcome
                 predictions[Int(number)].payout = payout
@@ -465,8 +465,8 @@ public struct PredictionEngine: Sendable {
         Self.emitSettlementReceipts(into: &outbox, of: round.predictions, in: predictions, entryPrice: UInt128(lockPrice ?? 0),
                                     settlementPrice: UInt128(price ?? 0), keccak: configuration.keccak)
         let dust = winning == nil ? 0 : l - shares
-        if fees > 0 { try! ledger.transfer(fees, from: round.escrow, to: .fees, kind: .fee, reference: UInt64(r)) }
-        if dust > 0 { try! ledger.transfer(dust, from: round.escrow, to: .dust, kind: .dust, reference: UInt64(r)) }
+        if fees > 0 { try! ledger.transfer(fees, from: round.escrow, to: .fees, kind: .fee, reference: UInt64(r)) }  // invariant: fees and dust come out of the escrow
+        if dust > 0 { try! ledger.transfer(dust, from: round.escrow, to: .dust, kind: .dust, reference: UInt64(r)) }  // invariant: fees and dust come out of the escrow
 
         let report = RoundReport(asset: id, settlesAt: settlesAt, lockPrice: lockPrice, settlementPrice: price,
                                  upPool: round.upPool, downPool: round.downPool, result: result,

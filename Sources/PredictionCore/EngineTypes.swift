@@ -300,8 +300,8 @@ public struct EngineConfiguration: Sendable, Equatable {
 
     /// Settings; defaults: cutoff 30 s, 1–1 000 USDC per prediction, 5 000 USDC per user and round, 300 bps,
     /// 4-way AVX2 Keccak where available.
-    public init(schedule: RoundSchedule = try! RoundSchedule(), limits: StakeLimits = try! StakeLimits(),
-                fees: FeeSchedule = try! FeeSchedule(), entropy: Entropy = .system,
+    public init(schedule: RoundSchedule = try! RoundSchedule(), limits: StakeLimits = try! StakeLimits(),  // invariant: the default settings are valid
+                fees: FeeSchedule = try! FeeSchedule(), entropy: Entropy = .system,  // invariant: the default settings are valid
                 keepsJournal: Bool = true, keepsReceipts: Bool = true, keccak: KeccakBackend = .automatic) {
         self.schedule = schedule
         self.limits = limits

@@ -161,7 +161,7 @@ public struct AssetID: Hashable, Sendable, CustomStringConvertible {
         guard (1...32).contains(bytes.count), bytes.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw .invalidAssetSymbol(symbol)
         }
-        word = try! Bytes32(bytes + [UInt8](repeating: 0, count: 32 - bytes.count))
+        word = try! Bytes32(bytes + [UInt8](repeating: 0, count: 32 - bytes.count))  // invariant: padded to exactly 32 bytes
     }
 
     /// An id from its word (checked to be a valid padded symbol).

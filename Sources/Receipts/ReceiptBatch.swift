@@ -18,7 +18,7 @@ public struct ReceiptBatch: Sendable {
         guard !receipts.isEmpty else { throw .invalidField("receipts", "a batch needs at least one receipt") }
         self.id = id
         self.receipts = receipts
-        self.tree = try! MerkleTree(leaves: receipts.map(\.leaf))
+        self.tree = try! MerkleTree(leaves: receipts.map(\.leaf))  // invariant: the receipts were checked non-empty
     }
 
     /// The root anchored on chain.
