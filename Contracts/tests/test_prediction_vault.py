@@ -545,8 +545,12 @@ def test_anyone_sweeps_what_arrives_after_the_migration(vault, signed, vault_dep
     token.mint(vault.address, 7)  # late transfers
     boa.env.set_balance(vault.address, 3 * 10**18)  # native forced in (selfdestruct, block reward)
     stranger = accounts[9]
+    labels = {usdt.address: "PredictionVault.sweep (ERC-20)", NATIVE: "PredictionVault.sweep (native)"}
     for t, before in ((usdt.address, 1_000_000 * 10**6), (other.address, 5), (token.address, 7), (NATIVE, 3 * 10**18)):
-        assert vault.sweep(t, sender=stranger) == before
+        if t in labels:
+            assert measure(labels[t], vault, "sweep", t, sender=stranger) == before
+        else:
+            assert vault.sweep(t, sender=stranger) == before
         ev = [e for e in vault_logs(vault) if type(e).__name__ == "Swept"][0]
         assert (ev.token, ev.to, ev.amount) == (t, new.address, before)
     assert boa.env.get_balance(vault.address) == 0
@@ -602,9 +606,11 @@ def test_vip_proceeds_and_royalties_follow_the_migration(vault, signed, vault_de
     boa.env.set_balance(buyer, 10 * 10**18)
     token.mint(buyer, 10**9)
     new = deploy_vault(vault_deployer)
+    assert badges.payee() == vault.address  # a live vault: successor() is zero
     migrate(vault, signed, new.address, [token.address])
+    assert badges.payee() == new.address
     native_before, token_before = boa.env.get_balance(new.address), token.balanceOf(new.address)
-    badges.buy_vip(32, NATIVE, sender=buyer, value=10**18)
+    measure("Badges.buy_vip (native, treasury vault migrated)", badges, "buy_vip", 32, NATIVE, sender=buyer, value=10**18)
     badges.buy_vip(33, token.address, sender=buyer)
     assert boa.env.get_balance(new.address) == native_before + 10**18
     assert token.balanceOf(new.address) == token_before + 250 * 10**6
@@ -628,7 +634,7 @@ def test_signers_dispute_oracle_prices_through_the_vault(vault, accounts):
     oracle.finalize(btc, t)
     with boa.reverts("vault: caller is not a signer"):
         vault.dispute_price(oracle.address, btc, t, sender=accounts[2])
-    vault.dispute_price(oracle.address, btc, t, sender=addr(SIGNER_KEYS[2]))
+    measure("PredictionVault.dispute_price", vault, "dispute_price", oracle.address, btc, t, sender=addr(SIGNER_KEYS[2]))
     ev = [e for e in vault_logs(vault) if type(e).__name__ == "DisputeRaised"][0]
     assert (ev.oracle, ev.asset, ev.settles_at, ev.signer) == (oracle.address, btc, t, addr(SIGNER_KEYS[2]))
     assert oracle.price(btc, t) == (10**10 + 1, 3)  # DISPUTED
