@@ -17,6 +17,11 @@ struct HostileInputTests {
         try? Data(deepObject.utf8).write(to: dir.appendingPathComponent("deep-object.json"))
         try? Data("\u{1B}[2J\u{1B}[H\u{07}SUCCESS\r\n".utf8).write(to: dir.appendingPathComponent("control.txt"))
         try? Data().write(to: dir.appendingPathComponent("empty"))
+        // EIP-712 types referencing each other in a chain of 20,000 (a recursive walk would exhaust the stack).
+        var chain = #"{"types":{"EIP712Domain":[{"name":"name","type":"string"}]"#
+        for i in 0..<20_000 { chain += #","T\#(i)":[{"name":"x","type":"\#(i < 19_999 ? "T\(i + 1)" : "uint256")"}]"# }
+        chain += #"},"primaryType":"T0","domain":{"name":"a"},"message":{"x":1}}"#
+        try? Data(chain.utf8).write(to: dir.appendingPathComponent("typed-chain.json"))
         // A sparse file larger than any bound: nothing is written to disk.
         let huge = dir.appendingPathComponent("huge")
         FileManager.default.createFile(atPath: huge.path, contents: nil)
@@ -29,7 +34,8 @@ struct HostileInputTests {
     static let deepSignature = "f(" + String(repeating: "(", count: 5_000) + "uint256" + String(repeating: ")", count: 5_000) + ")"
     static let deepArray = "f(uint256" + String(repeating: "[]", count: 5_000) + ")"
     static let control = "\u{1B}[2J\u{1B}[32mSUCCESS\u{07}\r"
-    static let files = ["a-directory", "fifo", "deep.json", "deep-object.json", "control.txt", "empty", "huge"].map(file) + ["/dev/zero"]
+    static let files = ["a-directory", "fifo", "deep.json", "deep-object.json", "control.txt", "empty", "huge", "typed-chain.json"].map(file)
+        + ["/dev/zero"]
     static let urls = ["http://127.0.0.1:99999", "ftp://127.0.0.1:8545", "http://", "ws://127.0.0.1:0", "http://127.0.0.1:1",
                        "not a url \u{1B}[2J"]
 

@@ -106,6 +106,10 @@ public struct TypedData: Sendable {
         .init("verifyingContract", "address"), .init("salt", "bytes32"),
     ]
 
+    /// The most struct types a document may declare (wallets sign a handful; every type's `encodeType` walks its
+    /// dependencies, so the work grows with the square of the count).
+    public static let maximumTypes = 256
+
     /// Parses an `eth_signTypedData_v4` JSON document.
     public init(json text: String) throws(EIP712Error) {
         let value: JSONValue
@@ -138,6 +142,9 @@ public struct TypedData: Sendable {
     /// Typed data from its parts. Without an `EIP712Domain` entry in `types`, the domain type is made
     /// from the domain fields present, in the standard order.
     public init(types: [String: [EIP712Field]], primaryType: String, domain: JSONValue, message: JSONValue) throws(EIP712Error) {
+        guard types.count <= Self.maximumTypes else {
+            throw .invalidShape("too many types: \(types.count), at most \(Self.maximumTypes) struct types are accepted")
+        }
         var types = types
         if types["EIP712Domain"] == nil {
             let present = Set(domain.objectValue?.map(\.0) ?? [])
@@ -186,13 +193,18 @@ public struct TypedData: Sendable {
         return Substring(type)
     }
 
+    /// Every struct type `name` references, directly or not, and `name` itself (a worklist: no recursion, so a
+    /// long chain of types cannot exhaust the stack).
     static func collectDependencies(_ name: String, types: [String: [EIP712Field]], into deps: inout Set<String>) throws(EIP712Error) {
-        guard !deps.contains(name) else { return }
-        guard let fields = types[name] else { throw .unknownType(name) }
-        deps.insert(name)
-        for f in fields {
-            let base = String(baseTypeName(f.type))
-            if types[base] != nil { try collectDependencies(base, types: types, into: &deps) }
+        var pending = [name]
+        while let next = pending.popLast() {
+            guard !deps.contains(next) else { continue }
+            guard let fields = types[next] else { throw .unknownType(next) }
+            deps.insert(next)
+            for f in fields {
+                let base = String(baseTypeName(f.type))
+                if types[base] != nil, !deps.contains(base) { pending.append(base) }
+            }
         }
     }
 
