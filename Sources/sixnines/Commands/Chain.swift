@@ -53,7 +53,7 @@ struct BlockCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await options.withClient { client in
-            guard let found = try await client.block(BlockTag(block)!) else { throw CLIError("no block \(block)") }
+            guard let found = try await client.block(try parseBlock(block, what: "<block>")) else { throw CLIError("no block \(block)") }
             if output.json {
                 var object: [String: Any] = [
                     "number": found.number, "hash": found.hash.description, "parentHash": found.parentHash.description,
@@ -87,7 +87,7 @@ struct Balance: AsyncParsableCommand {
 
     func run() async throws {
         try await options.withClient { client in
-            let value = try await client.balance(of: try parseAddress(address), at: BlockTag(block)!)
+            let value = try await client.balance(of: try parseAddress(address), at: try parseBlock(block, what: "--block"))
             if output.json {
                 try printJSON(["address": try parseAddress(address).checksummed, "wei": value.description,
                                "ether": Units.format(value, unit: .ether)])
@@ -234,7 +234,7 @@ struct LogsCommand: AsyncParsableCommand {
                 }
             }
             let filter = LogFilter(addresses: try address.map { try parseAddress($0, what: "--address") }, topics: topics,
-                                   fromBlock: BlockTag(fromBlock)!, toBlock: BlockTag(toBlock)!)
+                                   fromBlock: try parseBlock(fromBlock, what: "--from-block"), toBlock: try parseBlock(toBlock, what: "--to-block"))
             let logs = try await client.logs(filter)
             // Decoded when the event declares which inputs are indexed (`event Name(type indexed a, …)`).
             func decode(_ log: Log) -> [ABIEvent.DecodedInput]? {

@@ -110,7 +110,7 @@ struct CallCommand: AsyncParsableCommand {
             let result: [UInt8]
             do {
                 result = try await client.call(CallRequest(from: try from.map { try parseAddress($0, what: "--from") }, to: try parseAddress(to, what: "<to>"), data: calldata),
-                                               at: BlockTag(block)!)
+                                               at: try parseBlock(block, what: "--block"))
             } catch {
                 if let revert = (error as? RPCError)?.decodedRevert() { throw CLIError("execution reverted: \(revert)") }
                 throw error

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EVM
+import EVMRPC
 import Deployment
 import Foundation
 import PredictionCore
@@ -169,4 +170,10 @@ func splitTopLevel(_ line: String) -> [String] {
     }
     parts.append(current.trimmingCharacters(in: .whitespaces))
     return parts
+}
+
+/// A block number (decimal or 0x), hash, or tag (`latest`, `earliest`, `pending`, `safe`, `finalized`).
+func parseBlock(_ text: String, what: String) throws -> BlockTag {
+    guard let tag = BlockTag(text) else { throw CLIError("\(what): invalid block \(terminalSafe(text.debugDescription))") }
+    return tag
 }
