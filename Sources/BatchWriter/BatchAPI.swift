@@ -13,6 +13,12 @@ public struct BatchAPI: Sendable {
         public var status: Int
         /// JSON body.
         public var body: Data
+
+        /// An answer from its parts.
+        public init(status: Int, body: Data) {
+            self.status = status
+            self.body = body
+        }
     }
 
     /// The store.

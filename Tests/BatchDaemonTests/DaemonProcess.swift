@@ -27,7 +27,7 @@ final class DaemonProcess: @unchecked Sendable {
         process.standardOutput = out
         process.standardInput = FileHandle.nullDevice
         stderrPath = logDirectory.appendingPathComponent("daemon-\(UUID()).log").path
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)!
         try process.run()
         var line = Data()

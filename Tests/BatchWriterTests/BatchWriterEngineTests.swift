@@ -99,7 +99,7 @@ struct BatchWriterEngineTests {
     @Test func claimsTheCoreOutboxThroughACursor() async throws {
         let h = try Harness()
         let receipts = (0..<50).map { settlement($0) }
-        try h.queue.pool.write { db in
+        try await h.queue.pool.write { db in
             for r in receipts {
                 try db.execute(sql: "INSERT INTO outbox(kind, leaf, receipt) VALUES (?, ?, ?)",
                                arguments: [Int64(r.kind.rawValue), Data(r.leaf.bytes), Data(r.abiEncoded)])
@@ -273,7 +273,7 @@ struct BatchWriterEngineTests {
         try await engine.step(flush: true)
         try await engine.step()
         let file = try #require(try engine.proofFile(for: receipts[3].leaf))
-        #expect(file.offlineChecks().allSatisfy(\.passed))
+        #expect(file.offlineChecks().allSatisfy { $0.passed })
         #expect(file.registry == h.chain.registry)
         // The CLI's path: settings read from the store.
         let again = try #require(try ProofFiles.proofFile(queue: h.queue, leaf: receipts[3].leaf))

@@ -32,7 +32,7 @@ struct BatchCommand: AsyncParsableCommand {
             }
             if output.json { try printJSON(object); return }
             for b in object["batches"] as? [[String: Any]] ?? [] {
-                let fields = [b["id"], b["kind"], b["sequence"], b["state"], b["receipts"], b["block"] ?? "-", b["leadTime"] ?? "-"]
+                let fields: [Any?] = [b["id"], b["kind"], b["sequence"], b["state"], b["receipts"], b["block"] ?? "-", b["leadTime"] ?? "-"]
                 print(fields.map { "\($0 ?? "-")" }.joined(separator: "\t"))
             }
         }

@@ -236,7 +236,8 @@ struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
+        let (level, message, explicit) = (event.level, event.message, event.metadata)
         var object: [String: Any] = ["ts": ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds]),
                                      "level": level.rawValue, "label": label, "msg": "\(message)"]
         for (k, v) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }) { object[k] = "\(v)" }
@@ -328,11 +329,11 @@ struct DaemonRunner {
 
         let router = Router()
         let maxBody = settings.maxBodyBytes
-        func respond(_ answer: BatchAPI.Answer) -> Response {
+        @Sendable func respond(_ answer: BatchAPI.Answer) -> Response {
             Response(status: HTTPResponse.Status(code: answer.status), headers: [.contentType: "application/json"],
                      body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
         }
-        func offload(_ body: @escaping @Sendable () -> BatchAPI.Answer) async -> BatchAPI.Answer {
+        @Sendable func offload(_ body: @escaping @Sendable () -> BatchAPI.Answer) async -> BatchAPI.Answer {
             (try? await NIOThreadPool.singleton.runIfActive(body)) ?? BatchAPI.error(503, "shutting down")
         }
         router.post("/v1/receipts") { request, _ -> Response in
