@@ -143,7 +143,9 @@ struct CrashHarness {
                                       extra: ["max_batch_size": 40, "max_age_ms": 100, "poll_interval_ms": 20])
         // The core's side: its outbox table in the same database (created by the queue's migration if first).
         _ = try SQLiteBatchQueue(path: database)
-        let core = try DatabaseQueue(path: database)
+        var coreConfiguration = Configuration()
+        coreConfiguration.busyMode = .timeout(10)  // the daemon writes the same file
+        let core = try DatabaseQueue(path: database, configuration: coreConfiguration)
         var acknowledged = Set<Bytes32>()
         var generator = SeededRandom(seed: 20261204)
         var counter = 0
