@@ -370,6 +370,10 @@ public actor BatchWriterEngine {
                     logger.debug("anchor transaction broadcast", metadata: meta.merging(["tx": "\(latest.hash)", "nonce": "\(latest.nonce)"]) { $1 })
                 }
             case .refused(let why):
+                // Not in the pool: try the same bytes again after the rebroadcast interval, and replace it (higher fees)
+                // once it is older than `replaceAfter` (a fee cap under the base fee is refused until replaced).
+                latest.sentAt = clock
+                try queue.update(latest)
                 logger.warning("node refused the anchor transaction", metadata: meta.merging(["tx": "\(latest.hash)", "error": "\(why)"]) { $1 })
             }
         }

@@ -3,6 +3,7 @@ import EVM
 import EVMRPC
 import Foundation
 import GRDB
+import PredictionCore
 import PredictionStore
 import Receipts
 import Synchronization
@@ -278,5 +279,43 @@ struct BatchWriterEngineTests {
         // The CLI's path: settings read from the store.
         let again = try #require(try ProofFiles.proofFile(queue: h.queue, leaf: receipts[3].leaf))
         #expect(again == file)
+    }
+}
+
+@Suite("The batch writer over the prediction core's own outbox")
+struct CoreOutboxTests {
+    @Test func anchorsWhatTheDurableEngineCommits() async throws {
+        let h = try Harness { $0.maxAgeMillis = 0 }
+        h.chain.state.withLock { $0.automine = true }
+        let asset = try AssetID(symbol: "BTC-USD")
+        let mark: UInt64 = 1_795_608_540
+        let store = try DurableEngine(path: h.path, configuration: EngineConfiguration(
+            limits: try StakeLimits(minimum: 1, maximum: 1_000_000_000, exposureCap: 1_000_000_000_000), entropy: .seeded(42)))
+        try store.addAsset(asset)
+        try store.setCurrentPrice(9_712_345_678_901, asset: asset)
+        let users = try (0..<5).map { i in try store.registerUser(address: PredictionEngine.address(forUserName: "u\(i)")) }
+        for u in users { try store.deposit(1_000_000_000_000, to: u) }
+        let placed = try store.place(batch: (0..<30).map { i in
+            (PlacementRequest(user: users[i % 5], asset: asset, direction: i & 1 == 0 ? .up : .down, stake: 1_000_000 + UInt64(i)), mark - 300)
+        })
+        #expect(placed.allSatisfy { if case .success = $0 { true } else { false } })
+        try store.lock(asset: asset, settlesAt: mark, price: 9_712_345_678_901)
+        _ = try store.settle(asset: asset, settlesAt: mark, price: 9_800_000_000_000)
+        let leaves = try store.outboxLeaves()
+        #expect(leaves.count == 60)
+        // Chain time past the mark: every receipt is anchorable.
+        h.chain.state.withLock { $0.time = mark + 10 }
+        h.chain.mine()
+        let engine = try h.engine()
+        try await engine.step()
+        try await engine.step()
+        try await h.checkInvariants(expected: 60)
+        #expect(Set(try h.queue.batches(kind: nil, states: [.final], after: nil, limit: 10).map(\.id.kind)) == [.placement, .settlement])
+        for leaf in leaves { #expect(try h.queue.receipt(leaf)?.batchId != nil) }
+        // The core keeps writing while the queue is open: more placements are claimed on the next step.
+        _ = try store.place(batch: [(PlacementRequest(user: users[0], asset: asset, direction: .up, stake: 7_000_000), mark + 100)])
+        h.chain.state.withLock { $0.time = mark + 200 }
+        h.chain.mine()
+        #expect(try await engine.step().claimed == 1)
     }
 }
