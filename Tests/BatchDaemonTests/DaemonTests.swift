@@ -6,6 +6,7 @@ import GRDB
 import PredictionStore
 import Receipts
 import SixNinesContracts
+import Synchronization
 import TestSupport
 import Testing
 
@@ -150,34 +151,52 @@ struct CrashHarness {
         var generator = SeededRandom(seed: 20261204)
         var counter = 0
         var postFailures = 0
-        for round in 0..<kills {
+        let client = self.client
+        for _ in 0..<kills {
             let daemon = try DaemonProcess(config: config, logDirectory: dir)
-            let killAfter = ContinuousClock.now + .milliseconds(Int64(100 + generator.next() % 700))
-            while ContinuousClock.now < killAfter {
-                let now = try #require(try await client.block(.latest)).timestamp
-                let receipts = (0..<20).map { i -> Receipts.Receipt in
-                    counter += 1
-                    return makeReceipt(counter, kind: i % 4 == 0 ? .settlement : .placement, placedAt: now - 1, tag: "crash")
-                }
-                // Half through HTTP (acknowledged on 200), half through the core's outbox (acknowledged on commit).
-                let viaHTTP = Array(receipts[0..<10]), viaOutbox = Array(receipts[10...])
-                do {
-                    let (status, _) = try await daemon.request("POST", "/v1/receipts", body: try receiptsBody(viaHTTP))
-                    if status == 200 { acknowledged.formUnion(viaHTTP.map(\.leaf)) } else { postFailures += 1 }
-                } catch { postFailures += 1 }
-                try await core.write { db in
-                    for r in viaOutbox {
-                        try db.execute(sql: "INSERT INTO outbox(kind, leaf, receipt) VALUES (?, ?, ?)",
-                                       arguments: [Int64(r.kind.rawValue), Data(r.leaf.bytes), Data(r.abiEncoded)])
+            // Receipts stream in from a concurrent task; the kill lands wherever it lands (mid-request, mid-commit,
+            // mid-close, mid-send). Only what was acknowledged (HTTP 200, or the core's commit) must survive.
+            let start = counter
+            // A flag rather than task cancellation: cancelling a task inside URLSession deadlocks FoundationNetworking on Linux.
+            let stop = StopFlag()
+            let poster = Task { () -> (acknowledged: [Bytes32], failures: Int, counter: Int) in
+                var acked: [Bytes32] = [], failures = 0, n = start
+                while !stop.isSet {
+                    guard let now = try? await client.block(.latest)?.timestamp else { continue }
+                    let receipts = (0..<20).map { i -> Receipts.Receipt in
+                        n += 1
+                        return makeReceipt(n, kind: i % 4 == 0 ? .settlement : .placement, placedAt: now - 1, tag: "crash")
                     }
+                    // Half through HTTP (acknowledged on 200), half through the core's outbox (acknowledged on commit).
+                    let viaHTTP = Array(receipts[0..<10]), viaOutbox = Array(receipts[10...])
+                    do {
+                        let (status, _) = try await daemon.request("POST", "/v1/receipts", body: try receiptsBody(viaHTTP))
+                        if status == 200 { acked += viaHTTP.map(\.leaf) } else { failures += 1 }
+                    } catch { failures += 1 }
+                    do {
+                        try await core.write { db in
+                            for r in viaOutbox {
+                                try db.execute(sql: "INSERT INTO outbox(kind, leaf, receipt) VALUES (?, ?, ?)",
+                                               arguments: [Int64(r.kind.rawValue), Data(r.leaf.bytes), Data(r.abiEncoded)])
+                            }
+                        }
+                        acked += viaOutbox.map(\.leaf)
+                    } catch { failures += 1 }
                 }
-                acknowledged.formUnion(viaOutbox.map(\.leaf))
+                return (acked, failures, n)
             }
+            try await Task.sleep(for: .milliseconds(Int64(100 + generator.next() % 700)))
             daemon.kill()
-            _ = round
+            stop.set()
+            let result = await poster.value
+            acknowledged.formUnion(result.acknowledged)
+            postFailures += result.failures
+            counter = result.counter
         }
         // Last restart: let it drain, then stop it cleanly.
         let daemon = try DaemonProcess(config: config, logDirectory: dir)
+        var drained = false
+        defer { if !drained { daemon.kill() } }
         let queue = try SQLiteBatchQueue(path: database)
         try await eventually(120, "every acknowledged receipt in a final batch") {
             for leaf in acknowledged {
@@ -187,6 +206,7 @@ struct CrashHarness {
             return true
         }
         #expect(daemon.terminate() == 0)
+        drained = true
 
         // The invariants, against the chain.
         let events = try await anchorEvents(client: client, registry: registry)
@@ -230,4 +250,11 @@ struct CrashHarness {
             "seconds": Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
         ]
     }
+}
+
+/// A stop flag shared with a streaming task.
+final class StopFlag: Sendable {
+    private let flag = Mutex(false)
+    var isSet: Bool { flag.withLock { $0 } }
+    func set() { flag.withLock { $0 = true } }
 }
