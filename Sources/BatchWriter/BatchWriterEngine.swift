@@ -62,6 +62,10 @@ public actor BatchWriterEngine {
     private var logger: Logger
     private let now: @Sendable () -> Int64
     private var cachedFees: Fees?
+    /// Sequence numbers reserved in the store and not used yet, per kind (`next..<end`).
+    private var reserved: [BatchKind: (next: UInt64, end: UInt64)] = [:]
+    /// Sequence numbers reserved per commit (a restart leaves at most this many minus one as a gap).
+    private static let sequenceBlock = 8
     private var rpcHealthy = false
     private var lastRPCError: String?
 
@@ -178,7 +182,7 @@ public actor BatchWriterEngine {
         if cachedFees == nil { cachedFees = try await chainCall { try await self.chain.fees() } }
         let pendingNonce = try await chainCall { try await self.chain.nonce(pending: true) }
         let started = ContinuousClock.now
-        let sequence = try queue.reserveSequence(kind: kind)
+        let sequence = try nextSequence(kind: kind)
         let id = BatchID(kind: kind, sequence: sequence)
         let tree = try MerkleTree(leaves: receipts.map(\.leaf))
         var proofs: [(leaf: Bytes32, proof: [Bytes32])] = []
@@ -200,6 +204,17 @@ public actor BatchWriterEngine {
         logger.info("batch closed", metadata: ["batch_id": "\(id)", "kind": "\(kind)", "sequence": "\(sequence)", "receipts": "\(receipts.count)",
                                                "root": "\(tree.root)", "reason": "\(reason)", "tx": "\(signed.hash)", "nonce": "\(nonce)"])
         return record
+    }
+
+    /// The next unused sequence number of `kind`, reserving a block in the store when the last one is used up.
+    private func nextSequence(kind: BatchKind) throws -> UInt64 {
+        if let r = reserved[kind], r.next < r.end {
+            reserved[kind] = (r.next + 1, r.end)
+            return r.next
+        }
+        let first = try queue.reserveSequences(kind: kind, count: Self.sequenceBlock)
+        reserved[kind] = (first + 1, first + UInt64(Self.sequenceBlock))
+        return first
     }
 
     static func transaction(_ signed: RawTransaction, batch: BatchID, replaces: Bytes32?, at time: Int64) -> AnchorTransaction {

@@ -254,8 +254,9 @@ public protocol BatchQueue: Sendable {
     func pending(kind: BatchKind) throws(BatchQueueError) -> PendingSummary
     /// Up to `limit` receipts of `kind` not in a batch whose batch time is at most `maxTime`, earliest deadline first.
     func pendingReceipts(kind: BatchKind, maxTime: UInt64, limit: Int) throws(BatchQueueError) -> [QueuedReceipt]
-    /// Takes the next sequence number of `kind` (committed: never handed out twice; gaps allowed).
-    func reserveSequence(kind: BatchKind) throws(BatchQueueError) -> UInt64
+    /// Takes the next `count` sequence numbers of `kind` and returns the first (committed: never handed out twice;
+    /// numbers a crash leaves unused are gaps, which docs/PROTOCOL.md §4 allows).
+    func reserveSequences(kind: BatchKind, count: Int) throws(BatchQueueError) -> UInt64
     /// The highest nonce recorded for any transaction (nil if none).
     func highestNonce() throws(BatchQueueError) -> UInt64?
     /// Commits a closed batch: record, receipts' batch and proofs, tree, signed transaction. Refuses a receipt

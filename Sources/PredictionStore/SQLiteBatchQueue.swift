@@ -1,6 +1,7 @@
 import EVM
 import Foundation
 import GRDB
+import GRDBSQLite
 import Receipts
 
 /// The batch queue in SQLite (GRDB, WAL, `synchronous = FULL`, migrations), in the same database as the core's
@@ -85,31 +86,76 @@ public final class SQLiteBatchQueue: BatchQueue {
         return d
     }
 
-    /// Inserts one receipt; returns its outcome.
-    private static func insert(_ db: Database, _ receipt: Receipt, leaf: Bytes32, encoded: [UInt8], now: Int64) throws -> IngestOutcome {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO batch_receipts(leaf, kind, prediction_id, receipt, batch_time, deadline, ingested_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-            """)
-        let batchTime = receipt.kind == .placement ? receipt.placedAt : receipt.settlesAt
-        try statement.execute(arguments: [blob(leaf), Int64(receipt.kind.rawValue), blob(receipt.predictionId), Data(encoded),
-                                          i64(batchTime), i64(receipt.settlesAt), now])
-        if db.changesCount > 0 { return .stored }
-        let existing = try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM batch_receipts WHERE leaf = ?"), arguments: [blob(leaf)])
-        return existing == nil ? .conflict : .duplicate
+    /// Inserts receipts through two prepared statements bound straight from the ABI encoding (no argument arrays, no
+    /// `Data` copies): the receipt insert (`ON CONFLICT DO NOTHING`) and, when nothing was inserted, the lookup that
+    /// tells a duplicate (same leaf) from a conflict (same prediction id and kind, other fields).
+    private struct Inserter {
+        let insert: SQLiteStatement
+        let exists: SQLiteStatement
+        let connection: SQLiteConnection?
+
+        init(_ db: Database) throws {
+            insert = try db.cachedStatement(sql: """
+                INSERT INTO batch_receipts(leaf, kind, prediction_id, receipt, batch_time, deadline, ingested_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """).sqliteStatement
+            exists = try db.cachedStatement(sql: "SELECT 1 FROM batch_receipts WHERE leaf = ?").sqliteStatement
+            connection = db.sqliteConnection
+            sqlite3_reset(insert)
+            sqlite3_reset(exists)
+        }
+
+        private func failure(_ code: Int32) -> DatabaseError {
+            DatabaseError(resultCode: ResultCode(rawValue: code), message: connection.map { String(cString: sqlite3_errmsg($0)) })
+        }
+
+        /// Inserts the receipt whose 416-byte encoding is `encoded` and whose leaf is `leaf`.
+        func callAsFunction(encoded: UnsafeRawBufferPointer, leaf: Bytes32, batchTime: UInt64, deadline: UInt64, now: Int64) throws -> IngestOutcome {
+            try leaf.withUnsafeBytes { leafBytes in
+                // Blobs bound SQLITE_STATIC (nil destructor): they live until the step and reset below.
+                sqlite3_bind_blob(insert, 1, leafBytes.baseAddress, 32, nil)
+                sqlite3_bind_int64(insert, 2, Int64(encoded[63]))
+                sqlite3_bind_blob(insert, 3, encoded.baseAddress! + 64, 32, nil)
+                sqlite3_bind_blob(insert, 4, encoded.baseAddress, Int32(Receipt.encodedSize), nil)
+                sqlite3_bind_int64(insert, 5, Int64(bitPattern: batchTime))
+                sqlite3_bind_int64(insert, 6, Int64(bitPattern: deadline))
+                sqlite3_bind_int64(insert, 7, now)
+                let code = sqlite3_step(insert)
+                sqlite3_reset(insert)
+                sqlite3_clear_bindings(insert)
+                guard code == SQLITE_DONE else { throw failure(code) }
+                if sqlite3_changes(connection) > 0 { return .stored }
+                sqlite3_bind_blob(exists, 1, leafBytes.baseAddress, 32, nil)
+                let found = sqlite3_step(exists)
+                sqlite3_reset(exists)
+                sqlite3_clear_bindings(exists)
+                guard found == SQLITE_ROW || found == SQLITE_DONE else { throw failure(found) }
+                return found == SQLITE_ROW ? .duplicate : .conflict
+            }
+        }
     }
 
     public func ingest(_ receipts: [Receipt], now: Int64) throws(BatchQueueError) -> [IngestOutcome] {
         try write { db in
-            try receipts.enumerated().map { index, r in
-                let outcome = try Self.insert(db, r, leaf: r.leaf, encoded: r.abiEncoded, now: now)
-                if outcome == .conflict {
-                    let existing = try Data.fetchOne(db, sql: "SELECT leaf FROM batch_receipts WHERE prediction_id = ? AND kind = ?",
-                                                     arguments: [Self.blob(r.predictionId), Int64(r.kind.rawValue)])
-                    throw BatchQueueError.conflict(index: index, existing: try Self.word(existing))
+            let insert = try Inserter(db)
+            var outcomes: [IngestOutcome] = []
+            outcomes.reserveCapacity(receipts.count)
+            try withUnsafeTemporaryAllocation(byteCount: Receipt.encodedSize, alignment: 8) { buffer in
+                for (index, r) in receipts.enumerated() {
+                    r.encode(into: buffer)
+                    let encoded = UnsafeRawBufferPointer(buffer)
+                    let leaf = Keccak256.hash(Keccak256.hash(bufferPointer: encoded))
+                    let outcome = try insert(encoded: encoded, leaf: leaf, batchTime: r.kind == .placement ? r.placedAt : r.settlesAt,
+                                             deadline: r.settlesAt, now: now)
+                    if outcome == .conflict {
+                        let existing = try Data.fetchOne(db, sql: "SELECT leaf FROM batch_receipts WHERE prediction_id = ? AND kind = ?",
+                                                         arguments: [Self.blob(r.predictionId), Int64(r.kind.rawValue)])
+                        throw BatchQueueError.conflict(index: index, existing: try Self.word(existing))
+                    }
+                    outcomes.append(outcome)
                 }
-                return outcome
             }
+            return outcomes
         }
     }
 
@@ -119,6 +165,7 @@ public final class SQLiteBatchQueue: BatchQueue {
             let rows = try Row.fetchAll(db, sql: "SELECT seq, leaf, receipt FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
                                         arguments: [cursor, limit])
             guard let last = rows.last else { return 0 }
+            let insert = try Inserter(db)
             for row in rows {
                 let seq: Int64 = row["seq"]
                 let data: Data = row["receipt"]
@@ -132,7 +179,10 @@ public final class SQLiteBatchQueue: BatchQueue {
                 }
                 // A conflict (another receipt under the same prediction id and kind) cannot come from the core; it is
                 // kept out of batches and visible as a gap between the outbox and the queue.
-                _ = try Self.insert(db, receipt, leaf: leaf, encoded: [UInt8](data), now: now)
+                _ = try data.withUnsafeBytes { encoded in
+                    try insert(encoded: encoded, leaf: leaf, batchTime: receipt.kind == .placement ? receipt.placedAt : receipt.settlesAt,
+                               deadline: receipt.settlesAt, now: now)
+                }
             }
             let lastSeq: Int64 = last["seq"]
             try db.execute(sql: "INSERT INTO batch_meta(key, value) VALUES ('outbox_cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -171,13 +221,13 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
-    public func reserveSequence(kind: BatchKind) throws(BatchQueueError) -> UInt64 {
+    public func reserveSequences(kind: BatchKind, count: Int) throws(BatchQueueError) -> UInt64 {
         try write { db in
             let key = "sequence.\(kind.rawValue)"
-            let next = (try Int64.fetchOne(db, sql: "SELECT value FROM batch_meta WHERE key = ?", arguments: [key]) ?? 0) + 1
+            let first = (try Int64.fetchOne(db, sql: "SELECT value FROM batch_meta WHERE key = ?", arguments: [key]) ?? 0) + 1
             try db.execute(sql: "INSERT INTO batch_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                           arguments: [key, next])
-            return UInt64(next)
+                           arguments: [key, first + Int64(max(1, count)) - 1])
+            return UInt64(first)
         }
     }
 
@@ -204,11 +254,32 @@ public final class SQLiteBatchQueue: BatchQueue {
                                  Self.blob(r.root), r.count, Self.i64(r.firstTime), Self.i64(r.lastTime), Self.i64(r.deadline),
                                  r.closedAt, r.oldestIngestedAt, Self.joined(batch.treeNodes)])
             let assign = try db.cachedStatement(sql: "UPDATE batch_receipts SET batch_id = ?, proof = ? WHERE leaf = ? AND batch_id IS NULL")
-            let id = Self.blob(r.id.word)
-            for (leaf, proof) in batch.proofs {
-                try assign.execute(arguments: [id, Self.joined(proof), Self.blob(leaf)])
-                guard db.changesCount == 1 else {
-                    throw BatchQueueError.refused("receipt \(leaf) is already in a batch or unknown")
+                .sqliteStatement
+            sqlite3_reset(assign)
+            let connection = db.sqliteConnection
+            var proofBytes = [UInt8](repeating: 0, count: 64 * 32)
+            try r.id.word.withUnsafeBytes { id in
+                for (leaf, proof) in batch.proofs {
+                    if proofBytes.count < proof.count * 32 { proofBytes = [UInt8](repeating: 0, count: proof.count * 32) }
+                    try proofBytes.withUnsafeMutableBytes { out in
+                        for (k, hash) in proof.enumerated() {
+                            hash.withUnsafeBytes { (out.baseAddress! + k * 32).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+                        }
+                        try leaf.withUnsafeBytes { leafBytes in
+                            sqlite3_bind_blob(assign, 1, id.baseAddress, 32, nil)
+                            sqlite3_bind_blob(assign, 2, out.baseAddress, Int32(proof.count * 32), nil)
+                            sqlite3_bind_blob(assign, 3, leafBytes.baseAddress, 32, nil)
+                            let code = sqlite3_step(assign)
+                            sqlite3_reset(assign)
+                            sqlite3_clear_bindings(assign)
+                            guard code == SQLITE_DONE else {
+                                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: connection.map { String(cString: sqlite3_errmsg($0)) })
+                            }
+                        }
+                    }
+                    guard sqlite3_changes(connection) == 1 else {
+                        throw BatchQueueError.refused("receipt \(leaf) is already in a batch or unknown")
+                    }
                 }
             }
             try Self.insertTransaction(db, batch.transaction)

@@ -81,7 +81,7 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             benchmark.startMeasurement()
             let pending = try! queue.pendingReceipts(kind: .placement, maxTime: .max, limit: 1_000)
-            let sequence = try! queue.reserveSequence(kind: .placement)
+            let sequence = try! queue.reserveSequences(kind: .placement, count: 1)
             let id = BatchID(kind: .placement, sequence: sequence)
             let tree = try! MerkleTree(leaves: pending.map(\.leaf))
             var proofs: [(leaf: Bytes32, proof: [Bytes32])] = []
