@@ -34,7 +34,7 @@ let benchmarks: @Sendable () -> Void = {
     let pool = (0..<200_000).map(receipt)
 
     Benchmark("ingest: 100k receipts, commits of 10,000 (WAL, synchronous=FULL)",
-              configuration: .init(metrics: [.wallClock, .cpuUser], maxIterations: 5)) { benchmark in
+              configuration: .init(metrics: [.wallClock, .cpuUser], maxDuration: .seconds(30), maxIterations: 7)) { benchmark in
         for _ in benchmark.scaledIterations {
             let (queue, path) = freshQueue()
             benchmark.startMeasurement()
@@ -45,7 +45,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("ingest: one commit of 1,000 receipts (= acknowledgement latency)",
-              configuration: .init(metrics: [.wallClock], maxIterations: 150)) { benchmark in
+              configuration: .init(metrics: [.wallClock], maxDuration: .seconds(10), maxIterations: 150)) { benchmark in
         let (queue, path) = freshQueue()
         var next = 0
         for _ in benchmark.scaledIterations {
@@ -59,7 +59,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("outbox: claim 100k rows of the core's outbox, 20,000 per step",
-              configuration: .init(metrics: [.wallClock], maxIterations: 5)) { benchmark in
+              configuration: .init(metrics: [.wallClock], maxDuration: .seconds(30), maxIterations: 5)) { benchmark in
         for _ in benchmark.scaledIterations {
             let (queue, path) = freshQueue()
             try! queue.pool.write { db in
@@ -74,7 +74,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("close a batch of 1,000: tree, 1,000 proofs, signed anchor transaction, committed",
-              configuration: .init(metrics: [.wallClock], maxIterations: 100)) { benchmark in
+              configuration: .init(metrics: [.wallClock], maxDuration: .seconds(20), maxIterations: 100)) { benchmark in
         let (queue, path) = freshQueue()
         _ = try! queue.ingest(Array(pool[0..<150_000]), now: 1)
         var nonce: UInt64 = 0
