@@ -21,6 +21,11 @@ public final class SQLiteBatchQueue: BatchQueue {
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A 64 MiB page cache (SQLite's default 2 MiB spills a 10,000-receipt commit to the WAL mid-transaction and
+            // makes batch assignment read the receipts' index from disk), and WAL checkpoints every 64 MiB instead of
+            // every 4 MiB, so that fewer commits pay for one.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
