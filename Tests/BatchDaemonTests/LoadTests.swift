@@ -28,15 +28,23 @@ struct LoadTests {
                                       extra: ["max_batch_size": 1000, "max_age_ms": 1000, "poll_interval_ms": 50, "log_level": "warning"])
         let daemon = try DaemonProcess(config: config, logDirectory: dir)
         defer { daemon.kill() }
+        // Devnet time: 80 s before a settlement mark, so that the placements of the first seconds are due for that mark
+        // (the cutoff is 30 s before it) and their batches close on the placement deadline rule.
+        let t0 = try #require(try await client.block(.latest)).timestamp
+        let mark = SettlementSchedule.nextSettlement(after: t0 + 120)
+        let _: JSONRPCValue = try await client.call("evm_increaseTime", [.int(Int(mark - 80 - t0))])
+        let _: JSONRPCValue = try await client.call("evm_mine", [])
         var posted = 0
         let started = ContinuousClock.now
         var tick = 0
         while ContinuousClock.now < started + .seconds(seconds) {
-            // 10 requests a second of rate/10 placements, each for the settlement mark at least 5 minutes ahead.
+            // 10 requests a second of rate/10 placements, each for the first mark whose cutoff has not passed.
             let now = try #require(try await client.block(.latest)).timestamp
             let receipts = (0..<(rate / 10)).map { _ -> Receipts.Receipt in
                 posted += 1
-                return makeReceipt(posted, kind: .placement, placedAt: now - 1, tag: "load")
+                var r = makeReceipt(posted, kind: .placement, placedAt: now - 1, tag: "load")
+                r.settlesAt = SettlementSchedule.nextSettlement(after: now - 1 + 30)  // the first mark still open (cutoff 30 s)
+                return r
             }
             let (status, _) = try await daemon.request("POST", "/v1/receipts", body: try receiptsBody(receipts))
             #expect(status == 200)
@@ -62,8 +70,10 @@ struct LoadTests {
         let report: [String: Any] = [
             "placements": posted, "seconds": seconds_, "ratePerSecond": Double(posted) / seconds_, "batches": leads.count,
             "ackToFinalMs": ["p50": p(latencies, 50), "p99": p(latencies, 99), "max": latencies.last ?? 0],
-            "leadSeconds": ["p50": p(leads, 50), "p99": p(leads, 99), "min": leads.first ?? 0],
+            // Lead times: "worst1pct" is the lead that 99 % of placement batches meet or beat (the "p99 ≥ 20 s").
+            "leadSeconds": ["worst1pct": p(leads, 1), "p50": p(leads, 50), "min": leads.first ?? 0, "max": leads.last ?? 0],
             "gasPerAnchor": ["min": gas.min() ?? 0, "max": gas.max() ?? 0], "receiptsPerBatch": posted / max(1, leads.count),
+            "leadMisses": leads.filter { $0 < 60 }.count, "mark": mark,
         ]
         if let path = env["SIXNINES_LOAD_REPORT"] {
             try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: path))
