@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "SixNinesContracts", targets: ["SixNinesContracts"]),
         .library(name: "Deployment", targets: ["Deployment"]),
         .library(name: "BatchWriter", targets: ["BatchWriter"]),
+        // The devnet launcher shared by the tests and the benchmark package (not for users).
+        .library(name: "DevnetSupport", targets: ["DevnetSupport"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
     ],
     dependencies: [
@@ -29,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"),
     ],
     targets: [
         // The EVM layer: pure Swift, no dependencies at all.
@@ -128,9 +131,15 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // Shared test helpers: the Python reference oracle, fixtures, seeded randomness.
+        // The devnet launcher of the tests and the RPC benchmark (Foundation only, so the benchmark package can use it).
+        .target(
+            name: "DevnetSupport",
+            path: "Tests/DevnetSupport"
+        ),
+        // Shared test helpers: the Python reference oracle, fixtures, seeded randomness, the devnet launcher.
         .target(
             name: "TestSupport",
+            dependencies: ["DevnetSupport"],
             path: "Tests/TestSupport"
         ),
         .testTarget(
@@ -139,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EVMSignerTests",
-            dependencies: ["EVMSigner", "EVM", "TestSupport"]
+            dependencies: ["EVMSigner", "EVM", "CLibcrypto", "TestSupport"]
         ),
         .testTarget(
             name: "ReceiptsTests",
@@ -157,6 +166,7 @@ let package = Package(
             name: "EVMRPCTests",
             dependencies: [
                 "EVM",
+                "TestSupport",
                 "EVMSigner",
                 "EVMRPC",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -86,6 +86,7 @@ let package = Package(
                 .product(name: "EVM", package: "SixNines"),
                 .product(name: "EVMRPC", package: "SixNines"),
                 .product(name: "EVMSigner", package: "SixNines"),  // signs the transfers of the sends/s benchmark
+                .product(name: "DevnetSupport", package: "SixNines"),
             ],
             path: "Benchmarks/RPCBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

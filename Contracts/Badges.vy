@@ -1,9 +1,10 @@
+# SPDX-License-Identifier: AGPL-3.0-only
 # pragma version ~=0.4.3
 # pragma nonreentrancy off
 """
 @title SixNines Badges
 @custom:contract-name Badges
-@license MIT
+@license AGPL-3.0-only
 @notice ERC-721 badges (docs/PROTOCOL.md §8):
         - soulbound achievements (First Win, 100 Wins, Hot Streak,
           Legendary): ERC-5192 `locked`, every transfer and approval
@@ -161,7 +162,6 @@ def supportsInterface(interface_id: bytes4) -> bool:
 
 
 @external
-@payable
 def approve(to: address, token_id: uint256):
     """
     @dev ERC-721 `approve`; reverts with `Soulbound(token_id)` for locked tokens.
@@ -176,7 +176,6 @@ def approve(to: address, token_id: uint256):
 
 
 @external
-@payable
 def transferFrom(owner: address, to: address, token_id: uint256):
     """
     @dev ERC-721 `transferFrom`; reverts with `Soulbound(token_id)` for locked tokens.
@@ -187,7 +186,6 @@ def transferFrom(owner: address, to: address, token_id: uint256):
 
 
 @external
-@payable
 def safeTransferFrom(owner: address, to: address, token_id: uint256, data: Bytes[1_024] = b""):
     """
     @dev ERC-721 `safeTransferFrom`; reverts with `Soulbound(token_id)` for locked tokens.
@@ -224,7 +222,8 @@ def mint(to: address, badge_class: uint256, season: uint256) -> uint256:
     @return uint256 The new token id.
     """
     assert erc721.is_minter[msg.sender], "badges: caller is not a minter"
-    assert badge_class < VIP_DIAMOND, "badges: not mintable"
+    # unknown classes (cap 0) and VIP passes (sold, not minted)
+    assert badge_class < VIP_DIAMOND and self._cap(badge_class) != 0, "badges: not mintable"
     serial: uint256 = 0
     if badge_class == SEASON_CHAMPION:
         assert season != 0, "badges: season required"

@@ -1,9 +1,10 @@
+# SPDX-License-Identifier: AGPL-3.0-only
 # pragma version ~=0.4.3
 # pragma nonreentrancy off
 """
 @title SixNines Prediction Vault
 @custom:contract-name PredictionVault
-@license MIT
+@license AGPL-3.0-only
 @notice Holds the native token and ERC-20 tokens and pays winners out
         in batches, only with EIP-712 signatures of at least `threshold`
         distinct signers (3 of 5 at launch), given in ascending order of

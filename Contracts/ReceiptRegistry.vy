@@ -1,9 +1,10 @@
+# SPDX-License-Identifier: AGPL-3.0-only
 # pragma version ~=0.4.3
 # pragma nonreentrancy off
 """
 @title SixNines Receipt Registry
 @custom:contract-name ReceiptRegistry
-@license MIT
+@license AGPL-3.0-only
 @notice Anchors batches of prediction receipts (and daily price roots)
         as OpenZeppelin `StandardMerkleTree` roots, one storage slot
         per batch whatever its size, and verifies single proofs,

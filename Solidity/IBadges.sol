@@ -34,10 +34,10 @@ interface IBadges {
     function transfer_ownership(address new_owner) external;
     function renounce_ownership() external;
     function supportsInterface(bytes4 interface_id) external view returns (bool);
-    function approve(address to, uint256 token_id) external payable;
-    function transferFrom(address owner, address to, uint256 token_id) external payable;
-    function safeTransferFrom(address owner, address to, uint256 token_id) external payable;
-    function safeTransferFrom(address owner, address to, uint256 token_id, bytes calldata data) external payable;
+    function approve(address to, uint256 token_id) external;
+    function transferFrom(address owner, address to, uint256 token_id) external;
+    function safeTransferFrom(address owner, address to, uint256 token_id) external;
+    function safeTransferFrom(address owner, address to, uint256 token_id, bytes calldata data) external;
     function locked(uint256 token_id) external view returns (bool);
     function mint(address to, uint256 badge_class, uint256 season) external returns (uint256);
     function buy_vip(uint256 badge_class, address payment_token) external payable returns (uint256);

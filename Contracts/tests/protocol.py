@@ -351,3 +351,45 @@ def typed_digest(domain_sep: bytes, struct_hash: bytes) -> bytes:
 
 def proposal_id(action: int, data: bytes, nonce: int) -> bytes:
     return keccak256(abi_encode(["uint8", "bytes32", "uint256"], [action, keccak256(data), nonce]))
+
+
+# --------------------------------------------------------------------------------------
+# PriceOracle median rule (PROTOCOL §7.1)
+# --------------------------------------------------------------------------------------
+
+BPS = 10_000
+
+
+def median_of_sorted(s: Sequence[int]) -> int:
+    """Odd count: the middle value; even count: floor((a + b) / 2) of the two middle values."""
+    n = len(s)
+    if n == 0:
+        raise ValueError("median of nothing")
+    if n % 2 == 1:
+        return s[n // 2]
+    return (s[n // 2 - 1] + s[n // 2]) // 2
+
+
+def is_outlier(p: int, m: int, deviation_bps: int) -> bool:
+    """|p − m| × 10,000 > m × deviation_bps (exactly deviation_bps away is kept)."""
+    return abs(p - m) * BPS > m * deviation_bps
+
+
+def oracle_median(prices: Sequence[int], deviation_bps: int, min_reports: int) -> int | None:
+    """The one median rule of the oracle and of PredictionCore's PriceAggregator (PROTOCOL §7.1).
+
+    1. fewer than `min_reports` prices: refused (None);
+    2. m = median of all prices;
+    3. drop every price p with |p − m| × 10,000 > m × deviation_bps;
+    4. fewer than `min_reports` left: refused (None); otherwise the median of those left.
+    """
+    if min_reports < 1:
+        raise ValueError("min_reports must be at least 1")
+    if len(prices) < min_reports:
+        return None
+    s = sorted(prices)
+    m = median_of_sorted(s)
+    kept = [p for p in s if not is_outlier(p, m, deviation_bps)]
+    if len(kept) < min_reports:
+        return None
+    return median_of_sorted(kept)

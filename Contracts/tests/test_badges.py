@@ -189,6 +189,21 @@ def test_collectibles_trade_and_pay_royalties(badges, minter, treasury, accounts
     assert badges.tokenOfOwnerByIndex(carol, 0) == token_id
 
 
+@pytest.mark.parametrize("fn", ["approve", "transferFrom", "safeTransferFrom"])
+def test_transfers_and_approvals_are_not_payable(badges, minter, accounts, fn):
+    """Native value sent to approve/transferFrom/safeTransferFrom would be trapped: refused."""
+    alice, bob = accounts[2], accounts[3]
+    token_id = badges.mint(alice, FOUNDER, 0, sender=minter)
+    boa.env.set_balance(alice, 10**18)
+    args = (bob, token_id) if fn == "approve" else (alice, bob, token_id)
+    with boa.reverts():
+        getattr(badges, fn)(*args, sender=alice, value=1)
+    assert boa.env.get_balance(badges.address) == 0 and badges.ownerOf(token_id) == alice
+    abi = {f["name"]: f for f in json.loads((REPO / "ABI" / "Badges.json").read_text())["abi"] if f.get("type") == "function"}
+    assert abi[fn]["stateMutability"] == "nonpayable"
+    getattr(badges, fn)(*args, sender=alice)  # without value it still works
+
+
 @pytest.mark.parametrize("cls", [WIN_420, WIN_69, FOUNDER])
 def test_supply_caps_are_hard(badges, minter, minted_slot, accounts, cls):
     assert badges.cap(cls) == CAPS[cls]
@@ -227,10 +242,18 @@ def test_mint_rules(badges, minter, accounts):
             badges.mint(accounts[2], cls, 0, sender=minter)
     with boa.reverts("badges: season only for champions"):
         badges.mint(accounts[2], FOUNDER, 3, sender=minter)
-    with boa.reverts("badges: supply cap reached"):
-        badges.mint(accounts[2], 5, 0, sender=minter)  # unknown class: cap 0
     with boa.reverts("erc721: mint to the zero address"):
         badges.mint(NATIVE, FOUNDER, 0, sender=minter)
+
+
+@pytest.mark.parametrize("cls", [0, 5, 15, 20, 31, 34, 2**128, 2**256 - 1])
+def test_unknown_classes_are_not_mintable(badges, minter, accounts, cls):
+    """An unknown class fails as unknown, not as a class whose supply is used up."""
+    with boa.reverts("badges: not mintable"):
+        badges.mint(accounts[2], cls, 0, sender=minter)
+    with boa.reverts("badges: not mintable"):
+        badges.mint(accounts[2], cls, 1, sender=minter)
+    assert badges.totalSupply() == 0
 
 
 def test_minter_role_is_managed_by_the_owner(badges, owner, minter, accounts):

@@ -9,8 +9,11 @@ public struct SuiteConfig: Sendable, Equatable {
     public var writer: Address
     /// The oracle's reporters.
     public var reporters: [Address]
-    /// The oracle's disputer (default: the vault, whose signers then dispute through it).
+    /// The oracle's disputer (default: the vault).
     public var disputer: Address?
+    /// The oracle's resolver (`RESOLVER_ROLE`: settles disputed rounds and rounds without a median): a multisig,
+    /// never the deployer key by default (default: the admin when one is given).
+    public var resolver: Address
     /// May mint badges.
     public var minter: Address
     /// The vault's signers, ascending.
@@ -31,7 +34,7 @@ public struct SuiteConfig: Sendable, Equatable {
     /// Most signers the vault accepts.
     public static let maximumSigners = 10
     /// The keys a configuration may have.
-    public static let keys: Set<String> = ["admin", "writer", "reporter", "reporters", "disputer", "minter", "signers", "threshold",
+    public static let keys: Set<String> = ["admin", "writer", "reporter", "reporters", "disputer", "resolver", "minter", "signers", "threshold",
                                            "tokens", "dailyLimits", "treasury", "artifacts", "chainId"]
 
     /// Reads and checks the configuration at `path`.
@@ -75,6 +78,13 @@ public struct SuiteConfig: Sendable, Equatable {
         guard !reporters.isEmpty else { throw DeploymentError("\(path): give \"reporter\" or \"reporters\"") }
         if let dup = Self.firstDuplicate(reporters) { throw DeploymentError("\(path): reporter \(dup.checksummed) is listed twice") }
         disputer = try json["disputer"].map { v throws(DeploymentError) in try address("disputer", v) }
+        if let value = json["resolver"] {
+            resolver = try address("resolver", value)
+        } else if let admin {
+            resolver = admin
+        } else {
+            throw DeploymentError("\(path): give \"resolver\" (or \"admin\"): the oracle's resolver settles disputes and must be a multisig, never the deployer key by default")
+        }
         minter = try address("minter", json["minter"])
         signers = try addresses("signers")
         guard !signers.isEmpty else { throw DeploymentError("\(path): \"signers\" (the vault's multisig signers) is required") }

@@ -44,8 +44,8 @@ public struct SuiteRun {
         return out
     }
 
-    /// Deploys and wires the suite: registry(admin, writer), oracle(deployer) with reporters and the disputer (default
-    /// the vault), then the admin role handed over; vault(signers, threshold, tokens, limits); badges(treasury,
+    /// Deploys and wires the suite: registry(admin, writer), oracle(deployer, resolver) with reporters and the disputer
+    /// (default the vault), then the admin role handed over; vault(signers, threshold, tokens, limits); badges(treasury,
     /// default the vault) with the minter, then ownership to the admin.
     public mutating func deploySuite(_ config: SuiteConfig, artifacts: [Artifact]) async throws -> SuiteResult {
         precondition(artifacts.count == Self.contractNames.count)
@@ -55,7 +55,7 @@ public struct SuiteRun {
         let me = deployer.address
         let admin = config.admin ?? me
         let registry = try await ensure(artifacts[0], [.address(admin), .address(config.writer)])
-        let oracleAddress = try await ensure(artifacts[1], [.address(me)])
+        let oracleAddress = try await ensure(artifacts[1], [.address(me), .address(config.resolver)])
         let vault = try await ensure(artifacts[2], [
             .array(config.signers.map(ABIValue.address)), .uint(config.threshold),
             .array(config.tokens.map(ABIValue.address)), .array(config.dailyLimits.map(ABIValue.uint)),

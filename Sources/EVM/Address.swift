@@ -7,6 +7,7 @@ public enum AddressError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Mixed-case text whose capitalisation is not the EIP-55 checksum; `expected` is the correct form.
     case badChecksum(expected: String)
 
+    /// A human-readable message for the error.
     public var description: String {
         switch self {
         case .invalidHex(let error): return "invalid address: \(error)"
@@ -100,10 +101,12 @@ public struct Address: Hashable, Comparable, Sendable, CustomStringConvertible, 
         lhs.withUnsafeBytes { l in rhs.withUnsafeBytes { r in l.lexicographicallyPrecedes(r) } }
     }
 
+    /// Whether the two addresses have the same 20 bytes.
     public static func == (lhs: Address, rhs: Address) -> Bool {
         lhs.storage.0 == rhs.storage.0 && lhs.storage.1 == rhs.storage.1 && lhs.storage.2 == rhs.storage.2
     }
 
+    /// Hashes the 20 bytes.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(storage.0)
         hasher.combine(storage.1)

@@ -41,20 +41,25 @@ public struct Bytes32: Hashable, Sendable, Comparable, RandomAccessCollection, C
     /// The bytes as an array.
     public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
 
+    /// The position of the first byte: 0.
     public var startIndex: Int { 0 }
+    /// The position after the last byte: 32.
     public var endIndex: Int { 32 }
 
+    /// The byte at `position` (0 is the most significant); traps outside `0..<32`.
     @inlinable
     public subscript(position: Int) -> UInt8 {
         precondition(position >= 0 && position < 32, "Bytes32 index out of range")
         return Swift.withUnsafeBytes(of: storage) { $0[position] }
     }
 
+    /// Whether the two values have the same 32 bytes.
     public static func == (lhs: Bytes32, rhs: Bytes32) -> Bool {
         lhs.storage.0 == rhs.storage.0 && lhs.storage.1 == rhs.storage.1
             && lhs.storage.2 == rhs.storage.2 && lhs.storage.3 == rhs.storage.3
     }
 
+    /// Hashes the 32 bytes.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(storage.0)
         hasher.combine(storage.1)

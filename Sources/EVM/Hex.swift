@@ -7,6 +7,7 @@ public enum HexError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The decoded value does not have the required byte length.
     case wrongLength(expected: Int, got: Int)
 
+    /// A human-readable message for the error.
     public var description: String {
         switch self {
         case .oddLength(let n):
@@ -113,6 +114,7 @@ public enum Hex {
     }
 }
 
+/// Hex text of byte arrays.
 extension Array where Element == UInt8 {
     /// Decodes `0x`-prefixed or bare hex text; see `Hex.decode(_:)`.
     public init(hex: some StringProtocol) throws(HexError) {
@@ -123,6 +125,7 @@ extension Array where Element == UInt8 {
     public var hexString: String { Hex.encode(self) }
 }
 
+/// Hex text of byte slices.
 extension ArraySlice where Element == UInt8 {
     /// The bytes as `0x`-prefixed lower-case hex.
     public var hexString: String { Hex.encode(self) }

@@ -34,6 +34,7 @@ public struct Chain: Sendable, Hashable, CustomStringConvertible {
         self.supportsEIP1559 = supportsEIP1559
     }
 
+    /// The name and the chain id, as `polygon (137)`.
     public var description: String { "\(name) (\(id))" }
 
     static let gwei = UInt256(1_000_000_000)

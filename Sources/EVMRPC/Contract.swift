@@ -16,6 +16,7 @@ public enum ContractError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A transaction was asked of a binding without a signer.
     case noSigner(function: String)
 
+    /// A human-readable message for the error.
     public var description: String {
         switch self {
         case .rpc(let e): return "\(e)"

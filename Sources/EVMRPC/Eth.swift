@@ -56,7 +56,7 @@ extension RPCClient {
 
     /// `eth_feeHistory` over `blockCount` blocks ending at `newest`, with priority fees at `percentiles`.
     public func feeHistory(blockCount: Int, newest: BlockTag = .latest, percentiles: [Double] = []) async throws(RPCError) -> FeeHistory {
-        try await call("eth_feeHistory", [.quantity(blockCount), newest.json, .array(percentiles.map { .double($0) })])
+        try await call("eth_feeHistory", [.quantity(blockCount), newest.json, .array(percentiles.map { JSONValue.double($0) })])
     }
 
     /// `eth_getTransactionByHash` (nil when the node does not know it).

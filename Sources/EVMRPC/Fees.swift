@@ -32,6 +32,7 @@ public enum Fees: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The fee fields in wei: `maxFee … tip …` or `gasPrice …`.
     public var description: String {
         switch self {
         case .eip1559(let maxFee, let tip): return "maxFee \(maxFee) tip \(tip)"

@@ -82,6 +82,7 @@ public enum SendError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The receipt says the execution reverted.
     case reverted(Receipt)
 
+    /// A human-readable message for the error.
     public var description: String {
         switch self {
         case .rpc(let e): return "\(e)"

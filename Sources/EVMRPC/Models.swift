@@ -38,6 +38,7 @@ public enum BlockTag: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The number in decimal, the hash in hex, or the tag's name.
     public var description: String {
         switch self {
         case .number(let n): return String(n)
@@ -134,6 +135,7 @@ public struct Block: Sendable, Decodable, Hashable {
         case number, hash, parentHash, timestamp, gasLimit, gasUsed, baseFeePerGas, miner, stateRoot, receiptsRoot, transactionsRoot, transactions
     }
 
+    /// Decodes a JSON-RPC block object; `transactions` may be hashes or full transactions.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         number = try c.quantity(.number)
@@ -197,6 +199,7 @@ public struct RPCTransaction: Sendable, Decodable, Hashable {
         case hash, type, from, to, nonce, value, gas, gasPrice, maxFeePerGas, maxPriorityFeePerGas, input, chainId, blockHash, blockNumber, transactionIndex
     }
 
+    /// Decodes a JSON-RPC transaction object (quantities in hex).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         hash = try c.decode(Bytes32.self, forKey: .hash)
@@ -250,6 +253,7 @@ public struct Receipt: Sendable, Decodable, Hashable {
         case transactionHash, blockHash, blockNumber, transactionIndex, from, to, contractAddress, status, gasUsed, cumulativeGasUsed, effectiveGasPrice, type, logs
     }
 
+    /// Decodes a JSON-RPC receipt object; a missing `status` (pre-Byzantium) counts as success.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         transactionHash = try c.decode(Bytes32.self, forKey: .transactionHash)
@@ -293,6 +297,7 @@ public struct Log: Sendable, Decodable, Hashable {
         case address, topics, data, blockNumber, blockHash, transactionHash, transactionIndex, logIndex, removed
     }
 
+    /// Decodes a JSON-RPC log object; a missing `removed` is `false`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         address = try c.decode(Address.self, forKey: .address)
@@ -320,6 +325,7 @@ public struct FeeHistory: Sendable, Decodable, Hashable {
 
     enum CodingKeys: String, CodingKey { case oldestBlock, baseFeePerGas, gasUsedRatio, reward }
 
+    /// Decodes an `eth_feeHistory` result; missing arrays are empty.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         oldestBlock = try c.quantity(.oldestBlock)

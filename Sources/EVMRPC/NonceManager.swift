@@ -5,7 +5,7 @@ import EVM
 /// The first call reads the chain's `pending` nonce (all concurrent first callers share that one read).
 /// A nonce whose transaction definitely did not reach the pool is given back with ``release(_:)`` and handed
 /// out again before any new one, so no nonce is skipped. After "nonce too low", a dropped transaction or a
-/// restart, ``resync()`` takes the chain's view again.
+/// restart, ``resync(force:)`` takes the chain's view again.
 public actor NonceManager {
     /// The sender.
     public nonisolated let address: Address

@@ -23,6 +23,7 @@ public enum RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The client was shut down or the task was cancelled.
     case cancelled
 
+    /// A human-readable message for the error.
     public var description: String {
         switch self {
         case .transport(let m): return "transport failure: \(m)"

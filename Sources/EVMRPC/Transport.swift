@@ -18,6 +18,7 @@ public protocol RPCTransport: Sendable {
 public final class HTTPTransport: RPCTransport {
     /// The endpoint URL.
     public let url: String
+    /// The URL without user name and password.
     public var label: String { HTTPTransport.redact(url) }
     private let client: HTTPClient
     private let ownsClient: Bool
@@ -51,6 +52,7 @@ public final class HTTPTransport: RPCTransport {
         if ownsClient { try? await client.shutdown() }
     }
 
+    /// POSTs `body` as JSON and returns the response body; HTTP 429 is ``RPCError/rateLimited(retryAfterSeconds:)``, other non-2xx statuses ``RPCError/http(status:body:)``.
     public func roundTrip(_ body: [UInt8], method: String, timeout: Duration) async throws(RPCError) -> [UInt8] {
         var request = HTTPClientRequest(url: url)
         request.method = .POST

@@ -25,6 +25,7 @@ public struct RPCSubscription: Sendable {
 public actor WebSocketTransport: RPCTransport {
     /// The `ws://` URL.
     public nonisolated let url: String
+    /// The URL without user name and password.
     public nonisolated var label: String { HTTPTransport.redact(url) }
     private let host: String
     private let port: Int
@@ -73,6 +74,7 @@ public actor WebSocketTransport: RPCTransport {
 
     // MARK: Requests
 
+    /// Sends `body` as a text frame and returns the answer with the same request id, within `timeout`.
     public nonisolated func roundTrip(_ body: [UInt8], method: String, timeout: Duration) async throws(RPCError) -> [UInt8] {
         do {
             return try await withThrowingTaskGroup(of: [UInt8].self) { group in

@@ -58,16 +58,14 @@ public enum KeccakBatch {
         if backend.usesX4 {
             withUnsafeTemporaryAllocation(byteCount: 4 * Receipt.encodedSize, alignment: 32) { scratch in
                 while i + 4 <= receipts.count {
-                    for j in 0..<4 {
-                        receipts[i + j].encode(into: UnsafeMutableRawBufferPointer(rebasing: scratch[(j * Receipt.encodedSize)...]))
-                    }
-                    hash4(scratch, length: Receipt.encodedSize, double: true, into: leaves.baseAddress! + i)
+                    ReceiptHashing.leaves4(receipts[i], receipts[i + 1], receipts[i + 2], receipts[i + 3], scratch: scratch,
+                                           into: leaves.baseAddress! + i)
                     i += 4
                 }
             }
         }
         while i < receipts.count {
-            leaves[i] = receipts[i].leaf
+            leaves[i] = ReceiptHashing.leaf(receipts[i])
             i += 1
         }
     }
@@ -91,5 +89,27 @@ public enum KeccakBatch {
         } else {
             keccak256_x4(p, p + length, p + 2 * length, p + 3 * length, length, o)
         }
+    }
+}
+
+/// The one home of receipt leaf hashing in the core (docs/PROTOCOL.md §3): one leaf at a time (`Receipt.leaf`, the
+/// protocol's definition in the Receipts module) or four at a time with the 4-way Keccak. Placement (one by one and
+/// batched), settlement emission and `KeccakBatch.leaves` all hash receipts through it.
+public enum ReceiptHashing {
+    /// The leaf of one receipt: `keccak256(keccak256(abi.encode(fields)))`.
+    @inlinable @inline(__always)
+    public static func leaf(_ receipt: Receipt) -> Bytes32 { receipt.leaf }
+
+    /// The leaves of four receipts into `out[0..<4]`, encoding them into `scratch` (at least 4 × 416 bytes, 32-byte
+    /// aligned). Requires the 4-way backend (`KeccakBackend.usesX4`).
+    @inline(__always)
+    static func leaves4(_ r0: Receipt, _ r1: Receipt, _ r2: Receipt, _ r3: Receipt, scratch: UnsafeMutableRawBufferPointer,
+                        into out: UnsafeMutablePointer<Bytes32>) {
+        let size = Receipt.encodedSize
+        r0.encode(into: UnsafeMutableRawBufferPointer(rebasing: scratch[0..<size]))
+        r1.encode(into: UnsafeMutableRawBufferPointer(rebasing: scratch[size..<(2 * size)]))
+        r2.encode(into: UnsafeMutableRawBufferPointer(rebasing: scratch[(2 * size)..<(3 * size)]))
+        r3.encode(into: UnsafeMutableRawBufferPointer(rebasing: scratch[(3 * size)..<(4 * size)]))
+        KeccakBatch.hash4(scratch, length: size, double: true, into: out)
     }
 }

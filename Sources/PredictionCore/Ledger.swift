@@ -5,6 +5,7 @@ public struct AccountID: Hashable, Sendable, Comparable, CustomStringConvertible
     /// An account id from its index.
     @inlinable public init(raw: UInt32) { self.raw = raw }
     public static func < (a: AccountID, b: AccountID) -> Bool { a.raw < b.raw }
+    /// `account#` and the number.
     public var description: String { "account#\(raw)" }
 
     /// The faucet: the outside world in paper-money mode; its balance is minus everything deposited.
@@ -70,6 +71,7 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A user the engine does not know.
     case unknownUser(UserID)
 
+    /// A human-readable message for the error.
     public var description: String {
         switch self {
         case .unknownAccount(let a): return "unknown \(a)"

@@ -20,6 +20,7 @@ public enum PriceParseError: Error, Equatable, Sendable, CustomStringConvertible
     /// The exchange reported an error instead of a ticker.
     case exchangeError(String)
 
+    /// A human-readable message for the error.
     public var description: String {
         switch self {
         case .invalidNumber(let s): return "not a decimal number: \(s.debugDescription)"
@@ -40,7 +41,9 @@ public struct SourceID: Hashable, Sendable, Comparable, CustomStringConvertible 
     public let name: String
     /// A source called `name`.
     public init(_ name: String) { self.name = name }
+    /// Orders sources by name.
     public static func < (a: SourceID, b: SourceID) -> Bool { a.name < b.name }
+    /// The name.
     public var description: String { name }
 
     /// Binance.

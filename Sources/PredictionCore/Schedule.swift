@@ -13,6 +13,7 @@ public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConverti
     /// An asset that is not registered.
     case unknownAsset(String)
 
+    /// A human-readable message for the error.
     public var description: String {
         switch self {
         case .invalidCutoff(let c): return "cutoff \(c) s must be below the 600 s round"
@@ -124,6 +125,7 @@ public enum VIPTier: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// No fee.
     case diamond = 2
 
+    /// `standard`, `gold` or `diamond`.
     public var description: String {
         switch self {
         case .standard: return "standard"

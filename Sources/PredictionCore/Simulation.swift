@@ -66,12 +66,13 @@ public struct Simulation {
         /// The engine's store could not be opened, failed, or already holds data.
         case store(String)
 
+        /// A human-readable message for the error.
         public var description: String {
             switch self {
             case .invalidAsset(let s): return "invalid asset symbol \(s.debugDescription)"
             case .duplicateAsset(let s): return "asset \(s) given twice"
             case .startNotAMark(let t): return "start \(t) is not a settlement mark (t % 600 != 540)"
-            case .store(let why): return "store: \(why)"
+            case .store(let why): return why.hasPrefix("store: ") ? why : "store: \(why)"
             }
         }
     }

@@ -15,6 +15,7 @@ public enum MerkleError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A serialised tree whose nodes are not consistent (a parent that is not the hash of its children).
     case inconsistentTree(treeIndex: Int)
 
+    /// A human-readable message for the error.
     public var description: String {
         switch self {
         case .emptyTree: return "a Merkle tree needs at least one leaf"

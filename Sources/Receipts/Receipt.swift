@@ -13,14 +13,19 @@ public struct Receipt: Hashable, Sendable {
 
     /// The predicted direction.
     public enum Direction: UInt8, Sendable, CaseIterable {
+        /// The price goes up: settlement price above the entry price.
         case up = 1
+        /// The price goes down: settlement price below the entry price.
         case down = 2
     }
 
     /// The outcome; `pending` on placement receipts.
     public enum Outcome: UInt8, Sendable, CaseIterable {
+        /// Not settled yet: every placement receipt.
         case pending = 0
+        /// The prediction was right.
         case win = 1
+        /// The prediction was wrong: nothing is paid.
         case loss = 2
         /// Settlement price equal to the entry price: the stake is refunded.
         case push = 3
@@ -36,7 +41,9 @@ public struct Receipt: Hashable, Sendable {
     /// Size of the ABI encoding: 13 words.
     public static let encodedSize = 13 * 32
 
+    /// The protocol version (``currentVersion``).
     public var version: UInt8
+    /// Placement or settlement.
     public var kind: Kind
     /// Opaque unique id of the prediction (§2.3).
     public var predictionId: Bytes32
@@ -44,6 +51,7 @@ public struct Receipt: Hashable, Sendable {
     public var userCommitment: Bytes32
     /// Asset id (§2.2).
     public var asset: AssetID
+    /// The predicted direction.
     public var direction: Direction
     /// Stake in micro-units (6 decimals).
     public var stake: UInt128
@@ -55,6 +63,7 @@ public struct Receipt: Hashable, Sendable {
     public var entryPrice: UInt128
     /// Oracle price at `settlesAt`, 8 decimals; 0 on placement receipts.
     public var settlementPrice: UInt128
+    /// The outcome; ``Outcome/pending`` on placement receipts.
     public var outcome: Outcome
     /// Amount paid in micro-units; 0 on placement receipts and for a loss.
     public var payout: UInt128
@@ -131,6 +140,7 @@ public enum ReceiptError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A field value that is not allowed (name and why).
     case invalidField(String, String)
 
+    /// A human-readable message for the error.
     public var description: String {
         switch self {
         case .invalidAssetSymbol(let s):
@@ -151,7 +161,7 @@ public struct AssetID: Hashable, Sendable, CustomStringConvertible {
         guard (1...32).contains(bytes.count), bytes.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw .invalidAssetSymbol(symbol)
         }
-        word = try! Bytes32(bytes + [UInt8](repeating: 0, count: 32 - bytes.count))
+        word = try! Bytes32(bytes + [UInt8](repeating: 0, count: 32 - bytes.count))  // invariant: padded to exactly 32 bytes
     }
 
     /// An id from its word (checked to be a valid padded symbol).
@@ -169,6 +179,7 @@ public struct AssetID: Hashable, Sendable, CustomStringConvertible {
         return String(decoding: bytes[..<(bytes.firstIndex(of: 0) ?? 32)], as: UTF8.self)
     }
 
+    /// The symbol.
     public var description: String { symbol }
 }
 
@@ -179,14 +190,19 @@ public func userCommitment(user: Address, salt: Bytes32) -> Bytes32 {
 
 /// Batch kinds (docs/PROTOCOL.md §4).
 public enum BatchKind: UInt8, Sendable, CaseIterable, Codable {
+    /// Placement receipts.
     case placement = 1
+    /// Settlement receipts.
     case settlement = 2
+    /// The day's price leaves (the daily price root).
     case dailyPriceRoot = 3
 }
 
 /// A batch id: `uint256(kind) << 64 | sequence` (§4).
 public struct BatchID: Hashable, Sendable, CustomStringConvertible {
+    /// The kind of the batch's receipts.
     public let kind: BatchKind
+    /// The batch's number within its kind.
     public let sequence: UInt64
 
     /// The id of batch `sequence` of `kind`.
@@ -213,6 +229,7 @@ public struct BatchID: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The 32-byte id in hex.
     public var description: String { word.description }
 }
 

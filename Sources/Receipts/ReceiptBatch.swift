@@ -18,7 +18,7 @@ public struct ReceiptBatch: Sendable {
         guard !receipts.isEmpty else { throw .invalidField("receipts", "a batch needs at least one receipt") }
         self.id = id
         self.receipts = receipts
-        self.tree = try! MerkleTree(leaves: receipts.map(\.leaf))
+        self.tree = try! MerkleTree(leaves: receipts.map(\.leaf))  // invariant: the receipts were checked non-empty
     }
 
     /// The root anchored on chain.
@@ -40,9 +40,12 @@ public struct ReceiptBatch: Sendable {
 
 /// The opening of a user commitment: who the user is and the salt (kept only in the user's copy).
 public struct CommitmentOpening: Hashable, Sendable, Codable {
+    /// The user's address.
     public var user: Address
+    /// The salt of the commitment.
     public var salt: Bytes32
 
+    /// An opening from its parts.
     public init(user: Address, salt: Bytes32) {
         self.user = user
         self.salt = salt
@@ -55,17 +58,25 @@ public struct ReceiptProofFile: Sendable, Codable, Equatable {
     /// Format tag of this file.
     public static let formatName = "sixnines-receipt-proof-v1"
 
+    /// Format tag: always ``formatName``.
     public var format: String = ReceiptProofFile.formatName
+    /// The chain the registry is on.
     public var chainId: UInt64
+    /// The `ReceiptRegistry` contract that anchored the batch.
     public var registry: Address
+    /// The batch id (``BatchID/word``).
     public var batchId: Bytes32
+    /// The batch kind's raw value (1 placement, 2 settlement).
     public var batchKind: UInt8
+    /// The batch's Merkle root.
     public var root: Bytes32
+    /// The receipt.
     public var receipt: Receipt
     /// The commitment's opening, when the owner chose to include it.
     public var opening: CommitmentOpening?
     /// The leaf the receipt hashes to (informational; verification recomputes it).
     public var leaf: Bytes32
+    /// The Merkle proof of the receipt's leaf, sibling hashes from the leaf up.
     public var proof: [Bytes32]
 
     /// A proof file from its parts (the leaf is computed from the receipt).
@@ -100,8 +111,11 @@ public struct ReceiptProofFile: Sendable, Codable, Equatable {
 
     /// One offline check and whether it held.
     public struct Check: Sendable, Equatable, Codable {
+        /// What was checked.
         public var name: String
+        /// Whether it held.
         public var passed: Bool
+        /// One line of detail: what was found.
         public var detail: String
 
         /// A check result.
@@ -122,7 +136,7 @@ public struct ReceiptProofFile: Sendable, Codable, Equatable {
                             detail: recomputed == leaf ? "fields hash to \(leaf)" : "fields hash to \(recomputed), file says \(leaf)"))
         let implied = MerkleTree.processProof(leaf: recomputed, proof: proof)
         checks.append(Check(name: "merkle proof", passed: implied == root,
-                            detail: implied == root ? "\(proof.count) hashes lead to root \(root)" : "proof leads to \(implied), not root \(root)"))
+                            detail: implied == root ? "\(proof.count) \(proof.count == 1 ? "hash leads" : "hashes lead") to root \(root)" : "proof leads to \(implied), not root \(root)"))
         do {
             let id = try BatchID(word: batchId)
             let ok = id.kind.rawValue == batchKind && batchKind == receipt.kind.rawValue

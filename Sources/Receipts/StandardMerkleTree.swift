@@ -20,6 +20,7 @@ public struct StandardMerkleTree: Sendable {
         /// A value whose leaf hash is not the node at its tree index.
         case valueMismatch(index: Int)
 
+        /// A human-readable message for the error.
         public var description: String {
             switch self {
             case .malformedDump(let why): return "malformed standard-v1 dump: \(why)"

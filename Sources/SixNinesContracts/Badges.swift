@@ -130,7 +130,7 @@ public struct Badges: ContractBinding {
             inputs: [ABIParameter(name: "interface_id", type: .fixedBytes(4))],
             outputs: [ABIParameter(name: "", type: .bool)],
             stateMutability: "view")
-        /// `function approve(address to, uint256 token_id) payable`
+        /// `function approve(address to, uint256 token_id)`
         public static let approve = ABIFunction(
             name: "approve",
             inputs: [
@@ -138,8 +138,8 @@ public struct Badges: ContractBinding {
                 ABIParameter(name: "token_id", type: .uint(256)),
             ],
             outputs: [],
-            stateMutability: "payable")
-        /// `function transferFrom(address owner, address to, uint256 token_id) payable`
+            stateMutability: "nonpayable")
+        /// `function transferFrom(address owner, address to, uint256 token_id)`
         public static let transferFrom = ABIFunction(
             name: "transferFrom",
             inputs: [
@@ -148,8 +148,8 @@ public struct Badges: ContractBinding {
                 ABIParameter(name: "token_id", type: .uint(256)),
             ],
             outputs: [],
-            stateMutability: "payable")
-        /// `function safeTransferFrom(address owner, address to, uint256 token_id) payable`
+            stateMutability: "nonpayable")
+        /// `function safeTransferFrom(address owner, address to, uint256 token_id)`
         public static let safeTransferFrom_address_address_uint256 = ABIFunction(
             name: "safeTransferFrom",
             inputs: [
@@ -158,8 +158,8 @@ public struct Badges: ContractBinding {
                 ABIParameter(name: "token_id", type: .uint(256)),
             ],
             outputs: [],
-            stateMutability: "payable")
-        /// `function safeTransferFrom(address owner, address to, uint256 token_id, bytes data) payable`
+            stateMutability: "nonpayable")
+        /// `function safeTransferFrom(address owner, address to, uint256 token_id, bytes data)`
         public static let safeTransferFrom_address_address_uint256_bytes = ABIFunction(
             name: "safeTransferFrom",
             inputs: [
@@ -169,7 +169,7 @@ public struct Badges: ContractBinding {
                 ABIParameter(name: "data", type: .bytes),
             ],
             outputs: [],
-            stateMutability: "payable")
+            stateMutability: "nonpayable")
         /// `function locked(uint256 token_id) view returns (bool)`
         public static let locked = ABIFunction(
             name: "locked",
@@ -662,32 +662,32 @@ public struct Badges: ContractBinding {
         } catch { throw .decoding(error) }
     }
 
-    /// `function approve(address to, uint256 token_id) payable`
+    /// `function approve(address to, uint256 token_id)`
     /// Sends the transaction and waits for it (the connection's send options); returns the receipt.
     @discardableResult
-    public func approve(to: Address, tokenId: UInt256, value: UInt256 = .zero) async throws(ContractError) -> EVMRPC.Receipt {
-        try await performSend(Functions.approve, [.address(to), .uint(tokenId)], value: value)
+    public func approve(to: Address, tokenId: UInt256) async throws(ContractError) -> EVMRPC.Receipt {
+        try await performSend(Functions.approve, [.address(to), .uint(tokenId)])
     }
 
-    /// `function transferFrom(address owner, address to, uint256 token_id) payable`
+    /// `function transferFrom(address owner, address to, uint256 token_id)`
     /// Sends the transaction and waits for it (the connection's send options); returns the receipt.
     @discardableResult
-    public func transferFrom(owner: Address, to: Address, tokenId: UInt256, value: UInt256 = .zero) async throws(ContractError) -> EVMRPC.Receipt {
-        try await performSend(Functions.transferFrom, [.address(owner), .address(to), .uint(tokenId)], value: value)
+    public func transferFrom(owner: Address, to: Address, tokenId: UInt256) async throws(ContractError) -> EVMRPC.Receipt {
+        try await performSend(Functions.transferFrom, [.address(owner), .address(to), .uint(tokenId)])
     }
 
-    /// `function safeTransferFrom(address owner, address to, uint256 token_id) payable`
+    /// `function safeTransferFrom(address owner, address to, uint256 token_id)`
     /// Sends the transaction and waits for it (the connection's send options); returns the receipt.
     @discardableResult
-    public func safeTransferFrom(owner: Address, to: Address, tokenId: UInt256, value: UInt256 = .zero) async throws(ContractError) -> EVMRPC.Receipt {
-        try await performSend(Functions.safeTransferFrom_address_address_uint256, [.address(owner), .address(to), .uint(tokenId)], value: value)
+    public func safeTransferFrom(owner: Address, to: Address, tokenId: UInt256) async throws(ContractError) -> EVMRPC.Receipt {
+        try await performSend(Functions.safeTransferFrom_address_address_uint256, [.address(owner), .address(to), .uint(tokenId)])
     }
 
-    /// `function safeTransferFrom(address owner, address to, uint256 token_id, bytes data) payable`
+    /// `function safeTransferFrom(address owner, address to, uint256 token_id, bytes data)`
     /// Sends the transaction and waits for it (the connection's send options); returns the receipt.
     @discardableResult
-    public func safeTransferFrom(owner: Address, to: Address, tokenId: UInt256, data: [UInt8], value: UInt256 = .zero) async throws(ContractError) -> EVMRPC.Receipt {
-        try await performSend(Functions.safeTransferFrom_address_address_uint256_bytes, [.address(owner), .address(to), .uint(tokenId), .bytes(data)], value: value)
+    public func safeTransferFrom(owner: Address, to: Address, tokenId: UInt256, data: [UInt8]) async throws(ContractError) -> EVMRPC.Receipt {
+        try await performSend(Functions.safeTransferFrom_address_address_uint256_bytes, [.address(owner), .address(to), .uint(tokenId), .bytes(data)])
     }
 
     /// `function locked(uint256 token_id) view returns (bool)`

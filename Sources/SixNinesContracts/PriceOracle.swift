@@ -16,8 +16,8 @@ public struct PriceOracle: ContractBinding {
     }
 
     /// Deployment data: the creation `bytecode` followed by the ABI-encoded constructor arguments.
-    public static func deployData(bytecode: [UInt8], admin: Address) throws(ABIError) -> [UInt8] {
-        try ABI.deployData(bytecode: bytecode, [.address(admin)], as: [.address])
+    public static func deployData(bytecode: [UInt8], admin: Address, resolver: Address) throws(ABIError) -> [UInt8] {
+        try ABI.deployData(bytecode: bytecode, [.address(admin), .address(resolver)], as: [.address, .address])
     }
 
     /// The ABI definition of each function.
@@ -123,6 +123,16 @@ public struct PriceOracle: ContractBinding {
             ],
             outputs: [],
             stateMutability: "nonpayable")
+        /// `function aggregate(uint256[] prices, uint256 deviation_bps_, uint256 min_reports_) pure returns (uint256)`
+        public static let aggregate = ABIFunction(
+            name: "aggregate",
+            inputs: [
+                ABIParameter(name: "prices", type: .array(.uint(256))),
+                ABIParameter(name: "deviation_bps_", type: .uint(256)),
+                ABIParameter(name: "min_reports_", type: .uint(256)),
+            ],
+            outputs: [ABIParameter(name: "", type: .uint(256))],
+            stateMutability: "pure")
         /// `function price(bytes32 asset, uint64 settles_at) view returns (uint256, uint8)`
         public static let price = ABIFunction(
             name: "price",
@@ -157,6 +167,36 @@ public struct PriceOracle: ContractBinding {
             ],
             outputs: [ABIParameter(name: "", type: .array(.uint(256)))],
             stateMutability: "view")
+        /// `function report_window() view returns (uint64)`
+        public static let reportWindow = ABIFunction(
+            name: "report_window",
+            inputs: [],
+            outputs: [ABIParameter(name: "", type: .uint(64))],
+            stateMutability: "view")
+        /// `function dispute_window() view returns (uint64)`
+        public static let disputeWindow = ABIFunction(
+            name: "dispute_window",
+            inputs: [],
+            outputs: [ABIParameter(name: "", type: .uint(64))],
+            stateMutability: "view")
+        /// `function max_staleness() view returns (uint64)`
+        public static let maxStaleness = ABIFunction(
+            name: "max_staleness",
+            inputs: [],
+            outputs: [ABIParameter(name: "", type: .uint(64))],
+            stateMutability: "view")
+        /// `function deviation_bps() view returns (uint256)`
+        public static let deviationBps = ABIFunction(
+            name: "deviation_bps",
+            inputs: [],
+            outputs: [ABIParameter(name: "", type: .uint(256))],
+            stateMutability: "view")
+        /// `function min_reports() view returns (uint256)`
+        public static let minReports = ABIFunction(
+            name: "min_reports",
+            inputs: [],
+            outputs: [ABIParameter(name: "", type: .uint(256))],
+            stateMutability: "view")
         /// `function set_aggregator(bytes32 asset, address aggregator_)`
         public static let setAggregator = ABIFunction(
             name: "set_aggregator",
@@ -187,6 +227,12 @@ public struct PriceOracle: ContractBinding {
         /// `function DISPUTER_ROLE() view returns (bytes32)`
         public static let disputerRole = ABIFunction(
             name: "DISPUTER_ROLE",
+            inputs: [],
+            outputs: [ABIParameter(name: "", type: .fixedBytes(32))],
+            stateMutability: "view")
+        /// `function RESOLVER_ROLE() view returns (bytes32)`
+        public static let resolverRole = ABIFunction(
+            name: "RESOLVER_ROLE",
             inputs: [],
             outputs: [ABIParameter(name: "", type: .fixedBytes(32))],
             stateMutability: "view")
@@ -250,35 +296,11 @@ public struct PriceOracle: ContractBinding {
             inputs: [],
             outputs: [ABIParameter(name: "", type: .uint(256))],
             stateMutability: "view")
-        /// `function report_window() view returns (uint64)`
-        public static let reportWindow = ABIFunction(
-            name: "report_window",
+        /// `function MAX_FALLBACK_AGE() view returns (uint64)`
+        public static let maxFallbackAge = ABIFunction(
+            name: "MAX_FALLBACK_AGE",
             inputs: [],
             outputs: [ABIParameter(name: "", type: .uint(64))],
-            stateMutability: "view")
-        /// `function dispute_window() view returns (uint64)`
-        public static let disputeWindow = ABIFunction(
-            name: "dispute_window",
-            inputs: [],
-            outputs: [ABIParameter(name: "", type: .uint(64))],
-            stateMutability: "view")
-        /// `function max_staleness() view returns (uint64)`
-        public static let maxStaleness = ABIFunction(
-            name: "max_staleness",
-            inputs: [],
-            outputs: [ABIParameter(name: "", type: .uint(64))],
-            stateMutability: "view")
-        /// `function deviation_bps() view returns (uint256)`
-        public static let deviationBps = ABIFunction(
-            name: "deviation_bps",
-            inputs: [],
-            outputs: [ABIParameter(name: "", type: .uint(256))],
-            stateMutability: "view")
-        /// `function min_reports() view returns (uint256)`
-        public static let minReports = ABIFunction(
-            name: "min_reports",
-            inputs: [],
-            outputs: [ABIParameter(name: "", type: .uint(256))],
             stateMutability: "view")
         /// `function aggregator(bytes32 arg0) view returns (address)`
         public static let aggregator = ABIFunction(
@@ -338,6 +360,10 @@ public struct PriceOracle: ContractBinding {
         public static func resolve(asset: Bytes32, settlesAt: UInt64, price: UInt256) throws(ABIError) -> [UInt8] {
             try Functions.resolve.encodeCall([.fixedBytes(asset.bytes), .uint(UInt256(settlesAt)), .uint(price)])
         }
+        /// Calldata of `aggregate(uint256[],uint256,uint256)`.
+        public static func aggregate(prices: [UInt256], deviationBps: UInt256, minReports: UInt256) throws(ABIError) -> [UInt8] {
+            try Functions.aggregate.encodeCall([.array(prices.map { .uint($0) }), .uint(deviationBps), .uint(minReports)])
+        }
         /// Calldata of `price(bytes32,uint64)`.
         public static func price(asset: Bytes32, settlesAt: UInt64) throws(ABIError) -> [UInt8] {
             try Functions.price.encodeCall([.fixedBytes(asset.bytes), .uint(UInt256(settlesAt))])
@@ -349,6 +375,26 @@ public struct PriceOracle: ContractBinding {
         /// Calldata of `reports(bytes32,uint64)`.
         public static func reports(asset: Bytes32, settlesAt: UInt64) throws(ABIError) -> [UInt8] {
             try Functions.reports.encodeCall([.fixedBytes(asset.bytes), .uint(UInt256(settlesAt))])
+        }
+        /// Calldata of `report_window()`.
+        public static func reportWindow() throws(ABIError) -> [UInt8] {
+            try Functions.reportWindow.encodeCall([])
+        }
+        /// Calldata of `dispute_window()`.
+        public static func disputeWindow() throws(ABIError) -> [UInt8] {
+            try Functions.disputeWindow.encodeCall([])
+        }
+        /// Calldata of `max_staleness()`.
+        public static func maxStaleness() throws(ABIError) -> [UInt8] {
+            try Functions.maxStaleness.encodeCall([])
+        }
+        /// Calldata of `deviation_bps()`.
+        public static func deviationBps() throws(ABIError) -> [UInt8] {
+            try Functions.deviationBps.encodeCall([])
+        }
+        /// Calldata of `min_reports()`.
+        public static func minReports() throws(ABIError) -> [UInt8] {
+            try Functions.minReports.encodeCall([])
         }
         /// Calldata of `set_aggregator(bytes32,address)`.
         public static func setAggregator(asset: Bytes32, aggregator: Address) throws(ABIError) -> [UInt8] {
@@ -365,6 +411,10 @@ public struct PriceOracle: ContractBinding {
         /// Calldata of `DISPUTER_ROLE()`.
         public static func disputerRole() throws(ABIError) -> [UInt8] {
             try Functions.disputerRole.encodeCall([])
+        }
+        /// Calldata of `RESOLVER_ROLE()`.
+        public static func resolverRole() throws(ABIError) -> [UInt8] {
+            try Functions.resolverRole.encodeCall([])
         }
         /// Calldata of `STATUS_MISSING()`.
         public static func statusMissing() throws(ABIError) -> [UInt8] {
@@ -406,25 +456,9 @@ public struct PriceOracle: ContractBinding {
         public static func maxReports() throws(ABIError) -> [UInt8] {
             try Functions.maxReports.encodeCall([])
         }
-        /// Calldata of `report_window()`.
-        public static func reportWindow() throws(ABIError) -> [UInt8] {
-            try Functions.reportWindow.encodeCall([])
-        }
-        /// Calldata of `dispute_window()`.
-        public static func disputeWindow() throws(ABIError) -> [UInt8] {
-            try Functions.disputeWindow.encodeCall([])
-        }
-        /// Calldata of `max_staleness()`.
-        public static func maxStaleness() throws(ABIError) -> [UInt8] {
-            try Functions.maxStaleness.encodeCall([])
-        }
-        /// Calldata of `deviation_bps()`.
-        public static func deviationBps() throws(ABIError) -> [UInt8] {
-            try Functions.deviationBps.encodeCall([])
-        }
-        /// Calldata of `min_reports()`.
-        public static func minReports() throws(ABIError) -> [UInt8] {
-            try Functions.minReports.encodeCall([])
+        /// Calldata of `MAX_FALLBACK_AGE()`.
+        public static func maxFallbackAge() throws(ABIError) -> [UInt8] {
+            try Functions.maxFallbackAge.encodeCall([])
         }
         /// Calldata of `aggregator(bytes32)`.
         public static func aggregator(arg0: Bytes32) throws(ABIError) -> [UInt8] {
@@ -520,6 +554,14 @@ public struct PriceOracle: ContractBinding {
         try await performSend(Functions.resolve, [.fixedBytes(asset.bytes), .uint(UInt256(settlesAt)), .uint(price)])
     }
 
+    /// `function aggregate(uint256[] prices, uint256 deviation_bps_, uint256 min_reports_) pure returns (uint256)`
+    public func aggregate(prices: [UInt256], deviationBps: UInt256, minReports: UInt256, block: BlockTag = .latest) async throws(ContractError) -> UInt256 {
+        let output = try await performCall(Functions.aggregate, [.array(prices.map { .uint($0) }), .uint(deviationBps), .uint(minReports)], block: block)
+        do throws(ABIError) {
+            return try output[0].asUInt256()
+        } catch { throw .decoding(error) }
+    }
+
     /// `function price(bytes32 asset, uint64 settles_at) view returns (uint256, uint8)`
     public func price(asset: Bytes32, settlesAt: UInt64, block: BlockTag = .latest) async throws(ContractError) -> (arg0: UInt256, arg1: UInt8) {
         let output = try await performCall(Functions.price, [.fixedBytes(asset.bytes), .uint(UInt256(settlesAt))], block: block)
@@ -551,6 +593,46 @@ public struct PriceOracle: ContractBinding {
         } catch { throw .decoding(error) }
     }
 
+    /// `function report_window() view returns (uint64)`
+    public func reportWindow(block: BlockTag = .latest) async throws(ContractError) -> UInt64 {
+        let output = try await performCall(Functions.reportWindow, [], block: block)
+        do throws(ABIError) {
+            return try output[0].asUInt(UInt64.self)
+        } catch { throw .decoding(error) }
+    }
+
+    /// `function dispute_window() view returns (uint64)`
+    public func disputeWindow(block: BlockTag = .latest) async throws(ContractError) -> UInt64 {
+        let output = try await performCall(Functions.disputeWindow, [], block: block)
+        do throws(ABIError) {
+            return try output[0].asUInt(UInt64.self)
+        } catch { throw .decoding(error) }
+    }
+
+    /// `function max_staleness() view returns (uint64)`
+    public func maxStaleness(block: BlockTag = .latest) async throws(ContractError) -> UInt64 {
+        let output = try await performCall(Functions.maxStaleness, [], block: block)
+        do throws(ABIError) {
+            return try output[0].asUInt(UInt64.self)
+        } catch { throw .decoding(error) }
+    }
+
+    /// `function deviation_bps() view returns (uint256)`
+    public func deviationBps(block: BlockTag = .latest) async throws(ContractError) -> UInt256 {
+        let output = try await performCall(Functions.deviationBps, [], block: block)
+        do throws(ABIError) {
+            return try output[0].asUInt256()
+        } catch { throw .decoding(error) }
+    }
+
+    /// `function min_reports() view returns (uint256)`
+    public func minReports(block: BlockTag = .latest) async throws(ContractError) -> UInt256 {
+        let output = try await performCall(Functions.minReports, [], block: block)
+        do throws(ABIError) {
+            return try output[0].asUInt256()
+        } catch { throw .decoding(error) }
+    }
+
     /// `function set_aggregator(bytes32 asset, address aggregator_)`
     /// Sends the transaction and waits for it (the connection's send options); returns the receipt.
     @discardableResult
@@ -576,6 +658,14 @@ public struct PriceOracle: ContractBinding {
     /// `function DISPUTER_ROLE() view returns (bytes32)`
     public func disputerRole(block: BlockTag = .latest) async throws(ContractError) -> Bytes32 {
         let output = try await performCall(Functions.disputerRole, [], block: block)
+        do throws(ABIError) {
+            return try output[0].asBytes32()
+        } catch { throw .decoding(error) }
+    }
+
+    /// `function RESOLVER_ROLE() view returns (bytes32)`
+    public func resolverRole(block: BlockTag = .latest) async throws(ContractError) -> Bytes32 {
+        let output = try await performCall(Functions.resolverRole, [], block: block)
         do throws(ABIError) {
             return try output[0].asBytes32()
         } catch { throw .decoding(error) }
@@ -661,43 +751,11 @@ public struct PriceOracle: ContractBinding {
         } catch { throw .decoding(error) }
     }
 
-    /// `function report_window() view returns (uint64)`
-    public func reportWindow(block: BlockTag = .latest) async throws(ContractError) -> UInt64 {
-        let output = try await performCall(Functions.reportWindow, [], block: block)
+    /// `function MAX_FALLBACK_AGE() view returns (uint64)`
+    public func maxFallbackAge(block: BlockTag = .latest) async throws(ContractError) -> UInt64 {
+        let output = try await performCall(Functions.maxFallbackAge, [], block: block)
         do throws(ABIError) {
             return try output[0].asUInt(UInt64.self)
-        } catch { throw .decoding(error) }
-    }
-
-    /// `function dispute_window() view returns (uint64)`
-    public func disputeWindow(block: BlockTag = .latest) async throws(ContractError) -> UInt64 {
-        let output = try await performCall(Functions.disputeWindow, [], block: block)
-        do throws(ABIError) {
-            return try output[0].asUInt(UInt64.self)
-        } catch { throw .decoding(error) }
-    }
-
-    /// `function max_staleness() view returns (uint64)`
-    public func maxStaleness(block: BlockTag = .latest) async throws(ContractError) -> UInt64 {
-        let output = try await performCall(Functions.maxStaleness, [], block: block)
-        do throws(ABIError) {
-            return try output[0].asUInt(UInt64.self)
-        } catch { throw .decoding(error) }
-    }
-
-    /// `function deviation_bps() view returns (uint256)`
-    public func deviationBps(block: BlockTag = .latest) async throws(ContractError) -> UInt256 {
-        let output = try await performCall(Functions.deviationBps, [], block: block)
-        do throws(ABIError) {
-            return try output[0].asUInt256()
-        } catch { throw .decoding(error) }
-    }
-
-    /// `function min_reports() view returns (uint256)`
-    public func minReports(block: BlockTag = .latest) async throws(ContractError) -> UInt256 {
-        let output = try await performCall(Functions.minReports, [], block: block)
-        do throws(ABIError) {
-            return try output[0].asUInt256()
         } catch { throw .decoding(error) }
     }
 
@@ -957,33 +1015,6 @@ public struct PriceOracle: ContractBinding {
         }
     }
 
-    /// `event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender)`
-    public struct RoleRevoked: ContractEvent, Hashable {
-        /// The event's ABI definition.
-        public static let definition = ABIEvent(
-            name: "RoleRevoked",
-            inputs: [
-                ABIParameter(name: "role", type: .fixedBytes(32), indexed: true),
-                ABIParameter(name: "account", type: .address, indexed: true),
-                ABIParameter(name: "sender", type: .address, indexed: true),
-            ],
-            anonymous: false)
-        /// `bytes32` indexed `role`.
-        public var role: Bytes32
-        /// `address` indexed `account`.
-        public var account: Address
-        /// `address` indexed `sender`.
-        public var sender: Address
-
-        /// Decodes a log of this event.
-        public init(log: EVMRPC.Log) throws(ABIError) {
-            let values = try Self.definition.decodeLog(topics: log.topics, data: log.data)
-            do throws(ABIError) { self.role = try values[0].value.asBytes32() } catch { throw error.prefixed(.field(0)) }
-            do throws(ABIError) { self.account = try values[1].value.asAddress() } catch { throw error.prefixed(.field(1)) }
-            do throws(ABIError) { self.sender = try values[2].value.asAddress() } catch { throw error.prefixed(.field(2)) }
-        }
-    }
-
     /// `event RoleAdminChanged(bytes32 indexed role, bytes32 indexed previousAdminRole, bytes32 indexed newAdminRole)`
     public struct RoleAdminChanged: ContractEvent, Hashable {
         /// The event's ABI definition.
@@ -1008,6 +1039,33 @@ public struct PriceOracle: ContractBinding {
             do throws(ABIError) { self.role = try values[0].value.asBytes32() } catch { throw error.prefixed(.field(0)) }
             do throws(ABIError) { self.previousAdminRole = try values[1].value.asBytes32() } catch { throw error.prefixed(.field(1)) }
             do throws(ABIError) { self.newAdminRole = try values[2].value.asBytes32() } catch { throw error.prefixed(.field(2)) }
+        }
+    }
+
+    /// `event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender)`
+    public struct RoleRevoked: ContractEvent, Hashable {
+        /// The event's ABI definition.
+        public static let definition = ABIEvent(
+            name: "RoleRevoked",
+            inputs: [
+                ABIParameter(name: "role", type: .fixedBytes(32), indexed: true),
+                ABIParameter(name: "account", type: .address, indexed: true),
+                ABIParameter(name: "sender", type: .address, indexed: true),
+            ],
+            anonymous: false)
+        /// `bytes32` indexed `role`.
+        public var role: Bytes32
+        /// `address` indexed `account`.
+        public var account: Address
+        /// `address` indexed `sender`.
+        public var sender: Address
+
+        /// Decodes a log of this event.
+        public init(log: EVMRPC.Log) throws(ABIError) {
+            let values = try Self.definition.decodeLog(topics: log.topics, data: log.data)
+            do throws(ABIError) { self.role = try values[0].value.asBytes32() } catch { throw error.prefixed(.field(0)) }
+            do throws(ABIError) { self.account = try values[1].value.asAddress() } catch { throw error.prefixed(.field(1)) }
+            do throws(ABIError) { self.sender = try values[2].value.asAddress() } catch { throw error.prefixed(.field(2)) }
         }
     }
 

@@ -125,4 +125,12 @@ struct ABICommandTests {
             #expect(help.stdout.contains("Example"), "\(command)")
         }
     }
+
+    /// `--` ends the options: a negative number or a value starting with `-` passes as an argument.
+    @Test func doubleDashEndsOptions() throws {
+        #expect(try CLI.value(["calldata", "f(int256)", "--", "-5"])
+                == "0x" + Array(try CLI.value(["sig", "f(int256)"]).dropFirst(2)) .map(String.init).joined()
+                    + String(repeating: "f", count: 63) + "b")
+        #expect(try CLI.value(["keccak", "--", "--json"]) == (try CLI.value(["keccak", "--json".utf8.map { String(format: "%02x", $0) }.joined().isEmpty ? "" : "0x" + "--json".utf8.map { String(format: "%02x", $0) }.joined()])))
+    }
 }

@@ -67,7 +67,8 @@ struct EncodingCommandTests {
         try CLI.fails(["rlp", "decode", "0x8100"], mentioning: "single byte")
         try CLI.fails(["rlp", "decode", "0x0000"], mentioning: "trailing")
         try CLI.fails(["rlp", "encode", #"["0x01", ["abc"]]"#], mentioning: "$[1][0]")
-        try CLI.fails(["rlp", "encode", "[1"], mentioning: "not valid JSON")
+        try CLI.fails(["rlp", "encode", "[1"], mentioning: "invalid JSON at byte 2")
+        try CLI.fails(["rlp", "encode", String(repeating: "[", count: 300) + String(repeating: "]", count: 300)], mentioning: "too deep")
     }
 
     @Test func unitConversionsAreExact() throws {

@@ -21,7 +21,9 @@ struct ChainCommandTests {
         #expect(try CLI.value(["code", account, "--rpc-url", url]) == "0x")
         #expect(try CLI.value(["gas-price", "--rpc-url", url]).allSatisfy(\.isNumber))
         let fees = try CLI.value(["fee-history", "--rpc-url", url, "--chain", "local"]).split(separator: "\n")
-        #expect(fees.count == 2)
+        #expect(fees.count == 2 && fees[0].hasPrefix("maxFeePerGas ") && fees[1].hasPrefix("maxPriorityFeePerGas "))
+        let backwards = try CLI.run(["logs", "--from-block", "10", "--to-block", "1", "--rpc-url", url])
+        #expect(backwards.status == 64 && backwards.stdout.isEmpty && backwards.stderr.contains("empty range"), "\(backwards.stderr)")
         let polygonFloor = try CLI.run(["fee-history", "--rpc-url", url, "--chain", "polygon"])
         #expect(polygonFloor.status == 1)
         #expect(polygonFloor.stderr.contains("not polygon"))
@@ -210,4 +212,48 @@ extension ChainCommandTests {
 /// A JSON file relative to the repository root (TestSupport's `repositoryRoot`).
 private func fixtureJSONAtRoot(_ path: String) throws -> Any {
     try JSONSerialization.jsonObject(with: Data(contentsOf: repositoryRoot.appendingPathComponent(path)))
+}
+
+/// Fifty `sixnines send` processes from one key at once (issue: parallel sends from one key).
+extension ChainCommandTests {
+    @Test func fiftyConcurrentSendProcessesTakeTheNextFiftyNonces() throws {
+        // A fresh key funded by a devnet account, so no other test uses its nonces.
+        let key = "0x" + Keccak256.hash(utf8: "fifty-senders-\(UUID())").description.dropFirst(2)
+        let sender = try CLI.value(["wallet", "address", "--private-key", key])
+        _ = try CLI.value(["send", sender, "--value", "10ether", "--private-key",
+                           "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97", "--rpc-url", url])
+        let start = UInt64(try CLI.value(["nonce", sender, "--rpc-url", url]))!
+        let recipients = (0..<50).map { "0x" + String(format: "%040x", 0xB0B0_0000 + $0) }
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("sixnines-cache-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        var processes: [(Process, Pipe, Pipe)] = []
+        for recipient in recipients {
+            let process = Process()
+            process.executableURL = CLI.executable
+            process.arguments = ["send", recipient, "--value", "1000", "--private-key", key, "--rpc-url", url, "--json"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["SIXNINES_CACHE_DIR"] = cache
+            process.environment = environment
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            processes.append((process, out, err))
+        }
+        var failures: [String] = []
+        for (process, out, err) in processes {
+            let stdout = out.fileHandleForReading.readDataToEndOfFile()
+            let stderr = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            if process.terminationStatus != 0 {
+                failures.append("exit \(process.terminationStatus): \(String(decoding: stderr, as: UTF8.self)) \(String(decoding: stdout, as: UTF8.self))")
+            }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+        // Exactly the next fifty nonces, and every recipient paid exactly once.
+        #expect(try CLI.value(["nonce", sender, "--rpc-url", url]) == "\(start + 50)")
+        for recipient in recipients {
+            #expect(try CLI.value(["balance", recipient, "--rpc-url", url]) == "1000", "\(recipient)")
+        }
+    }
 }

@@ -142,6 +142,12 @@ struct SuiteEndToEndTests {
         for reporter in reporters {
             #expect(try await oracleView.hasRole(arg0: try await oracleView.reporterRole(), arg1: reporter.address))
         }
+        // Disputes work without a manual grant (the disputer defaults to the vault); the resolver is the admin, never
+        // the deployer.
+        #expect(try await oracleView.hasRole(arg0: try await oracleView.disputerRole(), arg1: vaultAddress))
+        let resolverRole = try await oracleView.resolverRole()
+        #expect(try await oracleView.hasRole(arg0: resolverRole, arg1: admin.address))
+        #expect(try await !oracleView.hasRole(arg0: resolverRole, arg1: deployer.address))
         #expect(try await badgesView.isMinter(arg0: minter.address))
         #expect(try await badgesView.owner() == admin.address)
         #expect(try await badgesView.treasury() == vaultAddress)
@@ -331,7 +337,7 @@ struct SuiteEndToEndTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let a = devKeys[1].address.checksummed, b = devKeys[2].address.checksummed
-        let good: [String: Any] = ["writer": a, "reporter": a, "minter": a, "signers": [a, b], "threshold": 2,
+        let good: [String: Any] = ["writer": a, "reporter": a, "minter": a, "signers": [a, b], "threshold": 2, "resolver": b,
                                    "artifacts": repositoryRoot.appendingPathComponent("ABI").path]
         func fails(_ edit: (inout [String: Any]) -> Void, mentioning fragment: String) throws {
             var config = good
@@ -349,6 +355,9 @@ struct SuiteEndToEndTests {
         try fails({ $0.removeValue(forKey: "reporter") }, mentioning: "reporters")
         try fails({ $0["chainId"] = 137 }, mentioning: "config is for chain 137")
         try fails({ $0["artifacts"] = dir.path }, mentioning: "ReceiptRegistry.json")
+        try fails({ $0.removeValue(forKey: "resolver") }, mentioning: "give \"resolver\"")
+        try fails({ $0["threshold"] = 3 }, mentioning: "between 2 and the number of signers")
+        try fails({ $0["writer"] = "0x0000000000000000000000000000000000000000" }, mentioning: "zero address")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { $0.hasSuffix(".json") && $0 != "31337.json" })
     }
 }

@@ -89,8 +89,19 @@ struct WalletCommandTests {
         let path = try #require(object["keystore"] as? String)
         #expect(object["privateKey"] == nil)
         #expect(try CLI.value(["wallet", "decrypt", path, "--password-file", passwordFile.path]) == object["address"] as? String)
-        let plain = try CLI.value(["wallet", "new"])
-        #expect(plain.count == 42 && plain.hasPrefix("0x"))
+        // Without a keystore the key would be thrown away: refused, unless it is printed.
+        let refused = try CLI.run(["wallet", "new"])
+        #expect(refused.status == 64 && refused.stdout.isEmpty && refused.stderr.contains("--keystore DIR to keep the new key"))
+        let plain = try CLI.value(["wallet", "new", "--show-private-key"]).split(separator: "\n")
+        #expect(plain.count == 2 && plain[0].count == 42 && plain[1].count == 66)
+        // An empty password is refused for a new keystore unless allowed.
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID())")
+        try Data().write(to: empty)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let newKeys = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: newKeys) }
+        try CLI.fails(["wallet", "new", "--keystore", newKeys, "--password-file", empty.path, "--light"], mentioning: "empty password")
+        _ = try CLI.value(["wallet", "new", "--keystore", newKeys, "--password-file", empty.path, "--light", "--allow-empty-password"])
     }
 
     @Test func tx_sign_and_decode() throws {

@@ -1,3 +1,4 @@
+@_exported import DevnetSupport
 import Foundation
 import Testing
 

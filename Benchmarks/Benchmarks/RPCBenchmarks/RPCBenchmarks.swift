@@ -2,52 +2,32 @@ import Benchmark
 import EVM
 import EVMRPC
 import EVMSigner
+import DevnetSupport
 import Foundation
 
 // Client-side cost of JSON-RPC calls (encode request, decode response) and round trips against the devnet.
 //
 // The devnet benchmarks start `Scripts/devnet` once (port 0) and skip themselves when it cannot start.
 
-/// A devnet process started by this benchmark (`Scripts/devnet --port 0`); it exits when its stdin is closed.
+/// A devnet process started by this benchmark (DevnetSupport's launcher, as in the tests); it exits when its stdin
+/// is closed.
 private final class Devnet: @unchecked Sendable {
     let url: String
-    private let process: Process
-    private let input: Pipe
+    private let child: ChildProcess
 
-    private init(url: String, process: Process, input: Pipe) {
+    private init(url: String, child: ChildProcess) {
         self.url = url
-        self.process = process
-        self.input = input
+        self.child = child
     }
 
     /// Starts a fresh devnet and waits for its readiness line (nil when it cannot start).
     static func start() -> Devnet? {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = root.appendingPathComponent("Scripts/devnet")
-        process.arguments = ["--port", "0", "--json-ready", "--exit-with-stdin", "--quiet"]
-        let out = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardInput = input
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        var line = Data()
-        while true {
-            let byte = out.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data([0x0A]) { break }
-            line.append(byte)
-        }
-        guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any],
-              let url = object["url"] as? String else { return nil }
-        return Devnet(url: url, process: process, input: input)
+        guard let child = try? DevnetLauncher.start(), let url = child.readyLine["url"] as? String else { return nil }
+        return Devnet(url: url, child: child)
     }
 
     /// Closes its stdin (`--exit-with-stdin`) and waits for it to exit.
-    func stop() {
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-    }
+    func stop() { child.stop() }
 }
 
 /// The devnet shared by the round-trip benchmarks, started once; it lives as long as the process.

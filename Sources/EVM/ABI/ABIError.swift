@@ -11,6 +11,7 @@ public enum ABIPathComponent: Hashable, Sendable, CustomStringConvertible {
     /// An event topic.
     case topic(Int)
 
+    /// The component as written in error paths: `arg 0`, `[3]`, `field 1` or `topic 2`.
     public var description: String {
         switch self {
         case .arg(let i): return "arg \(i)"
@@ -36,6 +37,7 @@ public struct ABIPath: Hashable, Sendable, CustomStringConvertible, ExpressibleB
     @inlinable
     public func appending(_ component: ABIPathComponent) -> ABIPath { ABIPath(components + [component]) }
 
+    /// The components joined with ` → `, or `top level` when there are none.
     public var description: String {
         components.isEmpty ? "top level" : components.map(\.description).joined(separator: " → ")
     }
@@ -97,6 +99,7 @@ public enum ABIError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Topics of an event do not match its indexed inputs.
     case topicCountMismatch(expected: Int, got: Int)
 
+    /// A human-readable message for the error.
     public var description: String {
         switch self {
         case .invalidType(let t): return "invalid ABI type \"\(t)\""

@@ -73,13 +73,13 @@ public indirect enum ABIType: Hashable, Sendable, CustomStringConvertible {
     /// The cap of `headSize`: 2^40 bytes.
     public static let maxHeadSize = 1 << 40
 
-    /// Parses a canonical type string (`uint256`, `(address,uint256)[2][]`, `tuple(bool)`), also accepting
-    /// the aliases `uint`/`int` (256 bits) and `byte` (`bytes1`). Surrounding spaces are ignored.
-    /// - Throws: `ABIError.invalidType`.
     /// The deepest nesting of tuples and array dimensions the parser accepts (deeper input is refused with an
     /// error naming the limit, rather than exhausting the stack of the recursive code that walks types).
     public static let maximumDepth = 64
 
+    /// Parses a canonical type string (`uint256`, `(address,uint256)[2][]`, `tuple(bool)`), also accepting
+    /// the aliases `uint`/`int` (256 bits) and `byte` (`bytes1`). Surrounding spaces are ignored.
+    /// - Throws: `ABIError.invalidType`.
     public init(_ text: some StringProtocol) throws(ABIError) {
         var parser = SignatureParser(String(text))
         let param: ABIParameter

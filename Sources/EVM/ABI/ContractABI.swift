@@ -128,11 +128,13 @@ public struct ContractABI: Hashable, Sendable {
         return errors.first { $0.selector == s }
     }
 
+    /// Whether the two ABIs have the same functions, events, errors, constructor, fallback and receive.
     public static func == (lhs: ContractABI, rhs: ContractABI) -> Bool {
         lhs.functions == rhs.functions && lhs.events == rhs.events && lhs.errors == rhs.errors
             && lhs.constructor == rhs.constructor && lhs.fallbackPayable == rhs.fallbackPayable && lhs.hasReceive == rhs.hasReceive
     }
 
+    /// Hashes everything `==` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(functions)
         hasher.combine(events)
@@ -196,6 +198,7 @@ public enum ABIRevert: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The revert as text: `Error("…")`, `Panic(0x11): …`, a custom error with its arguments, or the raw data.
     public var description: String {
         switch self {
         case .empty: return "revert without data"

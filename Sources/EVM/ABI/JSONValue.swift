@@ -33,6 +33,7 @@ public enum JSONValue: Hashable, Sendable {
         public let offset: Int
         /// What is wrong.
         public let reason: String
+        /// The message with the byte offset.
         public var description: String { "invalid JSON at byte \(offset): \(reason)" }
     }
 
@@ -51,6 +52,7 @@ public enum JSONValue: Hashable, Sendable {
     /// The bool payload, or `nil`.
     public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
 
+    /// Structural equality; object members are compared in order.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
@@ -63,6 +65,7 @@ public enum JSONValue: Hashable, Sendable {
         }
     }
 
+    /// Hashes the value structurally, object members in order.
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0)

@@ -23,6 +23,7 @@ public enum EIP712Error: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A human-readable message for the error, prefixed with `typed data:`.
     public var description: String {
         switch self {
         case .invalidJSON(let r): return "typed data: \(r)"
@@ -57,8 +58,10 @@ public struct EIP712Field: Hashable, Sendable {
         }
     }
 
+    /// Whether the two fields have the same name and type.
     public static func == (lhs: EIP712Field, rhs: EIP712Field) -> Bool { lhs.name == rhs.name && lhs.type == rhs.type }
 
+    /// Hashes the name and type.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(name)
         hasher.combine(type)

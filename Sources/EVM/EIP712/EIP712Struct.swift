@@ -37,6 +37,7 @@ public protocol EIP712Struct: Sendable {
 }
 
 extension EIP712Struct {
+    /// No nested struct types, unless a conforming type says otherwise.
     public static var eip712Dependencies: [any EIP712Struct.Type] { [] }
 
     /// All struct types reachable from this one, by name (this one included).
@@ -59,6 +60,7 @@ extension EIP712Struct {
     /// `keccak256(encodeType)`, computed from the declarations.
     public static var eip712ComputedTypeHash: Bytes32 { Keccak256.hash(utf8: eip712EncodeType) }
 
+    /// `eip712ComputedTypeHash`, computed on every use unless a conforming type stores it.
     public static var eip712TypeHash: Bytes32 { eip712ComputedTypeHash }
 
     /// `hashStruct(self)`.
@@ -139,9 +141,11 @@ public struct EIP712Domain: EIP712Struct, Hashable {
         self.salt = salt
     }
 
+    /// `EIP712Domain`.
     public static let eip712TypeName = "EIP712Domain"
     /// All five fields; instances use only the ones set (see `eip712HashStruct`).
     public static var eip712Members: [EIP712Field] { TypedData.domainFieldOrder }
+    /// The values of the fields that are set, in the standard order (name, version, chainId, verifyingContract, salt).
     public var eip712Values: [EIP712Value] { presentFields.map(\.1) }
 
     var presentFields: [(EIP712Field, EIP712Value)] {

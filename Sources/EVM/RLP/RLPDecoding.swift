@@ -245,12 +245,18 @@ extension RLPDecodable where Self: FixedWidthInteger & UnsignedInteger {
     }
 }
 
+/// Reads a canonical RLP integer that fits 8 bits.
 extension UInt8: RLPDecodable {}
+/// Reads a canonical RLP integer that fits 16 bits.
 extension UInt16: RLPDecodable {}
+/// Reads a canonical RLP integer that fits 32 bits.
 extension UInt32: RLPDecodable {}
+/// Reads a canonical RLP integer that fits 64 bits.
 extension UInt64: RLPDecodable {}
+/// Reads a canonical RLP integer that fits `UInt`.
 extension UInt: RLPDecodable {}
 
+/// Reads the RLP integer 0 or 1.
 extension Bool: RLPDecodable {
     /// Reads the integer 0 or 1; anything larger throws `overflow`.
     @inlinable
@@ -264,6 +270,7 @@ extension Bool: RLPDecodable {
     }
 }
 
+/// Reads a byte string (`[UInt8]`) or an RLP list of decodable elements.
 extension Array: RLPDecodable where Element: RLPDecodable {
     /// `[UInt8]` reads a byte string (copying its payload); an array of anything else reads a list.
     @inlinable
@@ -281,6 +288,7 @@ extension Array: RLPDecodable where Element: RLPDecodable {
     }
 }
 
+/// Reads an RLP byte string as a view of the input.
 extension ArraySlice: RLPDecodable where Element == UInt8 {
     /// Reads a byte string as a view of the input (no copy).
     @inlinable
@@ -289,6 +297,7 @@ extension ArraySlice: RLPDecodable where Element == UInt8 {
     }
 }
 
+/// Reads an RLP byte string that must be valid UTF-8.
 extension String: RLPDecodable {
     /// Reads a byte string that must be valid UTF-8.
     @inlinable

@@ -218,12 +218,18 @@ extension RLPEncodable where Self: FixedWidthInteger & UnsignedInteger {
     public var rlpEncodedLength: Int { RLPWriter.encodedLength(ofInteger: self) }
 }
 
+/// Written as an RLP integer: minimal big-endian bytes.
 extension UInt8: RLPEncodable {}
+/// Written as an RLP integer: minimal big-endian bytes.
 extension UInt16: RLPEncodable {}
+/// Written as an RLP integer: minimal big-endian bytes.
 extension UInt32: RLPEncodable {}
+/// Written as an RLP integer: minimal big-endian bytes.
 extension UInt64: RLPEncodable {}
+/// Written as an RLP integer: minimal big-endian bytes.
 extension UInt: RLPEncodable {}
 
+/// Written as the RLP integer 1 or 0.
 extension Bool: RLPEncodable {
     /// `true` is the integer 1 (`0x01`), `false` the integer 0 (`0x80`).
     @inlinable
@@ -234,6 +240,7 @@ extension Bool: RLPEncodable {
     public var rlpEncodedLength: Int { 1 }
 }
 
+/// Written as a byte string (`[UInt8]`) or as an RLP list of the elements.
 extension Array: RLPEncodable where Element: RLPEncodable {
     /// `[UInt8]` is a byte string; an array of any other encodable is a list.
     @inlinable
@@ -255,6 +262,7 @@ extension Array: RLPEncodable where Element: RLPEncodable {
     }
 }
 
+/// Written as an RLP byte string.
 extension ArraySlice: RLPEncodable where Element == UInt8 {
     /// A byte string.
     @inlinable
@@ -265,6 +273,7 @@ extension ArraySlice: RLPEncodable where Element == UInt8 {
     public var rlpEncodedLength: Int { RLPHeader.encodedStringLength(count: count, first: first ?? 0) }
 }
 
+/// Written as an RLP byte string of the UTF-8 bytes.
 extension String: RLPEncodable {
     /// The UTF-8 bytes as a byte string.
     @inlinable

@@ -16,7 +16,7 @@ public struct PrivateKey: Sendable, Hashable, CustomStringConvertible, CustomDeb
     /// Checks that `bytes` is 32 bytes holding a value in 1..<n.
     public init<C: Collection>(rawRepresentation bytes: C) throws(KeyError) where C.Element == UInt8 {
         guard bytes.count == 32 else { throw .wrongPrivateKeyLength(got: bytes.count) }
-        let word = try! Bytes32(bytes)
+        let word = try! Bytes32(bytes)  // invariant: the length was checked to be 32
         try self.init(word)
     }
 

@@ -71,6 +71,25 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
         } == 1
     }
 
+    /// Whether `signature`, 64 bytes `r ‖ s` (IEEE P1363) or a strict DER encoding (`0x30…`), is a valid signature of
+    /// the 32-byte `digest` by this key. As everywhere in Ethereum (EIP-2), a high-`s` signature is not valid: its
+    /// low-`s` twin is the one accepted. Malformed encodings (BER, wrong lengths, r or s out of range) are not valid.
+    public func isValidSignature(encoded signature: [UInt8], der: Bool, for digest: Bytes32) -> Bool {
+        var sig = secp256k1_ecdsa_signature()
+        let parsed: Int32
+        if der {
+            parsed = secp256k1_ecdsa_signature_parse_der(Secp256k1.context, &sig, signature, signature.count)
+        } else {
+            guard signature.count == 64 else { return false }
+            parsed = secp256k1_ecdsa_signature_parse_compact(Secp256k1.context, &sig, signature)
+        }
+        guard parsed == 1 else { return false }
+        var p = point
+        return digest.withUnsafeBytes {
+            secp256k1_ecdsa_verify(Secp256k1.context, &sig, $0.baseAddress!.assumingMemoryBound(to: UInt8.self), &p)
+        } == 1
+    }
+
     /// `0x`-hex of the compressed form.
     public var description: String { Hex.encode(compressedRepresentation) }
 

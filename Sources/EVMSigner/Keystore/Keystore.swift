@@ -78,7 +78,7 @@ public enum Keystore {
         }
         defer { KeystoreCrypto.wipe(&derived) }
         let expected = Keccak256.hash(data: Array(derived[16..<32]) + ciphertext)
-        guard mac.count == 32, expected == (try! Bytes32(mac)) else { throw .macMismatch }
+        guard mac.count == 32, expected == (try! Bytes32(mac)) else { throw .macMismatch }  // invariant: mac.count == 32 is checked first
         var secret = try KeystoreCrypto.aes128ctr(key: derived[0..<16], iv: iv, ciphertext)
         defer { KeystoreCrypto.wipe(&secret) }
         // go-ethereum wrote 31- and 30-byte keys unpadded; left-pad as it does.
@@ -112,7 +112,7 @@ public enum Keystore {
             "id": UUID().uuidString.lowercased(),
             "version": 3,
         ]
-        return try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])  // invariant: a dictionary of strings and numbers always serialises
     }
 
     /// geth's file name for a key: `UTC--2006-01-02T15-04-05.000000000Z--<address in lower-case hex>`.

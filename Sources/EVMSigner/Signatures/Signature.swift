@@ -51,7 +51,7 @@ public struct Signature: Sendable, Hashable, CustomStringConvertible {
         case 27, 28: parity = v - 27
         default: throw .invalidRecoveryByte(UInt64(v))
         }
-        try self.init(r: try! UInt256(bigEndianBytes: b[0..<32]), s: try! UInt256(bigEndianBytes: b[32..<64]), yParity: parity)
+        try self.init(r: try! UInt256(bigEndianBytes: b[0..<32]), s: try! UInt256(bigEndianBytes: b[32..<64]), yParity: parity)  // invariant: 32-byte slices always fit 256 bits
     }
 
     /// Parses the EIP-2098 compact form: r ‖ (yParity << 255 | s), 64 bytes.
@@ -60,7 +60,7 @@ public struct Signature: Sendable, Hashable, CustomStringConvertible {
         guard b.count == 64 else { throw .wrongLength(expected: 64, got: b.count) }
         let parity = b[32] >> 7
         b[32] &= 0x7F
-        try self.init(r: try! UInt256(bigEndianBytes: b[0..<32]), s: try! UInt256(bigEndianBytes: b[32..<64]), yParity: parity)
+        try self.init(r: try! UInt256(bigEndianBytes: b[0..<32]), s: try! UInt256(bigEndianBytes: b[32..<64]), yParity: parity)  // invariant: 32-byte slices always fit 256 bits
     }
 
     /// Parses 0x-hex of 65 bytes (r‖s‖v) or 64 bytes (EIP-2098).

@@ -36,7 +36,7 @@ struct FieldReader {
         let raw = try read(field) { (d) throws(RLPError) in try d.decodeBytes() }
         if raw.isEmpty { return nil }
         guard raw.count == 20 else { throw .invalidLength(field: field, expected: 20, got: raw.count) }
-        return try! Address(raw)
+        return try! Address(raw)  // invariant: the length was checked to be 20
     }
 
     mutating func address(_ field: String) throws(TransactionError) -> Address {
@@ -67,10 +67,10 @@ struct FieldReader {
                     guard key.count == 32 else {
                         throw TransactionError.invalidLength(field: "accessList.storageKey", expected: 32, got: key.count)
                     }
-                    storageKeys.append(try! Bytes32(key))
+                    storageKeys.append(try! Bytes32(key))  // invariant: the length was checked to be 32
                 }
                 guard entry.isAtEnd else { throw TransactionError.invalidField(field: "accessList", .trailingBytes(offset: entry.offset)) }
-                out.append(AccessListEntry(address: try! Address(rawAddress), storageKeys: storageKeys))
+                out.append(AccessListEntry(address: try! Address(rawAddress), storageKeys: storageKeys))  // invariant: the length was checked to be 20
             }
         } catch let error as TransactionError {
             throw error
@@ -89,7 +89,7 @@ struct FieldReader {
             let raw: ArraySlice<UInt8>
             do { raw = try items.decodeBytes() } catch { throw .invalidField(field: field, error) }
             guard raw.count == 32 else { throw .invalidLength(field: field, expected: 32, got: raw.count) }
-            out.append(try! Bytes32(raw))
+            out.append(try! Bytes32(raw))  // invariant: the length was checked to be 32
         }
         return out
     }

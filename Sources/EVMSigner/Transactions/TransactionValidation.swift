@@ -18,8 +18,11 @@ extension Transaction {
 
     /// Checks the rules a node applies before accepting the transaction.
     ///
-    /// - Parameter expectedChainId: when given, the transaction's chain id must equal it (a pre-EIP-155 legacy
-    ///   transaction, valid on every chain, is accepted unless `requireReplayProtection`).
+    /// - Parameters:
+    ///   - expectedChainId: when given, the transaction's chain id must equal it (a pre-EIP-155 legacy
+    ///     transaction, valid on every chain, is accepted unless `requireReplayProtection`).
+    ///   - requireReplayProtection: refuse a pre-EIP-155 legacy transaction (no chain id) when
+    ///     `expectedChainId` is given.
     /// - Throws: `chainIdMismatch`, `feeCapBelowPriorityFee`, `gasLimitPriceProductOverflow`,
     ///   `gasLimitBelowIntrinsicCost`, `initCodeTooLarge`, `valueTooLarge(field: "nonce")` (2^64−1, EIP-2681),
     ///   `emptyAuthorizationList`.

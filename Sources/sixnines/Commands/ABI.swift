@@ -18,9 +18,7 @@ struct ABIEncode: ParsableCommand {
         commandName: "encode",
         abstract: "abi.encode the arguments (no selector).",
         discussion: """
-            Types as a signature `f(uint256,address)`, a list `(uint256,address)` or `uint256,address`.
-            Arguments: numbers in decimal or 0x-hex, addresses, 0x-hex bytes, strings, true/false,
-            arrays [1,2,3], tuples (1,0xab…,[true]), nested; strings inside arrays/tuples may be "quoted".
+            Types as a signature `f(uint256,address)`, a list `(uint256,address)` or `uint256,address`. Arguments: numbers in decimal or 0x-hex, addresses, 0x-hex bytes, strings, true/false, arrays [1,2,3], tuples (1,0xab…,[true]), nested; strings inside arrays/tuples may be "quoted".
 
             Examples:
               sixnines abi encode 'f(address,uint256)' 0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826 1000
@@ -45,7 +43,7 @@ struct ABIEncode: ParsableCommand {
             let params = try parseTypes(types)
             let values = try parseArguments(arguments, for: params)
             let encoded = packed ? try ABI.encodePacked(values, as: params.map(\.type)) : try ABI.encode(values, as: params.map(\.type))
-            if output.json { try printJSON(["encoded": encoded.hexString]) } else { print(encoded.hexString) }
+            try output.emit(encoded.hexString, json: ["encoded": encoded.hexString])
         }
     }
 }
@@ -56,9 +54,7 @@ struct ABIDecode: ParsableCommand {
         commandName: "decode",
         abstract: "Decode return data (by the output types) or calldata (--input, by the input types).",
         discussion: """
-            The signature gives outputs cast-style, `f(uint256)(address,string)`, or with `returns (…)`.
-            A bare list `(address,string)` decodes data by those types. Decoding is strict (every padding
-            and offset checked); --lenient reads non-canonical data. One value per line, or --json.
+            The signature gives outputs cast-style, `f(uint256)(address,string)`, or with `returns (…)`. A bare list `(address,string)` decodes data by those types. Decoding is strict (every padding and offset checked); --lenient reads non-canonical data. One value per line, or --json.
 
             Examples:
               sixnines abi decode 'balanceOf(address)(uint256)' 0x00000000000000000000000000000000000000000000000000000000000003e8
@@ -107,7 +103,7 @@ struct ABIDecode: ParsableCommand {
             if output.json {
                 try printJSON(values.map { foundationJSON($0.jsonValue) })
             } else {
-                for v in values { print(v) }
+                for v in values { print(terminalSafe("\(v)")) }
             }
         }
     }
@@ -119,11 +115,7 @@ struct ABIToSwift: ParsableCommand {
         commandName: "to-swift",
         abstract: "Generate a typed Swift binding of a contract from its JSON ABI or artifact.",
         discussion: """
-            One struct per contract (import EVM and EVMRPC): a method per function (reads return decoded Swift values,
-            writes send a transaction and return its receipt), Calls.<function>(…) for calldata, a struct per event
-            and per tuple type, and a Revert enum of the custom errors. The SixNinesContracts module holds these for
-            ABI/*.json (Scripts/gen-bindings).
-            Example: sixnines abi to-swift ABI/ReceiptRegistry.json --output Sources/SixNinesContracts/ReceiptRegistry.swift
+            One struct per contract (import EVM and EVMRPC): a method per function (reads return decoded Swift values, writes send a transaction and return its receipt), Calls.<function>(…) for calldata, a struct per event and per tuple type, and a Revert enum of the custom errors. The SixNinesContracts module holds these for ABI/*.json (Scripts/gen-bindings). Example: sixnines abi to-swift ABI/ReceiptRegistry.json --output Sources/SixNinesContracts/ReceiptRegistry.swift
             """)
     @Argument(help: "A compiler artifact or JSON ABI file ('-' for stdin).") var file: String
     @Option(help: "The contract (type) name (default: the artifact's contractName, else the file name).") var name: String?
@@ -152,9 +144,7 @@ struct ABIToSolidity: ParsableCommand {
         commandName: "to-solidity",
         abstract: "Print a Solidity interface (structs, events, errors, functions) for a contract's JSON ABI.",
         discussion: """
-            Reads a compiler artifact (an object with "abi", as in ABI/*.json) or a bare JSON ABI array. The
-            interface is I<Name>, where Name is --name, else the artifact's "contractName", else the file name.
-            With --output the interface is written to FILE and the path is printed.
+            Reads a compiler artifact (an object with "abi", as in ABI/*.json) or a bare JSON ABI array. The interface is I<Name>, where Name is --name, else the artifact's "contractName", else the file name. With --output the interface is written to FILE and the path is printed.
 
             Examples:
               sixnines abi to-solidity ABI/ReceiptRegistry.json

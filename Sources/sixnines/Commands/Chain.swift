@@ -14,7 +14,7 @@ struct ChainID: AsyncParsableCommand {
     func run() async throws {
         try await options.withClient { client in
             let id = try await client.chainId()
-            if output.json { try printJSON(["chainId": id]) } else { print(id) }
+            try output.emit(id, json: ["chainId": id])
         }
     }
 }
@@ -29,7 +29,7 @@ struct BlockNumber: AsyncParsableCommand {
     func run() async throws {
         try await options.withClient { client in
             let number = try await client.blockNumber()
-            if output.json { try printJSON(["blockNumber": number]) } else { print(number) }
+            try output.emit(number, json: ["blockNumber": number])
         }
     }
 }
@@ -39,8 +39,7 @@ struct BlockCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "block", abstract: "Print a block by number, hash or tag.",
         discussion: """
-            Plain output is the block hash; --json prints the header fields and transaction hashes.
-            Example:
+            Plain output is the block hash; --json prints the header fields and transaction hashes. Example:
               sixnines block latest --json
             """)
     @OptionGroup var options: ChainOptions
@@ -112,7 +111,7 @@ struct NonceCommand: AsyncParsableCommand {
         try await options.withClient { client in
             let account = try parseAddress(address)
             let nonce = try await client.nonce(of: account, at: pending ? .pending : .latest)
-            if output.json { try printJSON(["address": account.checksummed, "nonce": nonce]) } else { print(nonce) }
+            try output.emit(nonce, json: ["address": account.checksummed, "nonce": nonce])
         }
     }
 }
@@ -163,8 +162,7 @@ struct FeeHistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fee-history", abstract: "Print recent base fees and tips, and the suggested EIP-1559 fees.",
         discussion: """
-            Plain output: suggested maxFeePerGas and maxPriorityFeePerGas (wei), one per line, never below the
-            chain's minimum tip (--chain polygon: 25 gwei). --json adds the history.
+            Plain output: "maxFeePerGas N" and "maxPriorityFeePerGas N" (wei, suggested), one per line, never below the chain's minimum tip (--chain polygon: 25 gwei). --json adds the history.
             """)
     @OptionGroup var options: ChainOptions
     @OptionGroup var output: OutputOptions
@@ -192,8 +190,8 @@ struct FeeHistoryCommand: AsyncParsableCommand {
                     "maxFeePerGas": maxFee.description, "maxPriorityFeePerGas": tip.description,
                 ])
             } else {
-                print(maxFee)
-                print(tip)
+                print("maxFeePerGas \(maxFee)")
+                print("maxPriorityFeePerGas \(tip)")
             }
         }
     }
@@ -204,11 +202,8 @@ struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs", abstract: "Print event logs, splitting large block ranges when the node refuses them.",
         discussion: """
-            --event takes an event signature (its keccak-256 is topic 0) or a 32-byte topic. With a declaration
-            naming the indexed inputs, `event Transfer(address indexed from, address indexed to, uint256 value)`,
-            each log is decoded: "block txhash logIndex Name(from=…, to=…, value=…)"; otherwise printed raw:
-            "block txhash logIndex topic0 … data". --json prints objects.
-            Example:
+            --event takes an event signature (its keccak-256 is topic 0) or a 32-byte topic. With a declaration naming the indexed inputs, `event Transfer(address indexed from, address indexed to, uint256 value)`, each log is decoded: "block txhash logIndex Name(from=…, to=…, value=…)"; otherwise printed raw:
+            "block txhash logIndex topic0 … data". --json prints objects. Example:
               sixnines logs --address 0x… --event 'Transfer(address,address,uint256)' --from-block 0 --to-block latest
             """)
     @OptionGroup var options: ChainOptions
@@ -219,7 +214,11 @@ struct LogsCommand: AsyncParsableCommand {
     @Option(help: "Last block (number or tag).") var toBlock: String = "latest"
 
     func validate() throws {
-        guard BlockTag(fromBlock) != nil, BlockTag(toBlock) != nil else { throw ValidationError("invalid block range") }
+        guard let from = BlockTag(fromBlock) else { throw ValidationError("--from-block: invalid block \(fromBlock.debugDescription)") }
+        guard let to = BlockTag(toBlock) else { throw ValidationError("--to-block: invalid block \(toBlock.debugDescription)") }
+        if case .number(let first) = from, case .number(let last) = to, first > last {
+            throw ValidationError("--from-block \(first) is after --to-block \(last): an empty range")
+        }
     }
 
     func run() async throws {
@@ -262,7 +261,7 @@ struct LogsCommand: AsyncParsableCommand {
                     } else {
                         fields += log.topics.map(\.description) + [Hex.encode(log.data)]
                     }
-                    print(fields.joined(separator: " "))
+                    print(terminalSafe(fields.joined(separator: " ")))
                 }
             }
         }

@@ -11,10 +11,7 @@ struct Deploy: AsyncParsableCommand {
         commandName: "deploy",
         abstract: "Deploy a contract from its artifact, with constructor arguments.",
         discussion: """
-            Encodes the constructor arguments from the artifact's ABI, checks the balance covers the worst-case cost,
-            sends the creation transaction, waits for the receipt and checks the code on chain is the artifact's
-            deployed bytecode (immutables aside). Prints the address; --json prints address, transaction, block and gas.
-            Examples:
+            Encodes the constructor arguments from the artifact's ABI, checks the balance covers the worst-case cost, sends the creation transaction, waits for the receipt and checks the code on chain is the artifact's deployed bytecode (immutables aside). Prints the address; --json prints address, transaction, block and gas. Examples:
               SIXNINES_PRIVATE_KEY=0x… sixnines deploy ABI/ReceiptRegistry.json 0xAdmin… 0xWriter…
               sixnines deploy ABI/PredictionVault.json '[0xA…,0xB…,0xC…]' 2 '[]' '[]' --keystore k.json --json
             """)
@@ -71,12 +68,7 @@ struct DeploySuite: AsyncParsableCommand {
                "signers": ["0x…", "0x…", "0x…", "0x…", "0x…"], "threshold": 3,
                "tokens": [], "dailyLimits": [], "admin": "0x…", "treasury": "0x…", "disputer": "0x…",
                "artifacts": "ABI", "chainId": 137}
-            admin (default: the deployer) holds the registry's and oracle's admin role and owns the badges; the
-            treasury and the oracle's disputer default to the vault. The whole configuration is checked before the
-            first transaction. Each contract is recorded in <deployments>/<chain-id>.json with its address,
-            transaction, block and artifact hash. Running again skips what is deployed with the same artifact and
-            constructor arguments, finishes a deployment a crash left pending (whichever of its recorded
-            transactions or fee-bumped replacements was mined), and grants only the roles that are missing on chain.
+            admin (default: the deployer) holds the registry's and oracle's admin role and owns the badges; the treasury and the oracle's disputer default to the vault. The whole configuration is checked before the first transaction. Each contract is recorded in <deployments>/<chain-id>.json with its address, transaction, block and artifact hash. Running again skips what is deployed with the same artifact and constructor arguments, finishes a deployment a crash left pending (whichever of its recorded transactions or fee-bumped replacements was mined), and grants only the roles that are missing on chain.
             """)
     @OptionGroup var options: ChainOptions
     @OptionGroup var key: KeyOptions

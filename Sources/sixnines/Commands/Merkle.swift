@@ -9,8 +9,7 @@ struct MerkleCommand: ParsableCommand {
         commandName: "merkle",
         abstract: "Build OpenZeppelin StandardMerkleTrees, prove values, verify proofs.",
         discussion: """
-            Leaves are keccak256(keccak256(abi.encode(value))) for the declared types; dumps are OpenZeppelin's
-            standard-v1 JSON, so trees load in @openzeppelin/merkle-tree and the reverse.
+            Leaves are keccak256(keccak256(abi.encode(value))) for the declared types; dumps are OpenZeppelin's standard-v1 JSON, so trees load in @openzeppelin/merkle-tree and the reverse.
             """,
         subcommands: [Build.self, Prove.self, Verify.self]
     )
@@ -19,8 +18,7 @@ struct MerkleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Build a tree from values and print its root.",
             discussion: """
-                Values: a JSON array of arrays (one JSON value per type), or CSV with one row per value (cast-style
-                text per column: decimal or 0x numbers, addresses, 0x bytes, true/false, [a,b] arrays).
+                Values: a JSON array of arrays (one JSON value per type), or CSV with one row per value (cast-style text per column: decimal or 0x numbers, addresses, 0x bytes, true/false, [a,b] arrays).
 
                 Example:
                   sixnines merkle build --types "address,uint256" airdrop.csv --dump tree.json
@@ -157,7 +155,7 @@ struct MerkleCommand: ParsableCommand {
                     throw CLIError("--value: \(error)")
                 }
             }
-            if output.json { try printJSON(["valid": valid]) } else { print(valid ? "valid" : "invalid") }
+            try output.emit(valid ? "valid" : "invalid", json: ["valid": valid])
             if !valid { throw ExitCode(1) }
         }
     }

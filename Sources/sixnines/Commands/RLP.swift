@@ -32,7 +32,7 @@ struct RLPCommand: ParsableCommand {
                 let value: JSONValue
                 do { value = try JSONValue(parsing: json) } catch { throw CLIError("<json>: \(error)") }
                 let encoded = Hex.encode(RLP.encode(try item(from: value, path: "$")))
-                if output.json { try printJSON(["rlp": encoded]) } else { print(encoded) }
+                try output.emit(encoded, json: ["rlp": encoded])
             }
         }
 

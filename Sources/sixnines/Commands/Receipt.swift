@@ -18,19 +18,12 @@ struct ReceiptCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a receipt proof file offline, and against a registry you trust on chain with --rpc-url.",
             discussion: """
-                Offline checks recompute the receipt's leaf from its fields, fold the proof up to the batch root, and check
-                the batch kind, the settlement mark and the outcome against the receipt's kind and prices.
-                With --rpc-url (or $SIXNINES_RPC_URL) it also checks the chain id, reads the batch from the registry
-                (anchored with this root, same kind), has the registry rebuild the leaf and verify the proof
-                (verify_receipt), and for a placement receipt that the batch was anchored before the round settled.
-                The registry is the one you trust: --registry, else the ReceiptRegistry of
-                <deployments>/<chain-id>.json; a proof file naming another registry is INVALID. With neither, the
-                verdict is UNCHECKED unless --trust-proof-registry accepts the file's own registry.
+                Offline checks recompute the receipt's leaf from its fields, fold the proof up to the batch root, and check the batch kind, the settlement mark and the outcome against the receipt's kind and prices. With --rpc-url (or $SIXNINES_RPC_URL) it also checks the chain id, reads the batch from the registry (anchored with this root, same kind), has the registry rebuild the leaf and verify the proof (verify_receipt), and for a placement receipt that the batch was anchored before the round settled. The registry is the one you trust: --registry, else the ReceiptRegistry of <deployments>/<chain-id>.json; a proof file naming another registry is INVALID. With neither, the verdict is UNCHECKED unless --trust-proof-registry accepts the file's own registry.
 
                 Verdict and exit code:
                   0  VALID      every check holds
                   1  INVALID    a check failed (named), or the input is bad
-                  2  UNCHECKED  the chain could not be read, or the registry is not one you trust
+                  2  UNCHECKED  the chain could not be read, or no trusted registry
 
                 Examples:
                   sixnines receipt verify my-receipt.json
@@ -93,11 +86,16 @@ struct ReceiptCommand: ParsableCommand {
                 } else if !trustProofRegistry {
                     unchecked.append("registry \(file.registry) is unverified: give --registry, a \(deployments)/\(file.chainId).json, or --trust-proof-registry")
                 }
-                let client = try reportingErrors { try ChainOptions.client(urls: urls, timeout: timeout) }
-                let (online, failure) = await onChainChecks(file, client: client)
-                await client.shutdown()
-                checks += online
-                if let failure { unchecked.append(failure) }
+                let refused = urls.filter { isConnectionRefused($0) }
+                if refused.count == urls.count {
+                    unchecked.append("the chain could not be read: connection refused: \(refused.map(HTTPTransport.displayURL).joined(separator: ", "))")
+                } else {
+                    let client = try reportingErrors { try ChainOptions.client(urls: urls, timeout: timeout) }
+                    let (online, failure) = await onChainChecks(file, client: client)
+                    await client.shutdown()
+                    checks += online
+                    if let failure { unchecked.append(failure) }
+                }
             }
             let failed = checks.filter { !$0.passed }
             let verdict: Verdict = !failed.isEmpty ? .invalid : !unchecked.isEmpty ? .unchecked : .valid

@@ -9,8 +9,7 @@ struct Sig: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the 4-byte selector of a function or error signature.",
         discussion: """
-            Accepts canonical signatures and human-readable declarations (parameter names, `function`/`error`
-            keywords, modifiers and `returns (…)` are ignored).
+            Accepts canonical signatures and human-readable declarations (parameter names, `function`/`error` keywords, modifiers and `returns (…)` are ignored).
 
             Examples:
               sixnines sig 'transfer(address,uint256)'                          # 0xa9059cbb
@@ -135,7 +134,7 @@ struct DecodeError: ParsableCommand {
                 }
             }
             let revert = try ABIRevert(decoding: bytes, abi: contract)
-            guard output.json else { print(revert); return }
+            guard output.json else { print(terminalSafe("\(revert)")); return }
             switch revert {
             case .empty: try printJSON(["kind": "empty"])
             case .message(let m): try printJSON(["kind": "Error", "message": m])
@@ -154,8 +153,7 @@ struct DecodeEvent: ParsableCommand {
         commandName: "decode-event",
         abstract: "Decode a log from its topics and data, with a JSON ABI or an event signature.",
         discussion: """
-            Prints one `name: value` line per input; indexed strings, bytes, arrays and tuples are only
-            in the log as their Keccak-256 hash, printed with `(hash)`.
+            Prints one `name: value` line per input; indexed strings, bytes, arrays and tuples are only in the log as their Keccak-256 hash, printed with `(hash)`.
 
             Examples:
               sixnines decode-event --abi erc20.json --topics 0xddf252ad…,0x…cd2a…,0x…bbbb… --data 0x…03e8
@@ -216,7 +214,7 @@ struct DecodeEvent: ParsableCommand {
             } else {
                 print(definition.signature)
                 for (i, d) in decoded.enumerated() {
-                    print("\(d.parameter.name.isEmpty ? "\(i)" : d.parameter.name): \(d.value)\(d.isHash ? " (hash)" : "")")
+                    print(terminalSafe("\(d.parameter.name.isEmpty ? "\(i)" : d.parameter.name): \(d.value)\(d.isHash ? " (hash)" : "")"))
                 }
             }
         }

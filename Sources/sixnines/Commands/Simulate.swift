@@ -10,14 +10,9 @@ struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run prediction rounds on simulated prices with simulated users.",
         discussion: """
-            Accelerated time from 2026-11-25 12:09:00 UTC (--start): each round opens at a mark, locks at the cutoff \
-            (mark − 30 s) with the median of the simulated sources, and settles at the next mark. Prints, per round \
-            and asset: lock and settlement prices, pools, the outcome, fees, dust, refusals, receipts emitted and \
-            the conservation check (stakes = payouts + refunds + fees + dust). The same seed gives the same output, \
-            byte for byte. Money is in USDC (6 decimals), prices in USD (8 decimals).
+            Accelerated time from 2026-11-25 12:09:00 UTC (--start): each round opens at a mark, locks at the cutoff (mark − 30 s) with the median of the simulated sources, and settles at the next mark. Prints, per round and asset: lock and settlement prices, pools, the outcome, fees, dust, refusals, receipts emitted and the conservation check (stakes = payouts + refunds + fees + dust). The same seed gives the same output, byte for byte. Money is in USDC (6 decimals), prices in USD (8 decimals).
 
-            With --db FILE (a new file) every command and receipt is committed to SQLite as the run goes \
-            (the output is the same).
+            With --db FILE (a new file) every command and receipt is committed to SQLite as the run goes (the output is the same).
 
             Example:
               sixnines simulate --assets BTC-USD,ETH-USD,SPY --rounds 6 --users 50 --seed 42
@@ -152,9 +147,7 @@ struct Rounds: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The next round open for predictions at a time: its settlement mark and cutoff.",
             discussion: """
-                Prints "<settlesAt> <cutoff>" (unix seconds): the round a prediction placed at --at would join, that is \
-                the first mark after --at, or the one after it when --at is already past that mark's cutoff. --json adds \
-                ISO times and the mark right after --at even when it is closed.
+                Prints "<settlesAt> <cutoff>" (unix seconds): the round a prediction placed at --at would join, that is the first mark after --at, or the one after it when --at is already past that mark's cutoff. --json adds ISO times and the mark right after --at even when it is closed.
 
                 Examples:
                   sixnines rounds next --at 1795608000

@@ -9,11 +9,7 @@ struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send", abstract: "Sign and send a transaction, then wait for its receipt.",
         discussion: """
-            Nonce, fees (eth_feeHistory, never below the chain's minimum tip) and gas (eth_estimateGas + 20 %) are
-            filled in; a transaction stuck for --replace-after seconds is replaced with fees raised by 12 %.
-            Prints the hash, then "success" or "reverted" and the block number (--async: the hash only).
-            The call is a signature and cast-style arguments, or raw --data.
-            Examples:
+            Nonce, fees (eth_feeHistory, never below the chain's minimum tip) and gas (eth_estimateGas + 20 %) are filled in; a transaction stuck for --replace-after seconds is replaced with fees raised by 12 %. Prints the hash, then "success" or "reverted" and the block number (--async: the hash only). The call is a signature and cast-style arguments, or raw --data. Examples:
               SIXNINES_PRIVATE_KEY=0x… sixnines send 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --value 1ether
               sixnines send 0x… 'transfer(address,uint256)' 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 1000 --keystore k.json
             """)
@@ -50,16 +46,20 @@ struct SendCommand: AsyncParsableCommand {
             let chain = options.preset ?? Chain.withID(chainId) ?? Chain(name: "chain-\(chainId)", id: chainId)
             let sender = TransactionSender(client: client, signer: KeySigner(key: signingKey), chain: chain)
             let request = TransactionRequest(to: try to.map { try parseAddress($0, what: "<to>") }, value: amount, data: bytes, gasLimit: gasLimit, chainId: chainId)
+            // Nonce assignment and submission under a lock per chain and sender shared by every sixnines process, so
+            // concurrent sends from one key take consecutive nonces.
+            let submitted = try await NonceLock.holding(chainId: chainId, address: sender.signer.address) {
+                try await sender.submit(request)
+            }
             if noWait {
-                print(try await sender.submit(request).hash)
+                print(output.json ? "{\"transactionHash\":\"\(submitted.hash)\",\"nonce\":\(submitted.nonce)}" : "\(submitted.hash)")
                 return
             }
+            if !output.json { print(submitted.hash) }
             let sendOptions = wait.sendOptions(chain: chain)
             let receipt: Receipt
             do {
-                receipt = try await sender.send(request, options: sendOptions) { event in
-                    if case .sent(let hash, _, _) = event, !output.json { print(hash) }
-                }
+                receipt = try await sender.wait(for: submitted, request: request, options: sendOptions)
             } catch {
                 if case .reverted(let r)? = error as? SendError {
                     if output.json { try printJSON(["transactionHash": r.transactionHash.description, "status": 0, "blockNumber": r.blockNumber]) }
@@ -87,9 +87,7 @@ struct CallCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "call", abstract: "Call a contract function without a transaction (eth_call) and decode the result.",
         discussion: """
-            The signature gives the outputs cast-style, f(…)(types), or with `returns (…)`; arguments as for
-            `calldata`. One value per line, or --json. A revert prints its decoded reason on stderr (exit 1).
-            Example:
+            The signature gives the outputs cast-style, f(…)(types), or with `returns (…)`; arguments as for `calldata`. One value per line, or --json. A revert prints its decoded reason on stderr (exit 1). Example:
               sixnines call 0x… 'balanceOf(address)(uint256)' 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
             """)
     @OptionGroup var options: ChainOptions
@@ -127,7 +125,7 @@ struct CallCommand: AsyncParsableCommand {
                 let text = "[" + decoded.map { $0.jsonValue.description }.joined(separator: ",") + "]"
                 print(text)
             } else {
-                for v in decoded { print(v) }
+                for v in decoded { print(terminalSafe("\(v)")) }
             }
         }
     }
@@ -138,9 +136,7 @@ struct EstimateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "estimate", abstract: "Estimate the gas of a call or transfer (eth_estimateGas).",
         discussion: """
-            Calldata is given as hex until the ABI layer lands (then: a signature and arguments).
-            A revert prints the node's message and the revert data on stderr, exit code 1.
-            Example:
+            Calldata is given as hex until the ABI layer lands (then: a signature and arguments). A revert prints the node's message and the revert data on stderr, exit code 1. Example:
               sixnines estimate 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --value 1
             """)
     @OptionGroup var options: ChainOptions
@@ -159,7 +155,7 @@ struct EstimateCommand: AsyncParsableCommand {
             let request = CallRequest(from: try from.map { try parseAddress($0, what: "--from") }, to: try to.map { try parseAddress($0, what: "<to>") }, data: bytes,
                                       value: amount.isZero ? nil : amount)
             let gas = try await client.estimateGas(request)
-            if output.json { try printJSON(["gas": gas]) } else { print(gas) }
+            try output.emit(gas, json: ["gas": gas])
         }
     }
 }
@@ -169,9 +165,7 @@ struct TxReceiptCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tx-receipt", abstract: "Print a transaction's receipt status, waiting for confirmations if asked.",
         discussion: """
-            Plain output: "success" or "reverted", then the block number. Exit code 1 when there is no receipt
-            (unless --confirmations makes it wait) and 2 when the transaction reverted.
-            Example:
+            Plain output: "success" or "reverted", then the block number. Exit code 1 when there is no receipt (unless --confirmations makes it wait) and 2 when the transaction reverted. Example:
               sixnines tx-receipt 0x… --confirmations 3 --json
             """)
     @OptionGroup var options: ChainOptions
@@ -219,5 +213,33 @@ struct TxReceiptCommand: AsyncParsableCommand {
             }
             if !r.status { throw ExitCode(2) }
         }
+    }
+}
+
+/// A lock file per chain id and sender address (`$SIXNINES_CACHE_DIR`, else `$XDG_CACHE_HOME/sixnines`, else
+/// `~/.cache/sixnines`, under `nonces/`), held by one process at a time around nonce assignment and submission.
+enum NonceLock {
+    /// The lock directory.
+    static var directory: String {
+        let env = ProcessInfo.processInfo.environment
+        if let dir = env["SIXNINES_CACHE_DIR"], !dir.isEmpty { return dir + "/nonces" }
+        if let xdg = env["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/sixnines/nonces" }
+        return NSHomeDirectory() + "/.cache/sixnines/nonces"
+    }
+
+    /// Runs `body` holding the lock of `address` on `chainId` (waits up to 120 s for it).
+    static func holding<T>(chainId: UInt64, address: Address, _ body: () async throws -> T) async throws -> T {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = "\(directory)/\(chainId)-\(address.lowercased).lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CLIError("nonce lock \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }  // closing releases the lock
+        let deadline = ContinuousClock.now + .seconds(120)
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else { throw CLIError("nonce lock \(path): \(String(cString: strerror(errno)))") }
+            guard ContinuousClock.now < deadline else { throw CLIError("nonce lock \(path): held by another sixnines process for 120 s") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return try await body()
     }
 }

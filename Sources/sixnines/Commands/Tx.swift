@@ -100,17 +100,21 @@ struct TxCommand: ParsableCommand {
         }
 
         func parseAccessList(_ text: String) throws -> [AccessListEntry] {
-            guard let array = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else {
+            let json: JSONValue
+            do { json = try JSONValue(parsing: text) } catch { throw CLIError("--access-list: \(error)") }
+            guard let array = json.arrayValue else {
                 throw CLIError(#"--access-list: expected JSON [{"address": "0x…", "storageKeys": ["0x…"]}]"#)
             }
             return try array.enumerated().map { i, entry in
-                guard let address = entry["address"] as? String, let parsed = try? Address(address) else {
+                guard let address = entry["address"]?.stringValue, let parsed = try? Address(address) else {
                     throw CLIError("--access-list[\(i)]: missing or invalid address")
                 }
-                let keys = entry["storageKeys"] as? [String] ?? []
-                return AccessListEntry(address: parsed, storageKeys: try keys.map { k in
-                    do { return try Bytes32(hex: k) } catch { throw CLIError("--access-list[\(i)] storage key \(k): \(error)") }
-                })
+                var keys: [Bytes32] = []
+                for (j, key) in (entry["storageKeys"]?.arrayValue ?? []).enumerated() {
+                    guard let k = key.stringValue else { throw CLIError("--access-list[\(i)].storageKeys[\(j)]: expected a 0x-hex string") }
+                    do { keys.append(try Bytes32(hex: k)) } catch { throw CLIError("--access-list[\(i)].storageKeys[\(j)] \(k): \(error)") }
+                }
+                return AccessListEntry(address: parsed, storageKeys: keys)
             }
         }
     }
@@ -142,10 +146,7 @@ struct TxCommand: ParsableCommand {
                     try printJSON(object)
                 } else {
                     for (name, value) in fields {
-                        let text: String
-                        if let s = value as? String { text = s } else if let d = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]) {
-                            text = String(decoding: d, as: UTF8.self)
-                        } else { text = "\(value)" }
+                        let text = value as? String ?? (try? jsonValue(value).jsonText) ?? "\(value)"
                         print("\(name): \(text)")
                     }
                 }

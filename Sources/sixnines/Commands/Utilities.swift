@@ -82,8 +82,7 @@ struct ToChecksum: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print an address in its EIP-55 checksummed form.",
         discussion: """
-            Accepts lower-case, upper-case or correctly checksummed input; a mixed-case address with a wrong
-            checksum is an error.
+            Accepts lower-case, upper-case or correctly checksummed input; a mixed-case address with a wrong checksum is an error.
 
             Example:
               sixnines to-checksum 0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359
@@ -114,8 +113,7 @@ struct ToWei: ParsableCommand {
         commandName: "to-wei",
         abstract: "Convert a decimal amount in a unit to base units (wei), exactly.",
         discussion: """
-            The unit is wei, kwei, mwei, gwei, szabo, finney, ether, or a number of decimals (a token's).
-            More fractional digits than the unit allows is an error, never a rounding.
+            The unit is wei, kwei, mwei, gwei, szabo, finney, ether, or a number of decimals (a token's). More fractional digits than the unit allows is an error, never a rounding.
 
             Examples:
               sixnines to-wei 1.5            # 1500000000000000000

@@ -9,8 +9,7 @@ struct WalletCommand: ParsableCommand {
         commandName: "wallet",
         abstract: "Create, import and decrypt keys; sign and verify messages.",
         discussion: """
-            The key comes from --private-key, --keystore FILE (+ --password-file FILE or a prompt) or $SIXNINES_PRIVATE_KEY.
-            Private keys are printed only when asked (--show-private-key).
+            The key comes from --private-key, --keystore FILE (+ --password-file FILE or a prompt) or $SIXNINES_PRIVATE_KEY. Private keys are printed only when asked (--show-private-key).
             """,
         subcommands: [New.self, AddressCommand.self, Sign.self, SignTypedData.self, Verify.self, Import.self, Decrypt.self]
     )
@@ -82,7 +81,7 @@ struct WalletCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let address = try key.load().address
-                if output.json { try printJSON(["address": address.checksummed]) } else { print(address) }
+                try output.emit(address, json: ["address": address.checksummed])
             }
         }
     }
@@ -112,7 +111,7 @@ struct WalletCommand: ParsableCommand {
                 let signer = try key.load()
                 let signature = signer.signPersonalMessage(try messageBytes(message))
                 let text = compact ? Hex.encode(signature.compactRepresentation) : signature.description
-                if output.json { try printJSON(["signature": text, "signer": signer.address.checksummed]) } else { print(text) }
+                try output.emit(text, json: ["signature": text, "signer": signer.address.checksummed])
             }
         }
     }
@@ -185,7 +184,7 @@ struct WalletCommand: ParsableCommand {
                 do { expected = try Address(address) } catch { throw CLIError("--address: \(error)") }
                 let sig = try Signature(hex: signature)
                 try sig.verify(digest: PersonalMessage.hash(try messageBytes(message)), signer: expected)
-                if output.json { try printJSON(["signer": expected.checksummed, "valid": true]) } else { print(expected) }
+                try output.emit(expected, json: ["signer": expected.checksummed, "valid": true])
             }
         }
     }

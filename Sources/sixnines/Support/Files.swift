@@ -5,44 +5,62 @@ import Glibc
 #endif
 
 /// Reading the files users name on the command line: never a directory, never more than a bound (a device such as
-/// /dev/zero or a huge file is refused with a message, not read until memory runs out), pipes and FIFOs allowed.
+/// /dev/zero or a huge file is refused with a message, not read until memory runs out), pipes and FIFOs allowed (a
+/// FIFO nobody writes to reads as empty; a writer that says nothing for 30 s is an error), never a hang.
 enum InputFile {
     /// The default bound of a data file (CSV/JSON inputs, ABIs, proof files): 1 GiB.
     static let defaultLimit = 1 << 30
+    /// The bound of a device (/dev/zero, /dev/urandom never end).
+    static let deviceLimit = 16 << 20
+    /// How long a pipe's writer may stay silent.
+    static let pipeTimeoutMilliseconds: Int32 = 30_000
+
+    /// Opens `path` (`-` is standard input) non-blocking and checks its type; the descriptor and the bound to use.
+    private static func open(_ path: String, what: String, limit: Int) throws -> (fd: Int32, limit: Int, size: Int?) {
+        let fd = path == "-" ? STDIN_FILENO : Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw CLIError("\(what) \(path): cannot read file (\(String(cString: strerror(errno))))") }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            if fd != STDIN_FILENO { close(fd) }
+            throw CLIError("\(what) \(path): \(String(cString: strerror(errno)))")
+        }
+        let type = info.st_mode & S_IFMT
+        if type == S_IFDIR {
+            if fd != STDIN_FILENO { close(fd) }
+            throw CLIError("\(what) \(path): is a directory")
+        }
+        if type == S_IFREG, Int(info.st_size) > limit {
+            if fd != STDIN_FILENO { close(fd) }
+            throw CLIError("\(what) \(path): \(info.st_size) bytes, more than the \(limit) this command reads")
+        }
+        return (fd, type == S_IFCHR ? min(limit, deviceLimit) : limit, type == S_IFREG ? Int(info.st_size) : nil)
+    }
+
+    /// Reads up to `count` bytes; 0 at the end; waits (bounded) while a pipe's writer is silent.
+    private static func readSome(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, path: String, what: String) throws -> Int {
+        while true {
+            let n = Glibc.read(fd, buffer, count)
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            if errno == EAGAIN {
+                var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&poller, 1, pipeTimeoutMilliseconds)
+                if ready == 0 { throw CLIError("\(what) \(path): nothing to read within \(pipeTimeoutMilliseconds / 1000) s") }
+                continue
+            }
+            throw CLIError("\(what) \(path): \(String(cString: strerror(errno)))")
+        }
+    }
 
     /// The bytes of `path` (`-` is standard input), at most `limit`; `what` names the argument in errors.
     static func read(_ path: String, what: String, limit: Int = defaultLimit) throws -> [UInt8] {
-        let fd: Int32
-        if path == "-" {
-            fd = STDIN_FILENO
-        } else {
-            fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-            guard fd >= 0 else { throw CLIError("\(what) \(path): \(String(cString: strerror(errno)))") }
-        }
+        let (fd, limit, size) = try open(path, what: what, limit: limit)
         defer { if fd != STDIN_FILENO { close(fd) } }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw CLIError("\(what) \(path): \(String(cString: strerror(errno)))") }
-        let type = info.st_mode & S_IFMT
-        if type == S_IFDIR { throw CLIError("\(what) \(path): is a directory") }
-        if type == S_IFREG, Int(info.st_size) > limit {
-            throw CLIError("\(what) \(path): \(info.st_size) bytes, more than the \(limit) this command reads")
-        }
-        if type == S_IFIFO || type == S_IFSOCK {
-            // Opened non-blocking so a FIFO without a writer cannot hang the open; wait for data with a bound.
-            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            _ = poll(&poller, 1, 30_000)
-        }
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         var out: [UInt8] = []
-        if type == S_IFREG { out.reserveCapacity(Int(info.st_size)) }
+        if let size { out.reserveCapacity(size) }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN { break }
-                throw CLIError("\(what) \(path): \(String(cString: strerror(errno)))")
-            }
+            let n = try chunk.withUnsafeMutableBytes { try readSome(fd, into: $0.baseAddress!, count: $0.count, path: path, what: what) }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
             if out.count > limit { throw CLIError("\(what) \(path): more than the \(limit) bytes this command reads") }
@@ -58,26 +76,12 @@ enum InputFile {
     /// The first line of `path` (without its line end), reading at most `limit` bytes: for password files. An input
     /// with no line end within the bound (such as /dev/zero) is refused.
     static func firstLine(_ path: String, what: String, limit: Int = 4_096) throws -> String {
-        let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw CLIError("\(what) \(path): \(String(cString: strerror(errno)))") }
+        let (fd, _, _) = try open(path, what: what, limit: Int.max)
         defer { if fd != STDIN_FILENO { close(fd) } }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw CLIError("\(what) \(path): \(String(cString: strerror(errno)))") }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw CLIError("\(what) \(path): is a directory") }
-        if (info.st_mode & S_IFMT) == S_IFIFO {
-            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            _ = poll(&poller, 1, 30_000)
-        }
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         var bytes: [UInt8] = []
         var byte: UInt8 = 0
         while bytes.count <= limit {
-            let n = Glibc.read(fd, &byte, 1)
-            if n < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN { break }
-                throw CLIError("\(what) \(path): \(String(cString: strerror(errno)))")
-            }
+            let n = try readSome(fd, into: &byte, count: 1, path: path, what: what)
             if n == 0 || byte == UInt8(ascii: "\n") { break }
             bytes.append(byte)
         }

@@ -20,16 +20,44 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
-/// Prints a JSON object (sorted keys) on stdout.
+/// Prints a JSON value (objects with sorted keys) on stdout, written by EVM's `JSONValue` (the one JSON writer).
 func printJSON(_ object: Any) throws {
-    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
-    print(String(decoding: data, as: UTF8.self))
+    print(try jsonValue(object).jsonText)
+}
+
+/// The `JSONValue` of a Foundation-style value (dictionaries with sorted keys, arrays, strings, numbers, booleans,
+/// `NSNull`, and `JSONValue`s as they are).
+func jsonValue(_ object: Any) throws -> JSONValue {
+    switch object {
+    case let value as JSONValue: return value
+    case let value as String: return .string(value)
+    case let value as Substring: return .string(String(value))
+    case let value as Bool: return .bool(value)
+    case let value as Int: return .int(value)
+    case let value as Int64: return .int(value)
+    case let value as UInt64: return .int(value)
+    case let value as UInt32: return .int(value)
+    case let value as Int32: return .int(value)
+    case let value as UInt8: return .int(value)
+    case let value as Double: return .double(value)
+    case is NSNull: return .null
+    case let value as [String: Any]:
+        return .object(try value.keys.sorted().map { ($0, try jsonValue(value[$0]!)) })  // invariant: the key is in the dictionary
+    case let value as [Any]: return .array(try value.map(jsonValue))
+    case let value as CustomStringConvertible: return .string(value.description)
+    default: throw CLIError("internal: cannot write \(type(of: object)) as JSON")
+    }
 }
 
 /// Options shared by commands that can print JSON.
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print structured JSON instead of a plain value.")
     var json = false
+
+    /// Prints `object` as JSON with --json, else the plain `value`.
+    func emit(_ value: @autoclosure () -> CustomStringConvertible, json object: @autoclosure () -> [String: Any]) throws {
+        if json { try printJSON(object()) } else { print(value()) }
+    }
 }
 
 /// Writes `text` to `path` atomically, or to stdout when `path` is nil.

@@ -21,7 +21,10 @@ func parseTypes(_ text: String) throws -> [ABIParameter] {
 }
 
 /// Cast-style arguments for `params`.
-func parseArguments(_ args: [String], for params: [ABIParameter]) throws -> [ABIValue] {
+func parseArguments(_ given: [String], for params: [ABIParameter]) throws -> [ABIValue] {
+    // `--` ends the options (so that negative numbers and values starting with `-` pass); it is not an argument.
+    var args = given
+    if let end = args.firstIndex(of: "--") { args.remove(at: end) }
     guard args.count == params.count else {
         throw CLIError("expected \(params.count) argument\(params.count == 1 ? "" : "s") for (\(params.map(\.type.description).joined(separator: ","))), got \(args.count)")
     }

@@ -1,56 +1,11 @@
 import EVM
 @testable import EVMRPC
 import Foundation
+import TestSupport
 import Testing
 
-/// Root of the repository, derived from this file's location (Tests/EVMRPCTests/Support/…).
-let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
-
 /// The venv interpreter (`$SIXNINES_PYTHON` or `<repo>/.venv/bin/python`).
-var pythonInterpreter: URL {
-    if let path = ProcessInfo.processInfo.environment["SIXNINES_PYTHON"] { return URL(fileURLWithPath: path) }
-    return repositoryRoot.appendingPathComponent(".venv/bin/python")
-}
-
-struct FixtureError: Error, CustomStringConvertible {
-    let description: String
-}
-
-/// A child process that prints one JSON line when ready and exits when its stdin closes.
-final class ChildProcess: @unchecked Sendable {
-    let process = Process()
-    let stdin = Pipe()
-    let readyLine: [String: Any]
-
-    init(executable: URL, arguments: [String]) throws {
-        process.executableURL = executable
-        process.arguments = arguments
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Blocking read of the readiness line (the child prints it when it is listening).
-        var line = Data()
-        while true {
-            let byte = stdout.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data([0x0A]) { break }
-            line.append(byte)
-        }
-        guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else {
-            throw FixtureError(description: "\(executable.lastPathComponent) did not start")
-        }
-        readyLine = object
-    }
-
-    func stop() {
-        try? stdin.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-    }
-}
+var pythonInterpreter: URL { PythonOracle.interpreter }
 
 /// The devnet of this test process: started once, lazily, shared by every test; tests take it one at a
 /// time with ``Devnet/isolated(_:)`` (snapshot before, revert after).
@@ -76,9 +31,7 @@ actor Devnet {
         if let started { return started.1 }
         if let starting { return try await starting.value }
         let task = Task.detached { () throws -> (ChildProcess, Info) in
-            let child = try ChildProcess(
-                executable: repositoryRoot.appendingPathComponent("Scripts/devnet"),
-                arguments: ["--port", "0", "--json-ready", "--exit-with-stdin", "--max-logs-range", "50", "--quiet"])
+            let child = try DevnetLauncher.start(["--max-logs-range", "50"])
             let r = child.readyLine
             let info = Info(
                 url: r["url"] as! String, wsURL: r["wsUrl"] as! String, chainId: UInt64(r["chainId"] as! Int),

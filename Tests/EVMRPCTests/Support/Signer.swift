@@ -1,6 +1,7 @@
 import EVM
 import EVMRPC
 import Foundation
+import TestSupport
 
 /// eth-account in a long-lived Python process (Support/signer.py), one JSON line per signature.
 final class PythonSigningService: @unchecked Sendable {
@@ -35,12 +36,12 @@ final class PythonSigningService: @unchecked Sendable {
                         break
                     }
                     let chunk = self.output.fileHandleForReading.availableData
-                    if chunk.isEmpty { continuation.resume(throwing: FixtureError(description: "signer exited")); return }
+                    if chunk.isEmpty { continuation.resume(throwing: ChildProcessError(description: "signer exited")); return }
                     self.buffer.append(chunk)
                 }
                 guard let object = try? JSONSerialization.jsonObject(with: answer) as? [String: Any],
                       let raw = object["raw"] as? String, let bytes = try? Hex.decode(raw) else {
-                    continuation.resume(throwing: FixtureError(description: "signer: \(String(decoding: answer, as: UTF8.self))"))
+                    continuation.resume(throwing: ChildProcessError(description: "signer: \(String(decoding: answer, as: UTF8.self))"))
                     return
                 }
                 continuation.resume(returning: bytes)
