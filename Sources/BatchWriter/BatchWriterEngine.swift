@@ -31,6 +31,9 @@ public struct BatchWriterConfiguration: Sendable, Hashable, Codable {
     public var gasLimit: UInt64 = 150_000
     /// Outbox rows claimed per step.
     public var claimLimit: Int = 20_000
+    /// Fee ceiling in gwei (nil: none): no transaction or replacement offers more per gas; during a fee spike above it
+    /// batches wait (still durable, still reconciled) instead of paying the spike.
+    public var maxFeePerGasGwei: UInt64?
 
     /// The defaults.
     public init() {}
@@ -191,7 +194,7 @@ public actor BatchWriterEngine {
         let times = receipts.map(\.batchTime)
         let call = AnchorCall(batchId: id, root: tree.root, count: UInt32(receipts.count), firstTime: times.min()!, lastTime: times.max()!)
         let nonce = max(pendingNonce, (try queue.highestNonce()).map { $0 + 1 } ?? 0)
-        let fees = cachedFees!
+        let fees = capped(cachedFees!)
         let signed = try await chain.sign(call, nonce: nonce, fees: fees, gasLimit: configuration.gasLimit)
         let closedAt = now()
         let record = BatchRecord(id: id, state: .closed, root: tree.root, count: receipts.count, firstTime: call.firstTime,
@@ -224,6 +227,19 @@ public actor BatchWriterEngine {
         }
         return AnchorTransaction(hash: signed.hash, batchId: batch.word, nonce: signed.nonce, maxFee: maxFee, priorityFee: tip,
                                  gasLimit: signed.gasLimit, raw: signed.raw, replaces: replaces, createdAt: time)
+    }
+
+    /// `fees` under the configured ceiling.
+    func capped(_ fees: Fees) -> Fees {
+        guard let gwei = configuration.maxFeePerGasGwei else { return fees }
+        let cap = UInt256(gwei) * UInt256(1_000_000_000)
+        switch fees {
+        case .eip1559(let maxFee, let tip):
+            let m = Swift.min(maxFee, cap)
+            return .eip1559(maxFeePerGas: m, maxPriorityFeePerGas: Swift.min(tip, m))
+        case .legacy(let price):
+            return .legacy(gasPrice: Swift.min(price, cap))
+        }
     }
 
     static func fees(of t: AnchorTransaction) -> Fees {
@@ -341,7 +357,7 @@ public actor BatchWriterEngine {
                 logger.warning("batch found anchored by an unrecorded transaction", metadata: meta)
                 return true
             }
-            let fees = try await chainCall { try await self.chain.fees() }
+            let fees = capped(try await chainCall { try await self.chain.fees() })
             let nonce = max(try await chainCall { try await self.chain.nonce(pending: true) }, (try queue.highestNonce() ?? 0) + 1)
             let call = AnchorCall(batchId: batch.id, root: batch.root, count: UInt32(batch.count), firstTime: batch.firstTime, lastTime: batch.lastTime)
             let signed = try await chain.sign(call, nonce: nonce, fees: fees, gasLimit: configuration.gasLimit)
@@ -357,9 +373,16 @@ public actor BatchWriterEngine {
         }
         // 4. Replace when stuck, else (re)broadcast the same bytes when due.
         let clock = now()
-        if latest.sentAt != nil, clock - latest.createdAt >= configuration.replaceAfterMillis {
-            let estimate = try? await chainCall { try await self.chain.fees() }
-            let fees = Self.fees(of: latest).bumped(percent: configuration.bumpPercent, atLeast: estimate)
+        let old = Self.fees(of: latest)
+        let bumped = capped(old.bumped(percent: configuration.bumpPercent, atLeast: try? await chainCall { try await self.chain.fees() }))
+        // A replacement must offer at least 10 % more (nodes refuse less); at the ceiling the transaction waits.
+        let worthReplacing = bumped.maxPerGas > old.maxPerGas && bumped.maxPerGas >= old.maxPerGas + old.maxPerGas / 10
+        if latest.sentAt != nil, clock - latest.createdAt >= configuration.replaceAfterMillis, !worthReplacing {
+            logger.warning("anchor transaction stuck at the fee ceiling: waiting", metadata: meta.merging([
+                "tx": "\(latest.hash)", "fees": "\(old)", "max_fee_per_gas_gwei": "\(configuration.maxFeePerGasGwei ?? 0)"]) { $1 })
+        }
+        if latest.sentAt != nil, clock - latest.createdAt >= configuration.replaceAfterMillis, worthReplacing {
+            let fees = bumped
             let call = AnchorCall(batchId: batch.id, root: batch.root, count: UInt32(batch.count), firstTime: batch.firstTime, lastTime: batch.lastTime)
             let signed = try await chain.sign(call, nonce: latest.nonce, fees: fees, gasLimit: latest.gasLimit)
             let replacement = Self.transaction(signed, batch: batch.id, replaces: latest.hash, at: clock)

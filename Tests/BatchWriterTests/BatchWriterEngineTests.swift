@@ -211,6 +211,24 @@ struct BatchWriterEngineTests {
         #expect(after.filter { $0.state == .final }.map(\.hash) == [transactions[1].hash])
     }
 
+    @Test func aFeeSpikeAboveTheCeilingWaitsInsteadOfPaying() async throws {
+        // The fake chain asks maxFee 100 wei; a ceiling of 0 gwei caps every offer at 0: no replacement can beat it.
+        let h = try Harness { $0.replaceAfterMillis = 1_000; $0.maxFeePerGasGwei = 0 }
+        _ = try h.queue.ingest((0..<3).map { settlement($0) }, now: 0)
+        let engine = try h.engine()
+        try await engine.step(flush: true)
+        for _ in 0..<3 {
+            h.clock.advance(ms: 2_000)
+            try await engine.step()
+        }
+        let transactions = try h.queue.transactions(of: BatchID(kind: .settlement, sequence: 1))
+        #expect(transactions.count == 1)
+        #expect(transactions[0].maxFee == "0")
+        h.chain.mine()
+        try await engine.step()
+        try await h.checkInvariants(expected: 3)
+    }
+
     @Test func aReorgTakesAnIncludedBatchBackToWaiting() async throws {
         let h = try Harness { $0.confirmations = 3 }
         _ = try h.queue.ingest((0..<10).map { settlement($0) }, now: 0)

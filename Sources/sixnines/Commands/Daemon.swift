@@ -137,6 +137,7 @@ struct DaemonSettings: Sendable {
         ("rebroadcast_after_ms", "resend the same bytes after this long (default 10000)"),
         ("gas_limit", "gas limit of an anchor transaction (default 150000)"),
         ("claim_limit", "outbox rows claimed per step (default 20000)"),
+        ("max_fee_per_gas_gwei", "fee ceiling of anchor transactions and replacements, gwei (default none)"),
     ]
 
     static var help: String { keys.map { "  \($0.0) (SIXNINES_\($0.0.uppercased())): \($0.1)" }.joined(separator: "\n") }
@@ -215,6 +216,7 @@ struct DaemonSettings: Sendable {
         if let v: Int64 = try int("rebroadcast_after_ms") { s.batch.rebroadcastAfterMillis = v }
         if let v: UInt64 = try int("gas_limit") { s.batch.gasLimit = v }
         if let v: Int = try int("claim_limit") { s.batch.claimLimit = max(1, v) }
+        if let v: UInt64 = try int("max_fee_per_gas_gwei") { s.batch.maxFeePerGasGwei = v }
         return s
     }
 }
