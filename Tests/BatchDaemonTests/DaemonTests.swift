@@ -117,6 +117,38 @@ struct DaemonTests {
         #expect(daemon.log.contains("daemon stopped"))
     }
 
+    @Test func settingsComeFromTheEnvironmentOverTheFileAndBadOnesAreRefused() async throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let registry = try await deployRegistry(client: client, writer: devKeys[1].address)
+        let database = dir.appendingPathComponent("db.sqlite").path
+        // The file says batches of 50 and another registry; the environment says batches of 7 and the real registry.
+        let config = try daemonConfig(dir: dir, database: database, rpc: daemonDevnetURL, registry: devKeys[2].address,
+                                      extra: ["max_age_ms": 3_600_000])
+        let daemon = try DaemonProcess(config: config, logDirectory: dir,
+                                       environment: ["SIXNINES_REGISTRY": registry.description, "SIXNINES_MAX_BATCH_SIZE": "7"])
+        defer { daemon.kill() }
+        let now = try await chainTime()
+        let receipts = (0..<7).map { makeReceipt($0, kind: .placement, placedAt: now - 2, tag: "env") }
+        #expect(try await daemon.json("POST", "/v1/receipts", body: try receiptsBody(receipts)).0 == 200)
+        let queue = try SQLiteBatchQueue(path: database)
+        try await eventually(30, "a batch of 7 final in the environment's registry") {
+            try queue.batches(kind: .placement, states: [.final], after: nil, limit: 10).first?.count == 7
+        }
+        #expect(try queue.setting("registry") == registry.description)
+        #expect(daemon.terminate() == 0)
+
+        // Unknown keys and bad values are refused before anything starts, naming the setting.
+        let bad = dir.appendingPathComponent("bad.json").path
+        try Data(#"{"registry": "0x00", "colour": "red"}"#.utf8).write(to: URL(fileURLWithPath: bad))
+        let unknown = try CLI.run(["daemon", "run", "--config", bad])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("colour"))
+        let badValue = try CLI.run(["daemon", "run", "--config", config], environment: ["SIXNINES_MAX_BATCH_SIZE": "lots"])
+        #expect(badValue.status == 1)
+        #expect(badValue.stderr.contains("max_batch_size"))
+    }
+
     @Test func survivesSIGKILLWhileReceiptsStreamIn() async throws {
         let kills = Int(ProcessInfo.processInfo.environment["SIXNINES_CRASH_KILLS"] ?? "") ?? 20
         let report = try await CrashHarness(client: client, rpc: daemonDevnetURL, kills: kills).run()
