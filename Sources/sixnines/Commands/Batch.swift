@@ -26,14 +26,13 @@ struct BatchCommand: AsyncParsableCommand {
         func run() async throws {
             let api = BatchAPI(queue: try reportingErrors { try store.open() })
             let answer = api.listBatches(kind: kind, state: state, cursor: cursor, limit: String(limit))
-            let object = try JSONSerialization.jsonObject(with: answer.body) as? [String: Any] ?? [:]
+            let object = try reportingErrors { try JSONValue(parsing: String(decoding: answer.body, as: UTF8.self)) }
             guard answer.status == 200 else {
-                throw reportingFailure("\(object["field"].map { "--\($0): " } ?? "")\(object["error"] ?? "failed")")
+                throw reportingFailure("\(object["field"].map { "--\(plain($0)): " } ?? "")\(plain(object["error"]))")
             }
             if output.json { try printJSON(object); return }
-            for b in object["batches"] as? [[String: Any]] ?? [] {
-                let fields: [Any?] = [b["id"], b["kind"], b["sequence"], b["state"], b["receipts"], b["block"] ?? "-", b["leadTime"] ?? "-"]
-                print(fields.map { "\($0 ?? "-")" }.joined(separator: "\t"))
+            for b in object["batches"]?.arrayValue ?? [] {
+                print(["id", "kind", "sequence", "state", "receipts", "block", "leadTime"].map { plain(b[$0]) }.joined(separator: "\t"))
             }
         }
     }
@@ -48,17 +47,17 @@ struct BatchCommand: AsyncParsableCommand {
         func run() async throws {
             let api = BatchAPI(queue: try reportingErrors { try store.open() })
             let answer = api.getBatch(id)
-            let object = try JSONSerialization.jsonObject(with: answer.body) as? [String: Any] ?? [:]
-            guard answer.status == 200 else { throw reportingFailure("\(object["error"] ?? "failed")") }
+            let object = try reportingErrors { try JSONValue(parsing: String(decoding: answer.body, as: UTF8.self)) }
+            guard answer.status == 200 else { throw reportingFailure(plain(object["error"])) }
             if output.json { try printJSON(object); return }
             for key in ["id", "kind", "sequence", "state", "root", "receipts", "firstTime", "lastTime", "deadline", "transaction", "block",
                         "anchoredAt", "leadTime"] {
-                print("\(key): \(object[key].map { "\($0)" } ?? "-")")
+                print("\(key): \(plain(object[key]))")
             }
-            for t in object["transactions"] as? [[String: Any]] ?? [] {
-                let replaces = (t["replaces"] as? String).map { " replaces \($0)" } ?? ""
-                print("tx \(t["hash"] ?? "") nonce \(t["nonce"] ?? "") \(t["state"] ?? "") maxFee \(t["maxFeePerGas"] ?? "")"
-                      + " block \(t["block"] ?? "-") gas \(t["gasUsed"] ?? "-")\(replaces)")
+            for t in object["transactions"]?.arrayValue ?? [] {
+                let replaces = t["replaces"].map { " replaces \(plain($0))" } ?? ""
+                print("tx \(plain(t["hash"])) nonce \(plain(t["nonce"])) \(plain(t["state"])) maxFee \(plain(t["maxFeePerGas"]))"
+                      + " block \(plain(t["block"])) gas \(plain(t["gasUsed"]))\(replaces)")
             }
         }
     }
@@ -88,6 +87,17 @@ extension ReceiptCommand {
             let data = try file.jsonData()
             try reportingErrors { try writeOutput(String(decoding: data, as: UTF8.self) + "\n", to: output) }
         }
+    }
+}
+
+/// A JSON value as plain text: strings unquoted, numbers as written, "-" when absent.
+func plain(_ value: JSONValue?) -> String {
+    guard let value else { return "-" }
+    switch value {
+    case .string(let s): return terminalSafe(s)
+    case .number(let n): return n
+    case .null: return "-"
+    default: return value.jsonText
     }
 }
 

@@ -148,17 +148,28 @@ struct DaemonSettings: Sendable {
         if let file {
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch { throw CLIError("cannot read \(terminalSafe(file)): \(error.localizedDescription)") }
-            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw CLIError("\(terminalSafe(file)): expected a JSON object")
+            let parsed: JSONValue
+            do { parsed = try JSONValue(parsing: String(decoding: data, as: UTF8.self)) } catch {
+                throw CLIError("\(terminalSafe(file)): \(error)")
             }
+            guard let object = parsed.objectValue else { throw CLIError("\(terminalSafe(file)): expected a JSON object") }
             let known = Set(keys.map(\.0))
+            func scalar(_ value: JSONValue) -> String? {
+                switch value {
+                case .string(let s): return s
+                case .number(let n): return n
+                case .bool(let b): return b ? "true" : "false"
+                default: return nil
+                }
+            }
             for (key, value) in object {
                 guard known.contains(key) else { throw CLIError("\(terminalSafe(file)): unknown setting \(terminalSafe(key).debugDescription)") }
-                switch value {
-                case let s as String: values[key] = s
-                case let a as [Any]: values[key] = a.map { "\($0)" }.joined(separator: ",")
-                case let n as NSNumber: values[key] = n.stringValue
-                default: throw CLIError("\(terminalSafe(file)): \(key): expected a string, number or boolean")
+                if let text = scalar(value) {
+                    values[key] = text
+                } else if let items = value.arrayValue, case let texts = items.compactMap(scalar), texts.count == items.count {
+                    values[key] = texts.joined(separator: ",")
+                } else {
+                    throw CLIError("\(terminalSafe(file)): \(key): expected a string, number, boolean or a list of them")
                 }
             }
         }
@@ -243,8 +254,8 @@ struct JSONLogHandler: LogHandler {
         var object: [String: Any] = ["ts": ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds]),
                                      "level": level.rawValue, "label": label, "msg": "\(message)"]
         for (k, v) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }) { object[k] = "\(v)" }
-        guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
-        data.append(0x0A)
+        guard let text = try? jsonValue(object).jsonText else { return }
+        let data = Data((text + "\n").utf8)
         Self.lock.withLock { _ in FileHandle.standardError.write(data) }
     }
 }
@@ -259,9 +270,7 @@ struct WriterService: Service {
     func recordHealth(_ error: (any Error)?) {
         var object: [String: Any] = ["healthy": error == nil, "checkedAt": BatchWriterEngine.wallClock()]
         if let error { object["error"] = "\(error)" }
-        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
-            try? queue.setSetting("rpc_health", String(decoding: data, as: UTF8.self))
-        }
+        if let text = try? jsonValue(object).jsonText { try? queue.setSetting("rpc_health", text) }
     }
 
     func pause() async {
@@ -367,7 +376,7 @@ struct DaemonRunner {
             do { _ = try await chain.head() } catch { rpcError = "\(error)" }
             var object: [String: Any] = ["database": database, "rpc": rpcError == nil]
             if let rpcError { object["rpcError"] = rpcError }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            let data = Data(((try? jsonValue(object).jsonText) ?? "{}").utf8)
             return respond(BatchAPI.Answer(status: database && rpcError == nil ? 200 : 503, body: data))
         }
         router.get("/metrics") { _, _ -> Response in
