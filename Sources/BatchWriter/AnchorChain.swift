@@ -114,7 +114,9 @@ public struct RPCAnchorChain: AnchorChain {
     public let signer: any TransactionSigner
     /// The chain (fee floor).
     public let chain: Chain
+    /// The chain id transactions are signed for.
     public let chainId: UInt64
+    /// The ReceiptRegistry the batches are anchored in.
     public let registry: Address
     private let estimator: FeeEstimator
     private let binding: ReceiptRegistry
@@ -130,13 +132,16 @@ public struct RPCAnchorChain: AnchorChain {
         self.binding = ReceiptRegistry(address: registry, connection: ContractConnection(client: client, chainId: chainId))
     }
 
+    /// The writer's address (the signer's).
     public var writer: Address { signer.address }
 
+    /// The latest block (`eth_getBlockByNumber(latest)`).
     public func head() async throws -> ChainHead {
         guard let block = try await client.block(.latest) else { throw RPCError.invalidResponse("no latest block") }
         return ChainHead(number: block.number, timestamp: block.timestamp)
     }
 
+    /// The `finalized` block number; nil when the node refuses the tag.
     public func finalizedBlock() async throws -> UInt64? {
         do { return try await client.block(.finalized)?.number } catch {
             if case .server = error { return nil }
@@ -144,17 +149,21 @@ public struct RPCAnchorChain: AnchorChain {
         }
     }
 
+    /// The writer's transaction count at `pending` or `latest`.
     public func nonce(pending: Bool) async throws -> UInt64 {
         try await client.nonce(of: signer.address, at: pending ? .pending : .latest)
     }
 
+    /// Fees from `eth_feeHistory`, never below the chain's floor (Polygon: 25 gwei tip).
     public func fees() async throws -> Fees { try await estimator.estimate(client) }
 
+    /// Signs `anchor(...)` to the registry with the writer key.
     public func sign(_ call: AnchorCall, nonce: UInt64, fees: Fees, gasLimit: UInt64) async throws -> RawTransaction {
         try await signer.sign(TransactionRequest(to: registry, data: call.calldata, gasLimit: gasLimit, chainId: chainId),
                               nonce: nonce, fees: fees, gasLimit: gasLimit)
     }
 
+    /// `eth_sendRawTransaction`: "already known" is accepted, "nonce too low" is `nonceUsed`, other refusals `refused`.
     public func broadcast(_ raw: [UInt8]) async throws -> BroadcastResult {
         do {
             try await client.sendRawTransaction(raw)
@@ -169,20 +178,24 @@ public struct RPCAnchorChain: AnchorChain {
         }
     }
 
+    /// The receipt of `hash`, if it is in a block.
     public func inclusion(of hash: Bytes32) async throws -> Inclusion? {
         guard let receipt = try await client.receipt(hash) else { return nil }
         return Inclusion(blockNumber: receipt.blockNumber, blockHash: receipt.blockHash, succeeded: receipt.status, gasUsed: receipt.gasUsed)
     }
 
+    /// A block's timestamp.
     public func timestamp(ofBlock number: UInt64) async throws -> UInt64? {
         try await client.block(.number(number))?.timestamp
     }
 
+    /// The registry's `batch(id, root)`: `anchored_at` when anchored with this root.
     public func anchoredAt(_ id: BatchID, root: Bytes32) async throws -> UInt64? {
         let record = try await binding.batch(batchId: id.word, root: root)
         return record.anchored ? record.anchoredAt : nil
     }
 
+    /// The registry's `is_anchored(id)`.
     public func isAnchored(_ id: BatchID) async throws -> Bool {
         try await binding.isAnchored(batchId: id.word)
     }

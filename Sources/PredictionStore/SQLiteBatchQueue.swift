@@ -140,6 +140,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// Stores receipts in one transaction (all or nothing on a conflict); see ``BatchQueue/ingest(_:now:)``.
     public func ingest(_ receipts: [Receipt], now: Int64) throws(BatchQueueError) -> [IngestOutcome] {
         try write { db in
             let insert = try Inserter(db)
@@ -164,6 +165,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// Copies up to `limit` rows of the core's `outbox` after the cursor and advances it, in one transaction.
     public func claimOutbox(limit: Int, now: Int64) throws(BatchQueueError) -> Int {
         try write { db in
             let cursor = try Int64.fetchOne(db, sql: "SELECT value FROM batch_meta WHERE key = 'outbox_cursor'") ?? 0
@@ -196,6 +198,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// Count, oldest acknowledgement and earliest deadline of the open batch of `kind`.
     public func pending(kind: BatchKind) throws(BatchQueueError) -> PendingSummary {
         try read { db in
             let row = try Row.fetchOne(db, sql: """
@@ -217,6 +220,7 @@ public final class SQLiteBatchQueue: BatchQueue {
                              batchId: try batch.map { try word($0) }, proof: try proof.map { try words($0) })
     }
 
+    /// Receipts of the open batch of `kind` up to `maxTime`, earliest deadline first.
     public func pendingReceipts(kind: BatchKind, maxTime: UInt64, limit: Int) throws(BatchQueueError) -> [QueuedReceipt] {
         try read { db in
             try Row.fetchAll(db, sql: """
@@ -226,6 +230,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// Reserves `count` sequence numbers of `kind` (one commit) and returns the first.
     public func reserveSequences(kind: BatchKind, count: Int) throws(BatchQueueError) -> UInt64 {
         try write { db in
             let key = "sequence.\(kind.rawValue)"
@@ -236,6 +241,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// The highest nonce of any recorded transaction.
     public func highestNonce() throws(BatchQueueError) -> UInt64? {
         try read { db in try Int64.fetchOne(db, sql: "SELECT MAX(nonce) FROM batch_transactions").map(Self.u64) }
     }
@@ -249,6 +255,7 @@ public final class SQLiteBatchQueue: BatchQueue {
                              t.blockHash.map(blob), t.gasUsed.map(i64)])
     }
 
+    /// Commits a closed batch, its proofs and its signed transaction together.
     public func close(_ batch: ClosingBatch) throws(BatchQueueError) {
         try write { db in
             let r = batch.record
@@ -291,6 +298,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// Records a transaction before it is sent (optionally marking another superseded).
     public func record(_ transaction: AnchorTransaction, superseding: Bytes32?) throws(BatchQueueError) {
         try write { db in
             if let old = superseding {
@@ -301,6 +309,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// Updates a transaction's state, broadcast time, block and gas.
     public func update(_ t: AnchorTransaction) throws(BatchQueueError) {
         try write { db in
             try db.execute(sql: """
@@ -310,6 +319,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// Updates a batch's state and anchoring fields.
     public func update(_ r: BatchRecord) throws(BatchQueueError) {
         try write { db in
             try db.execute(sql: """
@@ -320,6 +330,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// Abandons a batch: its receipts return to the open batch.
     public func abandon(_ id: BatchID) throws(BatchQueueError) {
         try write { db in
             try db.execute(sql: "UPDATE batch_batches SET state = ? WHERE id = ?", arguments: [BatchState.abandoned.rawValue, Self.blob(id.word)])
@@ -346,6 +357,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         lead_time, oldest_ingested_at
         """
 
+    /// Batches by kind and states, in id order after `cursor`.
     public func batches(kind: BatchKind?, states: [BatchState], after cursor: BatchID?, limit: Int) throws(BatchQueueError) -> [BatchRecord] {
         try read { db in
             var clauses: [String] = []
@@ -363,6 +375,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// One batch.
     public func batch(_ id: BatchID) throws(BatchQueueError) -> BatchRecord? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.batchColumns) FROM batch_batches WHERE id = ?", arguments: [Self.blob(id.word)])
@@ -370,6 +383,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// A batch's transactions in recording order.
     public func transactions(of id: BatchID) throws(BatchQueueError) -> [AnchorTransaction] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM batch_transactions WHERE batch_id = ? ORDER BY seq", arguments: [Self.blob(id.word)]).map { row in
@@ -388,6 +402,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// A batch's receipts with their proofs.
     public func receipts(of id: BatchID) throws(BatchQueueError) -> [QueuedReceipt] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT leaf, receipt, ingested_at, batch_id, proof FROM batch_receipts WHERE batch_id = ? ORDER BY seq",
@@ -395,6 +410,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// A batch's tree nodes.
     public func treeNodes(of id: BatchID) throws(BatchQueueError) -> [Bytes32] {
         try read { db in
             guard let data = try Data.fetchOne(db, sql: "SELECT tree FROM batch_batches WHERE id = ?", arguments: [Self.blob(id.word)]) else { return [] }
@@ -402,6 +418,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// One receipt by id (leaf).
     public func receipt(_ leaf: Bytes32) throws(BatchQueueError) -> QueuedReceipt? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT leaf, receipt, ingested_at, batch_id, proof FROM batch_receipts WHERE leaf = ?",
@@ -409,6 +426,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// Receipts not yet in a final batch, per kind.
     public func backlog() throws(BatchQueueError) -> [BatchKind: Int] {
         try read { db in
             let rows = try Row.fetchAll(db, sql: """
@@ -421,10 +439,12 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// A stored setting.
     public func setting(_ key: String) throws(BatchQueueError) -> String? {
         try read { db in try String.fetchOne(db, sql: "SELECT value FROM batch_settings WHERE key = ?", arguments: [key]) }
     }
 
+    /// Stores a setting.
     public func setSetting(_ key: String, _ value: String) throws(BatchQueueError) {
         try write { db in
             try db.execute(sql: "INSERT INTO batch_settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -432,6 +452,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
+    /// Whether a read succeeds.
     public func ping() -> Bool {
         (try? pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }
