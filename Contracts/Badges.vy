@@ -12,7 +12,9 @@
         - capped, tradeable collectibles with ERC-2981 royalties
           ($420.69 win, $69.69 win, season champion, founder);
         - VIP passes (Diamond, Gold) sold for a price the owner sets,
-          in the native token or an ERC-20;
+          in the native token or an ERC-20; proceeds and royalties go to
+          `treasury`, or, when the treasury is a vault that migrated, to
+          the end of its chain of `successor()` links;
         - per-token stats (wins, predictions, best streak) set by the
           minter role (ERC-4906 `MetadataUpdate`), a level that follows
           wins, and a fully on-chain `tokenURI`
@@ -180,8 +182,7 @@ def transferFrom(owner: address, to: address, token_id: uint256):
     """
     @dev ERC-721 `transferFrom`; reverts with `Soulbound(token_id)` for locked tokens.
     """
-    self._check_transferable(token_id)
-    assert erc721._is_approved_or_owner(msg.sender, token_id), "erc721: caller is not token owner or approved"
+    self._check_can_transfer(token_id)
     erc721._transfer(owner, to, token_id)
 
 
@@ -190,8 +191,7 @@ def safeTransferFrom(owner: address, to: address, token_id: uint256, data: Bytes
     """
     @dev ERC-721 `safeTransferFrom`; reverts with `Soulbound(token_id)` for locked tokens.
     """
-    self._check_transferable(token_id)
-    assert erc721._is_approved_or_owner(msg.sender, token_id), "erc721: caller is not token owner or approved"
+    self._check_can_transfer(token_id)
     erc721._safe_transfer(owner, to, token_id, data)
 
 
@@ -221,7 +221,7 @@ def mint(to: address, badge_class: uint256, season: uint256) -> uint256:
     @param season The season number for `SEASON_CHAMPION` (> 0), else 0.
     @return uint256 The new token id.
     """
-    assert erc721.is_minter[msg.sender], "badges: caller is not a minter"
+    self._check_minter()
     # unknown classes (cap 0) and VIP passes (sold, not minted)
     assert badge_class < VIP_DIAMOND and self._cap(badge_class) != 0, "badges: not mintable"
     serial: uint256 = 0
@@ -247,25 +247,27 @@ def buy_vip(badge_class: uint256, payment_token: address) -> uint256:
     @dev Buys a VIP pass at the owner-set price, in the native token
          (`payment_token` = zero address, exact `msg.value`) or an ERC-20
          (`transferFrom` the buyer; no native value). Proceeds go to
-         `treasury`.
+         `treasury`, or to its successor when the treasury is a migrated
+         vault (`payee`).
     @param badge_class `VIP_DIAMOND` or `VIP_GOLD`.
     @param payment_token The payment token (zero address: native).
     @return uint256 The new token id.
     """
-    assert badge_class == VIP_DIAMOND or badge_class == VIP_GOLD, "badges: not a VIP pass"
+    self._check_vip(badge_class)
     price: uint256 = self.vip_price[badge_class][payment_token]
     assert price != 0, "badges: not for sale in this token"
     serial: uint256 = self._next_serial(badge_class)
     token_id: uint256 = self._mint(msg.sender, badge_class, serial)
+    payee: address = self._payee()
+    # native: exactly the price; ERC-20: no native value
+    assert msg.value == (price if payment_token == empty(address) else 0), "badges: wrong payment"
     if payment_token == empty(address):
-        assert msg.value == price, "badges: wrong payment"
-        raw_call(self.treasury, b"", value=price)
+        raw_call(payee, b"", value=price)
     else:
-        assert msg.value == 0, "badges: wrong payment"
         assert payment_token.is_contract, "badges: token is not a contract"
         response: Bytes[32] = raw_call(
             payment_token,
-            abi_encode(msg.sender, self.treasury, price, method_id=method_id("transferFrom(address,address,uint256)")),
+            abi_encode(msg.sender, payee, price, method_id=method_id("transferFrom(address,address,uint256)")),
             max_outsize=32,
         )
         if len(response) != 0:
@@ -280,7 +282,7 @@ def set_vip_price(badge_class: uint256, payment_token: address, price: uint256):
     @dev Sets the price of a VIP pass in `payment_token` (0: not for sale). Owner only.
     """
     ownable._check_owner()
-    assert badge_class == VIP_DIAMOND or badge_class == VIP_GOLD, "badges: not a VIP pass"
+    self._check_vip(badge_class)
     self.vip_price[badge_class][payment_token] = price
     log VipPriceSet(badge_class=badge_class, payment_token=payment_token, price=price)
 
@@ -316,9 +318,19 @@ def cap(badge_class: uint256) -> uint256:
 def royaltyInfo(token_id: uint256, sale_price: uint256) -> (address, uint256):
     """
     @dev ERC-2981: royalty for `token_id` sold at `sale_price`, paid to
-         `treasury`: 5 % or 10 % by class, 0 for soulbound badges.
+         the `payee`: 5 % or 10 % by class, 0 for soulbound badges.
     """
-    return self.treasury, sale_price * self._royalty_bps(token_id >> 128) // 10_000
+    return self._payee(), sale_price * self._royalty_bps(token_id >> 128) // 10_000
+
+
+@external
+@view
+def payee() -> address:
+    """
+    @dev Where proceeds and royalties go: `treasury`, or the end of its
+         chain of `successor()` links when it is a migrated vault.
+    """
+    return self._payee()
 
 
 # ------------------------------------------------------------------------------
@@ -332,7 +344,7 @@ def update_stats(token_id: uint256, wins: uint32, predictions: uint32, best_stre
     @dev Sets the stats shown by `tokenURI`. Minter role only. Emits
          ERC-4906 `MetadataUpdate`.
     """
-    assert erc721.is_minter[msg.sender], "badges: caller is not a minter"
+    self._check_minter()
     erc721._require_minted(token_id)
     assert wins <= predictions, "badges: more wins than predictions"
     assert best_streak <= wins, "badges: streak longer than wins"
@@ -420,6 +432,25 @@ def tokenURI(token_id: uint256) -> String[2_765]:
 
 
 @internal
+@view
+def _payee() -> address:
+    payee: address = self.treasury
+    for _: uint256 in range(64):
+        if not payee.is_contract:
+            break
+        ok: bool = False
+        response: Bytes[32] = b""
+        ok, response = raw_call(payee, method_id("successor()"), max_outsize=32, is_static_call=True, revert_on_failure=False)
+        if not ok or len(response) != 32:
+            break
+        word: uint256 = convert(response, uint256)
+        if word == 0 or word >> 160 != 0:
+            break
+        payee = convert(convert(word, uint160), address)
+    return payee
+
+
+@internal
 def _mint(to: address, badge_class: uint256, serial: uint256) -> uint256:
     token_id: uint256 = (badge_class << 128) | serial
     erc721._safe_mint(to, token_id, b"")
@@ -435,6 +466,24 @@ def _next_serial(badge_class: uint256) -> uint256:
     assert serial <= self._cap(badge_class), "badges: supply cap reached"
     self.minted[badge_class] = serial
     return serial
+
+
+@internal
+@view
+def _check_minter():
+    assert erc721.is_minter[msg.sender], "badges: caller is not a minter"
+
+
+@internal
+@pure
+def _check_vip(badge_class: uint256):
+    assert badge_class == VIP_DIAMOND or badge_class == VIP_GOLD, "badges: not a VIP pass"
+
+
+@internal
+def _check_can_transfer(token_id: uint256):
+    self._check_transferable(token_id)
+    assert erc721._is_approved_or_owner(msg.sender, token_id), "erc721: caller is not token owner or approved"
 
 
 @internal

@@ -12,10 +12,15 @@
         `nonce` (replay protection) and a deadline.
         - A daily limit per token (UTC day) caps payouts; a batch over
           the limit reverts as a whole. A receipt is paid at most once.
-        - Any signer can pause at once. Unpausing, changing signers,
-          threshold or limits, and migrating the funds to a successor
-          vault are multisig proposals that wait 48 hours in public
-          (propose -> wait -> execute, cancellable by the multisig).
+        - Any signer can pause at once, and dispute an oracle price at
+          once (the vault holds the oracle's disputer role). Unpausing,
+          changing signers, threshold or limits, and migrating the funds
+          to a successor vault are multisig proposals that wait 48 hours
+          in public (propose -> wait -> execute, cancellable by the
+          multisig).
+        - A migrated vault refuses deposits; whatever still reaches it
+          (tokens left out of the migration, late transfers, native
+          value forced in) anyone can `sweep` to the successor.
         Wire formats (EIP-712 domain and types, action encodings) are
         those of `docs/PROTOCOL.md` §6.
 @dev Built from snekmate's `eip712_domain_separator` (EIP-712 + EIP-5267)
@@ -25,6 +30,10 @@
 
 
 from ethereum.ercs import IERC20
+
+
+interface IPriceOracle:
+    def dispute(asset: bytes32, settles_at: uint64): nonpayable
 
 from snekmate.utils import ecdsa
 from snekmate.utils import eip712_domain_separator as eip712
@@ -71,6 +80,8 @@ _CANCELLATION_TYPE_HASH: constant(bytes32) = keccak256(
 
 _MAX_DATA: constant(uint256) = 1_024
 _DAY: constant(uint256) = 86_400
+# @dev How many `successor()` links a sweep follows.
+_MAX_HOPS: constant(uint256) = 64
 
 
 struct Payout:
@@ -132,6 +143,17 @@ event MigrationTransfer:
     token: indexed(address)
     amount: uint256
 
+event Swept:
+    token: indexed(address)
+    to: indexed(address)
+    amount: uint256
+
+event DisputeRaised:
+    oracle: indexed(address)
+    asset: indexed(bytes32)
+    settles_at: uint64
+    signer: indexed(address)
+
 
 # @dev The signer set, in ascending address order.
 signers: public(DynArray[address, MAX_SIGNERS])
@@ -145,7 +167,8 @@ nonce: public(uint256)
 paused: public(bool)
 
 # @dev Set by a migration: the vault that now holds the funds. A
-# migrated vault stays paused forever.
+# migrated vault stays paused forever, refuses deposits and lets anyone
+# sweep what reaches it to the end of the successor chain.
 successor: public(address)
 
 # @dev Per-token daily payout limit (token = zero address: native).
@@ -187,9 +210,10 @@ def __init__(
 @payable
 def __default__():
     """
-    @dev Accepts native-token deposits.
+    @dev Accepts native-token deposits, until the vault is migrated.
     """
     assert len(msg.data) == 0, "vault: unknown function"
+    assert self.successor == empty(address), "vault: migrated"
     log Deposit(sender=msg.sender, amount=msg.value)
 
 
@@ -280,6 +304,53 @@ def pause():
     if not self.paused:
         self.paused = True
         log Paused(account=msg.sender)
+
+
+@external
+def dispute_price(oracle: address, asset: bytes32, settles_at: uint64):
+    """
+    @dev Disputes a provisional oracle price at once (the vault must hold
+         the oracle's `DISPUTER_ROLE`). Any single signer may call it,
+         as `pause`: a dispute only freezes a price until the oracle's
+         resolver sets it.
+    @param oracle The PriceOracle.
+    @param asset The 32-byte asset id.
+    @param settles_at The settlement time of the round.
+    """
+    assert self.is_signer[msg.sender], "vault: caller is not a signer"
+    extcall IPriceOracle(oracle).dispute(asset, settles_at)
+    log DisputeRaised(oracle=oracle, asset=asset, settles_at=settles_at, signer=msg.sender)
+
+
+# ------------------------------------------------------------------------------
+# after a migration
+# ------------------------------------------------------------------------------
+
+
+@external
+@nonreentrant
+def sweep(token: address) -> uint256:
+    """
+    @dev Moves the vault's whole balance of `token` (zero address: the
+         native token) to the successor, once the vault is migrated:
+         tokens the migration did not list, and anything that arrived
+         later. Anyone may call it. When the successor has itself
+         migrated, the funds go straight to the end of the chain of
+         `successor()` links.
+    @param token The token (zero address: native).
+    @return uint256 The amount moved (0: nothing to move).
+    """
+    assert self.successor != empty(address), "vault: not migrated"
+    to: address = self._destination()
+    amount: uint256 = 0
+    if token == empty(address):
+        amount = self.balance
+    else:
+        amount = staticcall IERC20(token).balanceOf(self)
+    if amount != 0:
+        self._transfer_out(token, to, amount)
+        log Swept(token=token, to=to, amount=amount)
+    return amount
 
 
 # ------------------------------------------------------------------------------
@@ -476,7 +547,7 @@ def _set_signers(signers_: DynArray[address, MAX_SIGNERS], threshold_: uint256):
 
 
 @internal
-@pure
+@view
 def _validate_action(action: uint8, data: Bytes[_MAX_DATA]):
     """
     @dev Rejects a malformed proposal when it is proposed rather than
@@ -502,6 +573,7 @@ def _validate_action(action: uint8, data: Bytes[_MAX_DATA]):
         tokens: DynArray[address, MAX_TOKENS] = []
         successor_, tokens = abi_decode(data, (address, DynArray[address, MAX_TOKENS]))
         assert successor_ != empty(address), "vault: zero successor"
+        assert successor_ != self, "vault: successor is this vault"
     else:
         raise "vault: unknown action"
 
@@ -512,6 +584,8 @@ def _migrate(data: Bytes[_MAX_DATA]):
     tokens: DynArray[address, MAX_TOKENS] = []
     successor_, tokens = abi_decode(data, (address, DynArray[address, MAX_TOKENS]))
     assert self.successor == empty(address), "vault: migrated"
+    # a retired vault would refuse the funds: no chains ending in a dead end, no cycles
+    assert self._successor_of(successor_) == empty(address), "vault: successor migrated"
     self.successor = successor_
     if not self.paused:
         self.paused = True
@@ -526,6 +600,41 @@ def _migrate(data: Bytes[_MAX_DATA]):
         if amount != 0:
             self._transfer_out(token, successor_, amount)
             log MigrationTransfer(token=token, amount=amount)
+
+
+@internal
+@view
+def _successor_of(target: address) -> address:
+    """
+    @dev `target.successor()` if `target` is a contract that answers it
+         with an address, else the zero address.
+    """
+    if not target.is_contract:
+        return empty(address)
+    ok: bool = False
+    response: Bytes[32] = b""
+    ok, response = raw_call(target, method_id("successor()"), max_outsize=32, is_static_call=True, revert_on_failure=False)
+    if not ok or len(response) != 32:
+        return empty(address)
+    word: uint256 = convert(response, uint256)
+    if word >> 160 != 0:
+        return empty(address)
+    return convert(convert(word, uint160), address)
+
+
+@internal
+@view
+def _destination() -> address:
+    """
+    @dev The end of the chain of `successor()` links from this vault.
+    """
+    to: address = self.successor
+    for _: uint256 in range(_MAX_HOPS):
+        next_: address = self._successor_of(to)
+        if next_ == empty(address):
+            break
+        to = next_
+    return to
 
 
 @internal

@@ -45,6 +45,7 @@ interface IBadges {
     function set_treasury(address treasury_) external;
     function cap(uint256 badge_class) external pure returns (uint256);
     function royaltyInfo(uint256 token_id, uint256 sale_price) external view returns (address, uint256);
+    function payee() external view returns (address);
     function update_stats(uint256 token_id, uint32 wins, uint32 predictions, uint32 best_streak) external;
     function stats(uint256 token_id) external view returns (uint32, uint32, uint32);
     function level_of(uint256 wins) external pure returns (string memory);

@@ -35,6 +35,8 @@ interface IPredictionVault {
     event DailyLimitChanged(address indexed token, uint256 limit);
     event Migrated(address indexed successor);
     event MigrationTransfer(address indexed token, uint256 amount);
+    event Swept(address indexed token, address indexed to, uint256 amount);
+    event DisputeRaised(address indexed oracle, bytes32 indexed asset, uint64 settles_at, address indexed signer);
 
     function eip712Domain() external view returns (
         bytes1,
@@ -54,6 +56,8 @@ interface IPredictionVault {
     function spent_today(address token) external view returns (uint256);
     function remaining_today(address token) external view returns (uint256);
     function pause() external;
+    function dispute_price(address oracle, bytes32 asset, uint64 settles_at) external;
+    function sweep(address token) external returns (uint256);
     function propose(
         uint8 action,
         bytes calldata data,

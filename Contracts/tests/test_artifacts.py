@@ -35,3 +35,15 @@ def test_every_artifact_has_a_source():
         art = json.loads(path.read_text())
         if art.get("compiler", {}).get("name") == "vyper":
             assert art["contractName"] in CONTRACT_NAMES
+
+
+@pytest.mark.parametrize("name", CONTRACT_NAMES)
+def test_deployed_code_with_immutables_fits_eip170(name):
+    """EIP-170 limits the code a deployment stores: the runtime bytecode *plus* the immutables
+    Vyper appends to it (Badges: 576 bytes of snekmate's name, symbol and EIP-712 strings), which
+    ABI's `deployedSize` does not count."""
+    import boa
+
+    data = boa.load_partial(str(CONTRACTS / f"{name}.vy")).compiler_data
+    stored = len(data.bytecode_runtime) + data.global_ctx.immutable_section_bytes
+    assert stored <= 24_576, f"{name}: {stored} bytes stored at deployment, over EIP-170"

@@ -95,6 +95,7 @@ def test_deployment(badges, owner, minter, treasury):
     assert (badges.name(), badges.symbol(), badges.owner(), badges.treasury()) == ("SixNines Badges", "SIX9", owner, treasury)
     assert badges.is_minter(owner) and badges.is_minter(minter)
     assert badges.totalSupply() == 0
+    assert badges.payee() == treasury  # an account without code is its own payee
 
 
 def test_owner_sets_treasury(badges, owner, accounts):
@@ -102,6 +103,10 @@ def test_owner_sets_treasury(badges, owner, accounts):
         badges.set_treasury(accounts[5], sender=accounts[5])
     badges.set_treasury(accounts[5], sender=owner)
     assert events(badges, "TreasurySet")[0].treasury == accounts[5]
+    token = boa.load(str(HERE / "mocks" / "MockERC20.vy"))
+    badges.set_treasury(token.address, sender=owner)  # a contract without successor(): its own payee
+    assert badges.payee() == token.address
+    badges.set_treasury(accounts[5], sender=owner)
     assert badges.treasury() == accounts[5]
     assert badges.royaltyInfo(tid(FOUNDER, 1), 100) == (accounts[5], 5)
 

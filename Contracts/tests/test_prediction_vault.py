@@ -507,6 +507,139 @@ def test_unpause_queued_before_migration_cannot_revive_the_vault(vault, signed, 
         vault.execute(P.ACTION_UNPAUSE, b"", n_unpause)
 
 
+# ------------------------------------------------------------------------------------------
+# after a migration: deposits refused, anything arriving later swept to the successor
+# ------------------------------------------------------------------------------------------
+
+
+def migrate(vault, signed, successor, tokens=()):
+    data = abi_encode(["address", "address[]"], [successor, list(tokens)])
+    _, nonce = signed.propose(P.ACTION_MIGRATE, data, deadline=boa.env.evm.patch.timestamp + DAY)
+    boa.env.time_travel(seconds=TIMELOCK)
+    vault.execute(P.ACTION_MIGRATE, data, nonce)
+
+
+def deploy_vault(vault_deployer, threshold=3):
+    return vault_deployer.deploy([addr(k) for k in SIGNER_KEYS], threshold, [], [])
+
+
+def test_migrated_vault_refuses_deposits(vault, signed, vault_deployer, accounts):
+    new = deploy_vault(vault_deployer)
+    migrate(vault, signed, new.address)
+    boa.env.set_balance(accounts[2], 10**18)
+    with pytest.raises(Exception) as failure:  # raw calls surface py-evm's Revert, not a BoaError
+        boa.env.raw_call(vault.address, sender=accounts[2], value=10**17)
+    assert b"vault: migrated" in failure.value.args[0]
+    assert boa.env.get_balance(vault.address) == 0 and boa.env.get_balance(accounts[2]) == 10**18
+    boa.env.raw_call(new.address, sender=accounts[2], value=10**17)  # the successor takes them
+    assert boa.env.get_balance(new.address) == 1_000 * 10**18 + 10**17
+
+
+def test_anyone_sweeps_what_arrives_after_the_migration(vault, signed, vault_deployer, token, usdt, token_deployer, accounts):
+    new = deploy_vault(vault_deployer)
+    other = token_deployer.deploy()
+    other.mint(vault.address, 5)
+    with boa.reverts("vault: not migrated"):
+        vault.sweep(other.address, sender=accounts[9])
+    migrate(vault, signed, new.address, [token.address])  # usdt and `other` left out of the list
+    token.mint(vault.address, 7)  # late transfers
+    boa.env.set_balance(vault.address, 3 * 10**18)  # native forced in (selfdestruct, block reward)
+    stranger = accounts[9]
+    labels = {usdt.address: "PredictionVault.sweep (ERC-20)", NATIVE: "PredictionVault.sweep (native)"}
+    for t, before in ((usdt.address, 1_000_000 * 10**6), (other.address, 5), (token.address, 7), (NATIVE, 3 * 10**18)):
+        if t in labels:
+            assert measure(labels[t], vault, "sweep", t, sender=stranger) == before
+        else:
+            assert vault.sweep(t, sender=stranger) == before
+        ev = [e for e in vault_logs(vault) if type(e).__name__ == "Swept"][0]
+        assert (ev.token, ev.to, ev.amount) == (t, new.address, before)
+    assert boa.env.get_balance(vault.address) == 0
+    assert [c.balanceOf(vault.address) for c in (token, usdt, other)] == [0, 0, 0]
+    assert (token.balanceOf(new.address), usdt.balanceOf(new.address), other.balanceOf(new.address)) == (
+        1_000_000 * 10**6 + 7, 1_000_000 * 10**6, 5)
+    assert boa.env.get_balance(new.address) == 1_000 * 10**18 + 3 * 10**18
+    assert vault.sweep(token.address, sender=stranger) == 0  # nothing left: a no-op, not a revert
+
+
+def test_any_number_of_tokens_can_leave_a_migrated_vault(vault, signed, vault_deployer, token_deployer, accounts):
+    tokens = [token_deployer.deploy() for _ in range(20)]
+    for i, t in enumerate(tokens):
+        t.mint(vault.address, i + 1)
+    new = deploy_vault(vault_deployer)
+    migrate(vault, signed, new.address, [t.address for t in tokens[:16]])  # the most a migration lists
+    for t in tokens[16:]:
+        vault.sweep(t.address, sender=accounts[9])
+    assert [t.balanceOf(new.address) for t in tokens] == list(range(1, 21))
+
+
+def test_sweep_follows_a_chain_of_migrations(vault, signed, vault_deployer, token, accounts):
+    b, c = deploy_vault(vault_deployer), deploy_vault(vault_deployer)
+    migrate(vault, signed, b.address)
+    migrate(b, Signed(b), c.address)
+    boa.env.set_balance(vault.address, 10**18)
+    token.mint(vault.address, 9)
+    vault.sweep(NATIVE, sender=accounts[9])  # b refuses deposits: straight to c
+    vault.sweep(token.address, sender=accounts[9])
+    assert boa.env.get_balance(c.address) == 1_000 * 10**18 + 10**18 and token.balanceOf(c.address) == 1_000_000 * 10**6 + 9
+    assert boa.env.get_balance(b.address) == 0 and token.balanceOf(b.address) == 0
+
+
+def test_migration_to_a_retired_vault_or_to_itself_is_refused(vault, signed, vault_deployer, accounts):
+    b, c = deploy_vault(vault_deployer), deploy_vault(vault_deployer)
+    migrate(b, Signed(b), c.address)
+    data = abi_encode(["address", "address[]"], [b.address, []])
+    _, nonce = signed.propose(P.ACTION_MIGRATE, data)
+    boa.env.time_travel(seconds=TIMELOCK)
+    with boa.reverts("vault: successor migrated"):
+        vault.execute(P.ACTION_MIGRATE, data, nonce)
+    with boa.reverts("vault: successor is this vault"):
+        signed.propose(P.ACTION_MIGRATE, abi_encode(["address", "address[]"], [vault.address, []]))
+
+
+def test_vip_proceeds_and_royalties_follow_the_migration(vault, signed, vault_deployer, token, accounts):
+    """deploy-suite makes the vault the Badges treasury: after the vault migrates, VIP sales
+    (native or ERC-20) pay the successor and royalties name it, without the owner acting."""
+    owner, buyer = accounts[0], accounts[2]
+    badges = deployer("Badges").deploy(vault.address, sender=owner)
+    badges.set_vip_price(32, NATIVE, 10**18, sender=owner)
+    badges.set_vip_price(33, token.address, 250 * 10**6, sender=owner)
+    boa.env.set_balance(buyer, 10 * 10**18)
+    token.mint(buyer, 10**9)
+    new = deploy_vault(vault_deployer)
+    assert badges.payee() == vault.address  # a live vault: successor() is zero
+    migrate(vault, signed, new.address, [token.address])
+    assert badges.payee() == new.address
+    native_before, token_before = boa.env.get_balance(new.address), token.balanceOf(new.address)
+    measure("Badges.buy_vip (native, treasury vault migrated)", badges, "buy_vip", 32, NATIVE, sender=buyer, value=10**18)
+    badges.buy_vip(33, token.address, sender=buyer)
+    assert boa.env.get_balance(new.address) == native_before + 10**18
+    assert token.balanceOf(new.address) == token_before + 250 * 10**6
+    assert boa.env.get_balance(vault.address) == 0 and token.balanceOf(vault.address) == 0
+    assert badges.treasury() == vault.address  # unchanged; the payee follows successor()
+    assert badges.royaltyInfo(32 << 128 | 1, 10_000) == (new.address, 1_000)
+
+
+def test_signers_dispute_oracle_prices_through_the_vault(vault, accounts):
+    """deploy-suite makes the vault the oracle's disputer: any single signer freezes a
+    provisional price at once (like `pause`)."""
+    admin, reporters = accounts[0], [boa.env.generate_address(f"vault-reporter{i}") for i in range(3)]
+    oracle = deployer("PriceOracle").deploy(admin, accounts[8])
+    oracle.grantRole(P.keccak256(b"DISPUTER_ROLE"), vault.address, sender=admin)
+    t, btc = GENESIS_TIME + 540, P.asset_id("BTC-USD")
+    boa.env.evm.patch.timestamp = t + 5
+    for i, r in enumerate(reporters):
+        oracle.grantRole(P.keccak256(b"REPORTER_ROLE"), r, sender=admin)
+        oracle.submit(btc, t, 10**10 + i, sender=r)
+    boa.env.evm.patch.timestamp = t + 121
+    oracle.finalize(btc, t)
+    with boa.reverts("vault: caller is not a signer"):
+        vault.dispute_price(oracle.address, btc, t, sender=accounts[2])
+    measure("PredictionVault.dispute_price", vault, "dispute_price", oracle.address, btc, t, sender=addr(SIGNER_KEYS[2]))
+    ev = [e for e in vault_logs(vault) if type(e).__name__ == "DisputeRaised"][0]
+    assert (ev.oracle, ev.asset, ev.settles_at, ev.signer) == (oracle.address, btc, t, addr(SIGNER_KEYS[2]))
+    assert oracle.price(btc, t) == (10**10 + 1, 3)  # DISPUTED
+
+
 def test_gas_of_governance(vault, signed):
     nonce, deadline = vault.nonce(), GENESIS_TIME + DAY
     digest = P.typed_digest(signed.dsep, P.proposal_hash(P.ACTION_UNPAUSE, b"", nonce, deadline))
@@ -637,3 +770,83 @@ def test_no_sequence_without_threshold_moves_funds(vault, token, accounts, ops):
             assert boa.env.get_balance(vault.address) == native_start
             assert vault.nonce() == 0
             assert vault.successor() == NATIVE
+
+
+# ------------------------------------------------------------------------------------------
+# hypothesis: whatever arrives, before or after migrations, stays reachable
+# ------------------------------------------------------------------------------------------
+
+MIGRATION_OPS = st.sampled_from(["deposit", "force_native", "force_native", "token_transfer", "token_transfer", "migrate", "migrate",
+                                 "vip_native", "vip_token", "sweep"])
+
+
+@settings(max_examples=40)
+@given(ops=st.lists(st.tuples(MIGRATION_OPS, st.integers(0, 3), st.integers(1, 10**18), st.integers(0, 15)), min_size=1, max_size=14))
+def test_no_balance_ends_up_unreachable(vault_deployer, token_deployer, accounts, ops):
+    """Four vaults, migrated one after the other (vault i to vault i + 1, listing any subset of
+    three tokens), deposits, native value forced in, late ERC-20 transfers, sweeps and VIP sales
+    whose treasury is the first vault, in any order. Deposits to a retired vault are refused (the
+    sender keeps them); everything else ends, after everyone sweeps what is left, in a vault that
+    can still pay out: every retired vault is empty and nothing was lost."""
+    with boa.env.anchor():
+        boa.env.evm.patch.timestamp = GENESIS_TIME
+        vaults = [deploy_vault(vault_deployer, threshold=2) for _ in range(4)]
+        tokens = [token_deployer.deploy(), token_deployer.deploy(), boa.load(str(HERE / "mocks" / "MockERC20NoReturn.vy"))]
+        owner, buyer, depositor, stranger = accounts[0], accounts[2], accounts[3], accounts[9]
+        badges = deployer("Badges").deploy(vaults[0].address, sender=owner)
+        badges.set_vip_price(33, NATIVE, 10**15, sender=owner)
+        badges.set_vip_price(33, tokens[0].address, 25 * 10**6, sender=owner)
+        boa.env.set_balance(buyer, 10**21)
+        boa.env.set_balance(depositor, 10**21)
+        tokens[0].mint(buyer, 10**12)
+        native_in, tokens_in, head = 0, [0, 0, 0], 0
+        for op, i, amount, k in ops:
+            v = vaults[i]
+            migrated = v.successor() != NATIVE
+            if op == "deposit":
+                if migrated:
+                    with pytest.raises(Exception):
+                        boa.env.raw_call(v.address, sender=depositor, value=amount)
+                else:
+                    boa.env.raw_call(v.address, sender=depositor, value=amount)
+                    native_in += amount
+            elif op == "force_native":
+                boa.env.set_balance(v.address, boa.env.get_balance(v.address) + amount)
+                native_in += amount
+            elif op == "token_transfer":
+                tokens[k % 3].mint(v.address, amount)
+                tokens_in[k % 3] += amount
+            elif op == "migrate" and head < 3:
+                listed = [tokens[j].address for j in range(3) if k >> j & 1]
+                data = abi_encode(["address", "address[]"], [vaults[head + 1].address, listed])
+                s = Signed(vaults[head])
+                _, nonce = s.propose(P.ACTION_MIGRATE, data, key_list=SIGNER_KEYS[:2], deadline=boa.env.evm.patch.timestamp + DAY)
+                boa.env.time_travel(seconds=TIMELOCK)
+                vaults[head].execute(P.ACTION_MIGRATE, data, nonce, sender=stranger)
+                head += 1
+            elif op == "vip_native":
+                badges.buy_vip(33, NATIVE, sender=buyer, value=10**15)  # never fails because of a migration
+                native_in += 10**15
+            elif op == "vip_token":
+                badges.buy_vip(33, tokens[0].address, sender=buyer)
+                tokens_in[0] += 25 * 10**6
+            elif op == "sweep":
+                token = NATIVE if k % 4 == 3 else tokens[k % 4].address
+                if migrated:
+                    v.sweep(token, sender=stranger)
+                else:
+                    with boa.reverts("vault: not migrated"):
+                        v.sweep(token, sender=stranger)
+        # everyone sweeps what is left, oldest vault first
+        retired = [v for v in vaults if v.successor() != NATIVE]
+        for v in retired:
+            for token in [NATIVE] + [t.address for t in tokens]:
+                v.sweep(token, sender=stranger)
+        for v in retired:
+            assert boa.env.get_balance(v.address) == 0
+            assert all(t.balanceOf(v.address) == 0 for t in tokens)
+        live = [v for v in vaults if v.successor() == NATIVE]
+        assert sum(boa.env.get_balance(v.address) for v in live) == native_in
+        for j, t in enumerate(tokens):
+            assert sum(t.balanceOf(v.address) for v in live) == tokens_in[j]
+        assert badges.royaltyInfo(33 << 128 | 1, 10_000)[0] == vaults[head].address

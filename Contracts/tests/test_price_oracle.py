@@ -319,6 +319,11 @@ def test_aggregate_matches_the_reference(oracle, case):
         assert min(prices) <= expected <= max(prices)
 
 
+def test_gas_of_aggregate(oracle):
+    prices = [M + 7 * i for i in range(15)][::-1]  # descending: the insertion sort's worst case
+    assert measure("PriceOracle.aggregate (view, 15 prices)", oracle, "aggregate", prices, 10, 3) == M + 49
+
+
 def test_aggregate_rejects_out_of_range_inputs(oracle):
     for prices, deviation, quorum, reason in [([0, 5, 5], 10, 1, "oracle: price out of range"),
                                               ([2**96, 5, 5], 10, 1, "oracle: price out of range"),
@@ -542,7 +547,7 @@ def test_a_round_without_a_median_is_resolved_after_the_dispute_window(oracle, d
     at(T + 120 + 600 + 1)
     with boa.reverts(MISSING_ROLE):
         oracle.resolve(BTC, T, 5, sender=admin)
-    oracle.resolve(BTC, T, 5, sender=RESOLVER)
+    measure(f"PriceOracle.resolve (round without a median, {len(prices)} reports)", oracle, "resolve", BTC, T, 5, sender=RESOLVER)
     assert oracle.price(BTC, T) == (5, RESOLVED)
     with boa.reverts("oracle: already finalized"):
         oracle.finalize(BTC, T)

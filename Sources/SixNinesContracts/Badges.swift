@@ -229,6 +229,12 @@ public struct Badges: ContractBinding {
                 ABIParameter(name: "", type: .uint(256)),
             ],
             stateMutability: "view")
+        /// `function payee() view returns (address)`
+        public static let payee = ABIFunction(
+            name: "payee",
+            inputs: [],
+            outputs: [ABIParameter(name: "", type: .address)],
+            stateMutability: "view")
         /// `function update_stats(uint256 token_id, uint32 wins, uint32 predictions, uint32 best_streak)`
         public static let updateStats = ABIFunction(
             name: "update_stats",
@@ -463,6 +469,10 @@ public struct Badges: ContractBinding {
         /// Calldata of `royaltyInfo(uint256,uint256)`.
         public static func royaltyInfo(tokenId: UInt256, salePrice: UInt256) throws(ABIError) -> [UInt8] {
             try Functions.royaltyInfo.encodeCall([.uint(tokenId), .uint(salePrice)])
+        }
+        /// Calldata of `payee()`.
+        public static func payee() throws(ABIError) -> [UInt8] {
+            try Functions.payee.encodeCall([])
         }
         /// Calldata of `update_stats(uint256,uint32,uint32,uint32)`.
         public static func updateStats(tokenId: UInt256, wins: UInt32, predictions: UInt32, bestStreak: UInt32) throws(ABIError) -> [UInt8] {
@@ -742,6 +752,14 @@ public struct Badges: ContractBinding {
                 arg0: try output[0].asAddress(),
                 arg1: try output[1].asUInt256()
             )
+        } catch { throw .decoding(error) }
+    }
+
+    /// `function payee() view returns (address)`
+    public func payee(block: BlockTag = .latest) async throws(ContractError) -> Address {
+        let output = try await performCall(Functions.payee, [], block: block)
+        do throws(ABIError) {
+            return try output[0].asAddress()
         } catch { throw .decoding(error) }
     }
 

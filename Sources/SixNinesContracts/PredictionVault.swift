@@ -65,6 +65,22 @@ public struct PredictionVault: ContractBinding {
             inputs: [],
             outputs: [],
             stateMutability: "nonpayable")
+        /// `function dispute_price(address oracle, bytes32 asset, uint64 settles_at)`
+        public static let disputePrice = ABIFunction(
+            name: "dispute_price",
+            inputs: [
+                ABIParameter(name: "oracle", type: .address),
+                ABIParameter(name: "asset", type: .fixedBytes(32)),
+                ABIParameter(name: "settles_at", type: .uint(64)),
+            ],
+            outputs: [],
+            stateMutability: "nonpayable")
+        /// `function sweep(address token) returns (uint256)`
+        public static let sweep = ABIFunction(
+            name: "sweep",
+            inputs: [ABIParameter(name: "token", type: .address)],
+            outputs: [ABIParameter(name: "", type: .uint(256))],
+            stateMutability: "nonpayable")
         /// `function propose(uint8 action, bytes data, uint256 nonce_, uint256 deadline, bytes[] signatures) returns (bytes32)`
         public static let propose = ABIFunction(
             name: "propose",
@@ -289,6 +305,14 @@ public struct PredictionVault: ContractBinding {
         public static func pause() throws(ABIError) -> [UInt8] {
             try Functions.pause.encodeCall([])
         }
+        /// Calldata of `dispute_price(address,bytes32,uint64)`.
+        public static func disputePrice(oracle: Address, asset: Bytes32, settlesAt: UInt64) throws(ABIError) -> [UInt8] {
+            try Functions.disputePrice.encodeCall([.address(oracle), .fixedBytes(asset.bytes), .uint(UInt256(settlesAt))])
+        }
+        /// Calldata of `sweep(address)`.
+        public static func sweep(token: Address) throws(ABIError) -> [UInt8] {
+            try Functions.sweep.encodeCall([.address(token)])
+        }
         /// Calldata of `propose(uint8,bytes,uint256,uint256,bytes[])`.
         public static func propose(action: UInt8, data: [UInt8], nonce: UInt256, deadline: UInt256, signatures: [[UInt8]]) throws(ABIError) -> [UInt8] {
             try Functions.propose.encodeCall([.uint(UInt256(action)), .bytes(data), .uint(nonce), .uint(deadline), .array(signatures.map { .bytes($0) })])
@@ -447,6 +471,20 @@ public struct PredictionVault: ContractBinding {
     @discardableResult
     public func pause() async throws(ContractError) -> EVMRPC.Receipt {
         try await performSend(Functions.pause, [])
+    }
+
+    /// `function dispute_price(address oracle, bytes32 asset, uint64 settles_at)`
+    /// Sends the transaction and waits for it (the connection's send options); returns the receipt.
+    @discardableResult
+    public func disputePrice(oracle: Address, asset: Bytes32, settlesAt: UInt64) async throws(ContractError) -> EVMRPC.Receipt {
+        try await performSend(Functions.disputePrice, [.address(oracle), .fixedBytes(asset.bytes), .uint(UInt256(settlesAt))])
+    }
+
+    /// `function sweep(address token) returns (uint256)`
+    /// Sends the transaction and waits for it (the connection's send options); returns the receipt.
+    @discardableResult
+    public func sweep(token: Address) async throws(ContractError) -> EVMRPC.Receipt {
+        try await performSend(Functions.sweep, [.address(token)])
     }
 
     /// `function propose(uint8 action, bytes data, uint256 nonce_, uint256 deadline, bytes[] signatures) returns (bytes32)`
@@ -986,6 +1024,64 @@ public struct PredictionVault: ContractBinding {
             let values = try Self.definition.decodeLog(topics: log.topics, data: log.data)
             do throws(ABIError) { self.token = try values[0].value.asAddress() } catch { throw error.prefixed(.field(0)) }
             do throws(ABIError) { self.amount = try values[1].value.asUInt256() } catch { throw error.prefixed(.field(1)) }
+        }
+    }
+
+    /// `event Swept(address indexed token, address indexed to, uint256 amount)`
+    public struct Swept: ContractEvent, Hashable {
+        /// The event's ABI definition.
+        public static let definition = ABIEvent(
+            name: "Swept",
+            inputs: [
+                ABIParameter(name: "token", type: .address, indexed: true),
+                ABIParameter(name: "to", type: .address, indexed: true),
+                ABIParameter(name: "amount", type: .uint(256)),
+            ],
+            anonymous: false)
+        /// `address` indexed `token`.
+        public var token: Address
+        /// `address` indexed `to`.
+        public var to: Address
+        /// `uint256` `amount`.
+        public var amount: UInt256
+
+        /// Decodes a log of this event.
+        public init(log: EVMRPC.Log) throws(ABIError) {
+            let values = try Self.definition.decodeLog(topics: log.topics, data: log.data)
+            do throws(ABIError) { self.token = try values[0].value.asAddress() } catch { throw error.prefixed(.field(0)) }
+            do throws(ABIError) { self.to = try values[1].value.asAddress() } catch { throw error.prefixed(.field(1)) }
+            do throws(ABIError) { self.amount = try values[2].value.asUInt256() } catch { throw error.prefixed(.field(2)) }
+        }
+    }
+
+    /// `event DisputeRaised(address indexed oracle, bytes32 indexed asset, uint64 settles_at, address indexed signer)`
+    public struct DisputeRaised: ContractEvent, Hashable {
+        /// The event's ABI definition.
+        public static let definition = ABIEvent(
+            name: "DisputeRaised",
+            inputs: [
+                ABIParameter(name: "oracle", type: .address, indexed: true),
+                ABIParameter(name: "asset", type: .fixedBytes(32), indexed: true),
+                ABIParameter(name: "settles_at", type: .uint(64)),
+                ABIParameter(name: "signer", type: .address, indexed: true),
+            ],
+            anonymous: false)
+        /// `address` indexed `oracle`.
+        public var oracle: Address
+        /// `bytes32` indexed `asset`.
+        public var asset: Bytes32
+        /// `uint64` `settles_at`.
+        public var settlesAt: UInt64
+        /// `address` indexed `signer`.
+        public var signer: Address
+
+        /// Decodes a log of this event.
+        public init(log: EVMRPC.Log) throws(ABIError) {
+            let values = try Self.definition.decodeLog(topics: log.topics, data: log.data)
+            do throws(ABIError) { self.oracle = try values[0].value.asAddress() } catch { throw error.prefixed(.field(0)) }
+            do throws(ABIError) { self.asset = try values[1].value.asBytes32() } catch { throw error.prefixed(.field(1)) }
+            do throws(ABIError) { self.settlesAt = try values[2].value.asUInt(UInt64.self) } catch { throw error.prefixed(.field(2)) }
+            do throws(ABIError) { self.signer = try values[3].value.asAddress() } catch { throw error.prefixed(.field(3)) }
         }
     }
 
