@@ -196,7 +196,7 @@ let package = Package(
             name: "BatchDaemonTests",
             dependencies: [
                 "sixnines", "BatchWriter", "PredictionStore", "Receipts", "EVM", "EVMSigner", "EVMRPC", "SixNinesContracts",
-                "Deployment", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "Deployment", "TestSupport", "DevnetSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

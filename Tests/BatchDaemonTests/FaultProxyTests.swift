@@ -1,4 +1,5 @@
 import BatchWriter
+import DevnetSupport
 import EVM
 import EVMRPC
 import Foundation
@@ -16,26 +17,12 @@ private let faultDevnetURL = launchDevnet()
 /// `Scripts/fault-proxy` in front of the devnet, living until the test process exits.
 struct FaultProxy {
     let url: String
-    private static let stdins = Mutex<[Pipe]>([])
 
     init(upstream: String) throws {
-        let process = Process()
-        process.executableURL = repositoryRoot.appendingPathComponent(".venv/bin/python")
-        process.arguments = [repositoryRoot.appendingPathComponent("Scripts/fault-proxy").path, upstream]
-        let out = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardInput = input
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        Self.stdins.withLock { $0.append(input) }
-        var line = Data()
-        while true {
-            let byte = out.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data([0x0A]) { break }
-            line.append(byte)
-        }
-        let object = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
-        url = try #require(object["url"] as? String)
+        let child = try ChildProcess(executable: repositoryRoot.appendingPathComponent(".venv/bin/python"),
+                                     arguments: [repositoryRoot.appendingPathComponent("Scripts/fault-proxy").path, upstream])
+        children.withLock { $0.append(child) }
+        url = try #require(child.readyLine["url"] as? String)
     }
 
     func set(_ mode: String) async throws {

@@ -1,5 +1,6 @@
 import BatchWriter
 import Deployment
+import DevnetSupport
 import EVM
 import EVMRPC
 import EVMSigner
@@ -18,30 +19,15 @@ let devKeyHex = [
 ]
 let devKeys = devKeyHex.map { try! PrivateKey(hex: $0) }
 
-/// Starts a devnet (`Scripts/devnet` on a free loopback port) that lives until the test process exits.
+/// Starts a devnet (the project's `DevnetLauncher`) that lives until the test process exits; returns its URL.
 func launchDevnet() -> String {
-    let process = Process()
-    process.executableURL = repositoryRoot.appendingPathComponent("Scripts/devnet")
-    process.arguments = ["--port", "0", "--json-ready", "--exit-with-stdin", "--quiet"]
-    let out = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardInput = input
-    process.standardError = FileHandle.nullDevice
-    try! process.run()
-    devnetStdins.withLock { $0.append(input) }
-    var line = Data()
-    while true {
-        let byte = out.fileHandleForReading.readData(ofLength: 1)
-        if byte.isEmpty || byte == Data([0x0A]) { break }
-        line.append(byte)
-    }
-    guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any], let url = object["url"] as? String else {
-        fatalError("Scripts/devnet did not print its readiness line (got \(String(decoding: line, as: UTF8.self)))")
-    }
-    return url
+    let child = try! DevnetLauncher.start()
+    children.withLock { $0.append(child) }
+    return child.readyLine["url"] as! String
 }
 
-private let devnetStdins = Mutex<[Pipe]>([])
+/// Children (devnets, fault proxies) kept alive for the life of the test process; they exit when their stdin closes.
+let children = Mutex<[ChildProcess]>([])
 
 /// Deploys a ReceiptRegistry (admin key 0, writer `writer`); returns its address.
 func deployRegistry(client: RPCClient, writer: Address) async throws -> Address {
