@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ContractGen", targets: ["ContractGen"]),
         .library(name: "SixNinesContracts", targets: ["SixNinesContracts"]),
         .library(name: "Deployment", targets: ["Deployment"]),
+        .library(name: "BatchWriter", targets: ["BatchWriter"]),
         // The devnet launcher shared by the tests and the benchmark package (not for users).
         .library(name: "DevnetSupport", targets: ["DevnetSupport"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
@@ -26,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"),
     ],
     targets: [
@@ -93,6 +98,16 @@ let package = Package(
             name: "Deployment",
             dependencies: ["EVM", "EVMSigner", "EVMRPC", "SixNinesContracts"]
         ),
+        // The batch writer: batching receipts into Merkle trees, anchoring roots in the ReceiptRegistry, reconciliation
+        // (plain logic over a storage protocol and a chain protocol; SQLite storage beside the core's outbox).
+        .target(
+            name: "BatchWriter",
+            dependencies: [
+                "EVM", "EVMSigner", "Receipts", "EVMRPC", "SixNinesContracts", "PredictionStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         .executableTarget(
             name: "sixnines",
             dependencies: [
@@ -105,7 +120,15 @@ let package = Package(
                 "ContractGen",
                 "SixNinesContracts",
                 "Deployment",
+                "BatchWriter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // The devnet launcher of the tests and the RPC benchmark (Foundation only, so the benchmark package can use it).
@@ -160,6 +183,21 @@ let package = Package(
         .testTarget(
             name: "DeploymentTests",
             dependencies: ["Deployment", "EVM", "TestSupport"]
+        ),
+        .testTarget(
+            name: "BatchWriterTests",
+            dependencies: [
+                "BatchWriter", "PredictionStore", "PredictionCore", "Receipts", "EVM", "EVMSigner", "EVMRPC", "SixNinesContracts",
+                "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The batch writer against the real devnet: the library, the daemon process, its HTTP API, crashes.
+        .testTarget(
+            name: "BatchDaemonTests",
+            dependencies: [
+                "sixnines", "BatchWriter", "PredictionStore", "Receipts", "EVM", "EVMSigner", "EVMRPC", "SixNinesContracts",
+                "Deployment", "TestSupport", "DevnetSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "CLITests",

@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "SixNines", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // OpenSSL's libcrypto, the assembly Keccak-f[1600] (SHA3-256) we compare against.
@@ -42,6 +43,19 @@ let package = Package(
                 .product(name: "Receipts", package: "SixNines"),
             ],
             path: "Benchmarks/ReceiptsBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "BatchWriterBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "EVM", package: "SixNines"),
+                .product(name: "EVMSigner", package: "SixNines"),
+                .product(name: "Receipts", package: "SixNines"),
+                .product(name: "PredictionStore", package: "SixNines"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/BatchWriterBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(

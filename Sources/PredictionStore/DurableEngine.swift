@@ -67,6 +67,7 @@ public final class DurableEngine {
     public init(path: String, configuration: EngineConfiguration = EngineConfiguration()) throws(DurableError) {
         self.configuration = configuration
         var config = Configuration()
+        config.busyMode = .timeout(10)  // the batch writer daemon commits to the same file (docs: BatchWriter)
         config.journalMode = .wal
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")

@@ -11,7 +11,7 @@ struct ReceiptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receipt",
         abstract: "Verify prediction receipts against their Merkle proofs.",
-        subcommands: [Verify.self, Leaf.self]
+        subcommands: [Verify.self, Leaf.self, Proof.self]
     )
 
     struct Verify: AsyncParsableCommand {

@@ -1,0 +1,106 @@
+// The batch writer's hot paths (issue 15 targets: durable ingest ≥ 100,000 receipts/s with SQLite, acknowledged after
+// commit; closing a batch of 1,000 — tree, proofs stored, transaction signed — under 20 ms).
+//
+// "close" below is the work of `BatchWriterEngine.closeIfDue` without its two RPC reads (fees are cached, the pending
+// nonce is one call): reserve the sequence (one commit), build the tree, compute 1,000 proofs, sign the anchor
+// transaction (EIP-1559, secp256k1), commit batch + proofs + signed transaction (one commit).
+import Benchmark
+import EVM
+import EVMSigner
+import Foundation
+import GRDB
+import PredictionStore
+import Receipts
+
+func receipt(_ n: Int) -> Receipt {
+    Receipt(kind: .placement, predictionId: Keccak256.hash(data: Array("bench-\(n)".utf8)),
+            userCommitment: Keccak256.hash(data: Array("user-\(n % 101)".utf8)), asset: try! AssetID(symbol: "BTC-USD"),
+            direction: n & 1 == 0 ? .up : .down, stake: UInt128(1_000_000 + n), placedAt: 1_795_608_000, settlesAt: 1_795_608_540,
+            entryPrice: 9_712_345_678_901)
+}
+
+func freshQueue() -> (SQLiteBatchQueue, String) {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("batch-bench-\(UUID().uuidString).sqlite").path
+    return (try! SQLiteBatchQueue(path: path), path)
+}
+
+func remove(_ path: String) {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+}
+
+let key = try! PrivateKey(hex: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")
+
+let benchmarks: @Sendable () -> Void = {
+    let pool = (0..<200_000).map(receipt)
+
+    Benchmark("ingest: 100k receipts, commits of 10,000 (WAL, synchronous=FULL)",
+              configuration: .init(metrics: [.wallClock, .cpuUser], maxDuration: .seconds(30), maxIterations: 7)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let (queue, path) = freshQueue()
+            benchmark.startMeasurement()
+            for b in 0..<10 { blackHole(try! queue.ingest(Array(pool[(b * 10_000)..<((b + 1) * 10_000)]), now: 1)) }
+            benchmark.stopMeasurement()
+            remove(path)
+        }
+    }
+
+    Benchmark("ingest: one commit of 1,000 receipts (= acknowledgement latency)",
+              configuration: .init(metrics: [.wallClock], maxDuration: .seconds(10), maxIterations: 150)) { benchmark in
+        let (queue, path) = freshQueue()
+        var next = 0
+        for _ in benchmark.scaledIterations {
+            let slice = Array(pool[next..<(next + 1_000)])
+            next = (next + 1_000) % pool.count
+            benchmark.startMeasurement()
+            blackHole(try! queue.ingest(slice, now: 1))
+            benchmark.stopMeasurement()
+        }
+        remove(path)
+    }
+
+    Benchmark("outbox: claim 100k rows of the core's outbox, 20,000 per step",
+              configuration: .init(metrics: [.wallClock], maxDuration: .seconds(30), maxIterations: 5)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let (queue, path) = freshQueue()
+            try! queue.pool.write { db in
+                let statement = try db.makeStatement(sql: "INSERT INTO outbox(kind, leaf, receipt) VALUES (1, ?, ?)")
+                for r in pool[0..<100_000] { try statement.execute(arguments: [Data(r.leaf.bytes), Data(r.abiEncoded)]) }
+            }
+            benchmark.startMeasurement()
+            while try! queue.claimOutbox(limit: 20_000, now: 1) > 0 {}
+            benchmark.stopMeasurement()
+            remove(path)
+        }
+    }
+
+    Benchmark("close a batch of 1,000: tree, 1,000 proofs, signed anchor transaction, committed",
+              configuration: .init(metrics: [.wallClock], maxDuration: .seconds(20), maxIterations: 100)) { benchmark in
+        let (queue, path) = freshQueue()
+        _ = try! queue.ingest(Array(pool[0..<150_000]), now: 1)
+        var nonce: UInt64 = 0
+        for _ in benchmark.scaledIterations {
+            benchmark.startMeasurement()
+            let pending = try! queue.pendingReceipts(kind: .placement, maxTime: .max, limit: 1_000)
+            let sequence = try! queue.reserveSequences(kind: .placement, count: 1)
+            let id = BatchID(kind: .placement, sequence: sequence)
+            let tree = try! MerkleTree(leaves: pending.map(\.leaf))
+            var proofs: [(leaf: Bytes32, proof: [Bytes32])] = []
+            proofs.reserveCapacity(pending.count)
+            for (i, r) in pending.enumerated() { proofs.append((r.leaf, try! tree.proof(forLeaf: i))) }
+            var data = [UInt8](repeating: 0, count: 4 + 6 * 32)  // anchor(...) calldata shape
+            data[35] = 1
+            let tx = try! DynamicFeeTransaction(chainId: 137, nonce: nonce, maxPriorityFeePerGas: UInt256(30_000_000_000),
+                                                maxFeePerGas: UInt256(200_000_000_000), gasLimit: 150_000,
+                                                to: try! Address("0x5FbDB2315678afecb367f032d93F642f64180aa3"), value: .zero, data: data).signed(by: key)
+            let raw = tx.rawRepresentation
+            let record = BatchRecord(id: id, state: .closed, root: tree.root, count: pending.count, firstTime: 1, lastTime: 1,
+                                     deadline: 1_795_608_540, closedAt: 1, oldestIngestedAt: 1)
+            try! queue.close(ClosingBatch(record: record, proofs: proofs, treeNodes: tree.nodes, transaction: AnchorTransaction(
+                hash: Keccak256.hash(data: raw), batchId: id.word, nonce: nonce, maxFee: "200000000000", priorityFee: "30000000000",
+                gasLimit: 150_000, raw: raw, createdAt: 1)))
+            benchmark.stopMeasurement()
+            nonce += 1
+        }
+        remove(path)
+    }
+}

@@ -1,0 +1,455 @@
+import EVM
+import EVMRPC
+import Foundation
+import Logging
+import Metrics
+import PredictionStore
+import Receipts
+
+/// The batch writer's settings (every one also a `SIXNINES_*` variable of `sixnines daemon run`).
+public struct BatchWriterConfiguration: Sendable, Hashable, Codable {
+    /// A batch closes once it holds this many receipts.
+    public var maxBatchSize: Int = 1000
+    /// A batch closes once its oldest receipt waited this long (milliseconds, wall clock).
+    public var maxAgeMillis: Int64 = 30_000
+    /// Placements: anchored at least this long before their settlement mark (seconds of chain time).
+    public var placementLeadSeconds: UInt64 = 60
+    /// Placements: time allowed for a closed batch to become final (seconds); a placement batch closes once
+    /// `earliest settlesAt − lead − allowance ≤ chain time`.
+    public var anchorAllowanceSeconds: UInt64 = 30
+    /// Confirmations that make a block final (ignored with `useFinalizedTag`).
+    public var confirmations: UInt64 = 1
+    /// Final means covered by the node's `finalized` tag.
+    public var useFinalizedTag: Bool = false
+    /// Replace a transaction not included after this long (milliseconds).
+    public var replaceAfterMillis: Int64 = 60_000
+    /// Fee increase of each replacement, percent (at least 10).
+    public var bumpPercent: Int = 12
+    /// Rebroadcast the same bytes of a transaction not seen in a block after this long (milliseconds).
+    public var rebroadcastAfterMillis: Int64 = 10_000
+    /// Gas limit of an anchor transaction (≈53,400 used, ≈73,300 for the first id of a bitmap word).
+    public var gasLimit: UInt64 = 150_000
+    /// Outbox rows claimed per step.
+    public var claimLimit: Int = 20_000
+    /// Fee ceiling in gwei (nil: none): no transaction or replacement offers more per gas; during a fee spike above it
+    /// batches wait (still durable, still reconciled) instead of paying the spike.
+    public var maxFeePerGasGwei: UInt64?
+
+    /// The defaults.
+    public init() {}
+}
+
+/// What one step did.
+public struct StepReport: Sendable, Hashable {
+    /// Outbox rows claimed.
+    public var claimed = 0
+    /// Batches closed.
+    public var closed: [BatchID] = []
+    /// Batches that became final.
+    public var finalized: [BatchID] = []
+
+    /// An empty report.
+    public init() {}
+}
+
+/// Batching, anchoring and reconciliation over a ``BatchQueue`` and an ``AnchorChain``. One instance owns the
+/// writer key; every state change is committed before the action that depends on it (close before send, replacement
+/// recorded before it is sent), so a restart resumes from the store: ``reconcile()`` then ``step(flush:)``.
+public actor BatchWriterEngine {
+    /// The store.
+    public nonisolated let queue: any BatchQueue
+    /// The chain.
+    public nonisolated let chain: any AnchorChain
+    /// The settings.
+    public nonisolated let configuration: BatchWriterConfiguration
+    private var logger: Logger
+    private let now: @Sendable () -> Int64
+    private var cachedFees: Fees?
+    /// Sequence numbers reserved in the store and not used yet, per kind (`next..<end`).
+    private var reserved: [BatchKind: (next: UInt64, end: UInt64)] = [:]
+    /// Sequence numbers reserved per commit (a restart leaves at most this many minus one as a gap).
+    private static let sequenceBlock = 8
+    private var rpcHealthy = false
+    private var lastRPCError: String?
+
+    private let leadTime = Recorder(label: "sixnines_batch_lead_time_seconds")
+    private let closeTimer = Metrics.Timer(label: "sixnines_batch_close_seconds")
+    private let finalTimer = Metrics.Timer(label: "sixnines_receipt_ack_to_final_seconds")
+    private let gasPerReceipt = Recorder(label: "sixnines_batch_gas_per_receipt")
+    private let leadMisses = Counter(label: "sixnines_batch_lead_misses_total")
+    private let replacements = Counter(label: "sixnines_batch_replacements_total")
+    private let reorgs = Counter(label: "sixnines_batch_reorgs_total")
+
+    /// Wall clock in unix milliseconds.
+    public static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// An engine over `queue` and `chain`; `now` is the wall clock (unix ms) used for ages and replacement timers.
+    public init(queue: any BatchQueue, chain: any AnchorChain, configuration: BatchWriterConfiguration = BatchWriterConfiguration(),
+                logger: Logger = Logger(label: "sixnines.batch-writer"), now: @escaping @Sendable () -> Int64 = BatchWriterEngine.wallClock) throws {
+        self.queue = queue
+        self.chain = chain
+        self.configuration = configuration
+        self.logger = logger
+        self.now = now
+        try queue.setSetting("chain_id", String(chain.chainId))
+        try queue.setSetting("registry", chain.registry.description)
+    }
+
+    /// Whether the last chain call succeeded.
+    public var isRPCHealthy: Bool { rpcHealthy }
+
+    /// The last chain error, if the last call failed.
+    public var lastChainError: String? { lastRPCError }
+
+    /// Stores receipts from another producer (idempotent per receipt id), committed before it returns.
+    public nonisolated func ingest(_ receipts: [Receipts.Receipt]) throws(BatchQueueError) -> [IngestOutcome] {
+        let outcomes = try queue.ingest(receipts, now: Self.wallClock())
+        Counter(label: "sixnines_receipts_ingested_total").increment(by: outcomes.lazy.filter { $0 == .stored }.count)
+        return outcomes
+    }
+
+    /// Restart reconciliation: every batch not final is checked against its recorded transactions and the registry,
+    /// then waits, gets the same bytes again, or a replacement (all through ``advance(head:)``), before anything new.
+    public func reconcile() async throws {
+        let open = try queue.batches(kind: nil, states: [.closed, .sent, .included], after: nil, limit: .max)
+        logger.info("reconciling", metadata: ["batches": "\(open.count)"])
+        for batch in open {
+            if let at = try await chainCall({ try await self.chain.anchoredAt(batch.id, root: batch.root) }) {
+                logger.info("already anchored on chain", metadata: ["batch_id": "\(batch.id)", "anchored_at": "\(at)"])
+            }
+        }
+        // Force a rebroadcast check of every live transaction: the node may have lost them while we were down.
+        for batch in open {
+            for var t in try queue.transactions(of: batch.id) where t.state == .sent || t.state == .signed {
+                t.sentAt = nil
+                try queue.update(t)
+            }
+        }
+        let head = try await chainCall { try await self.chain.head() }
+        try await advance(head: head)
+    }
+
+    /// One round: claim the outbox, close due batches (all pending ones with `flush`), send and follow anchors.
+    @discardableResult
+    public func step(flush: Bool = false) async throws -> StepReport {
+        var report = StepReport()
+        report.claimed = try queue.claimOutbox(limit: configuration.claimLimit, now: now())
+        let head = try await chainCall { try await self.chain.head() }
+        if cachedFees == nil || report.claimed > 0 || flush {
+            cachedFees = try await chainCall { try await self.chain.fees() }
+        }
+        for kind in [BatchKind.placement, .settlement] {
+            while let closed = try await closeIfDue(kind: kind, head: head, flush: flush) {
+                report.closed.append(closed.id)
+            }
+        }
+        report.finalized = try await advance(head: head)
+        Gauge(label: "sixnines_backlog_receipts").record(try queue.backlog().values.reduce(0, +))
+        return report
+    }
+
+    /// Runs a chain call, tracking RPC health.
+    private func chainCall<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            let value = try await body()
+            rpcHealthy = true
+            lastRPCError = nil
+            return value
+        } catch {
+            rpcHealthy = false
+            lastRPCError = "\(error)"
+            throw error
+        }
+    }
+
+    /// Whether the open batch of `kind` must close now, and why.
+    private func closeReason(kind: BatchKind, pending: PendingSummary, head: ChainHead, flush: Bool) -> String? {
+        guard pending.count > 0 else { return nil }
+        if flush { return "flush" }
+        if pending.count >= configuration.maxBatchSize { return "size" }
+        if let oldest = pending.oldestIngestedAt, now() - oldest >= configuration.maxAgeMillis { return "age" }
+        if kind == .placement, let deadline = pending.earliestDeadline,
+           deadline <= head.timestamp + configuration.placementLeadSeconds + configuration.anchorAllowanceSeconds {
+            return "deadline"
+        }
+        return nil
+    }
+
+    /// Closes one batch of `kind` when due: tree, root, proofs and the signed transaction, committed together.
+    public func closeIfDue(kind: BatchKind, head: ChainHead, flush: Bool = false) async throws -> BatchRecord? {
+        let pending = try queue.pending(kind: kind)
+        guard let reason = closeReason(kind: kind, pending: pending, head: head, flush: flush) else { return nil }
+        // The registry refuses `last_time > block.timestamp`: receipts from the chain's future wait.
+        let receipts = try queue.pendingReceipts(kind: kind, maxTime: head.timestamp, limit: configuration.maxBatchSize)
+        guard !receipts.isEmpty else { return nil }
+        if cachedFees == nil { cachedFees = try await chainCall { try await self.chain.fees() } }
+        let pendingNonce = try await chainCall { try await self.chain.nonce(pending: true) }
+        let started = ContinuousClock.now
+        let sequence = try nextSequence(kind: kind)
+        let id = BatchID(kind: kind, sequence: sequence)
+        let tree = try MerkleTree(leaves: receipts.map(\.leaf))
+        var proofs: [(leaf: Bytes32, proof: [Bytes32])] = []
+        proofs.reserveCapacity(receipts.count)
+        for (index, r) in receipts.enumerated() { proofs.append((r.leaf, try tree.proof(forLeaf: index))) }
+        let times = receipts.map(\.batchTime)
+        let call = AnchorCall(batchId: id, root: tree.root, count: UInt32(receipts.count), firstTime: times.min()!, lastTime: times.max()!)
+        let nonce = max(pendingNonce, (try queue.highestNonce()).map { $0 + 1 } ?? 0)
+        let fees = capped(cachedFees!)
+        let signed = try await chain.sign(call, nonce: nonce, fees: fees, gasLimit: configuration.gasLimit)
+        let closedAt = now()
+        let record = BatchRecord(id: id, state: .closed, root: tree.root, count: receipts.count, firstTime: call.firstTime,
+                                 lastTime: call.lastTime, deadline: receipts.map(\.receipt.settlesAt).min()!, closedAt: closedAt,
+                                 oldestIngestedAt: receipts.map(\.ingestedAt).min()!)
+        try queue.close(ClosingBatch(record: record, proofs: proofs, treeNodes: tree.nodes,
+                                     transaction: Self.transaction(signed, batch: id, replaces: nil, at: closedAt)))
+        let elapsed = ContinuousClock.now - started
+        closeTimer.recordNanoseconds(Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        logger.info("batch closed", metadata: ["batch_id": "\(id)", "kind": "\(kind)", "sequence": "\(sequence)", "receipts": "\(receipts.count)",
+                                               "root": "\(tree.root)", "reason": "\(reason)", "tx": "\(signed.hash)", "nonce": "\(nonce)"])
+        return record
+    }
+
+    /// The next unused sequence number of `kind`, reserving a block in the store when the last one is used up.
+    private func nextSequence(kind: BatchKind) throws -> UInt64 {
+        if let r = reserved[kind], r.next < r.end {
+            reserved[kind] = (r.next + 1, r.end)
+            return r.next
+        }
+        let first = try queue.reserveSequences(kind: kind, count: Self.sequenceBlock)
+        reserved[kind] = (first + 1, first + UInt64(Self.sequenceBlock))
+        return first
+    }
+
+    static func transaction(_ signed: RawTransaction, batch: BatchID, replaces: Bytes32?, at time: Int64) -> AnchorTransaction {
+        let (maxFee, tip): (String, String?) = switch signed.fees {
+        case .eip1559(let maxFee, let tip): (maxFee.description, tip.description)
+        case .legacy(let price): (price.description, nil)
+        }
+        return AnchorTransaction(hash: signed.hash, batchId: batch.word, nonce: signed.nonce, maxFee: maxFee, priorityFee: tip,
+                                 gasLimit: signed.gasLimit, raw: signed.raw, replaces: replaces, createdAt: time)
+    }
+
+    /// `fees` under the configured ceiling.
+    func capped(_ fees: Fees) -> Fees {
+        guard let gwei = configuration.maxFeePerGasGwei else { return fees }
+        let cap = UInt256(gwei) * UInt256(1_000_000_000)
+        switch fees {
+        case .eip1559(let maxFee, let tip):
+            let m = Swift.min(maxFee, cap)
+            return .eip1559(maxFeePerGas: m, maxPriorityFeePerGas: Swift.min(tip, m))
+        case .legacy(let price):
+            return .legacy(gasPrice: Swift.min(price, cap))
+        }
+    }
+
+    static func fees(of t: AnchorTransaction) -> Fees {
+        let maxFee = (try? UInt256(decimalString: t.maxFee)) ?? .zero
+        if let tip = t.priorityFee { return .eip1559(maxFeePerGas: maxFee, maxPriorityFeePerGas: (try? UInt256(decimalString: tip)) ?? .zero) }
+        return .legacy(gasPrice: maxFee)
+    }
+
+    /// Follows every batch not final: sends, rebroadcasts, replaces, notes inclusions, reorgs and finality.
+    @discardableResult
+    public func advance(head: ChainHead) async throws -> [BatchID] {
+        var live: [(BatchRecord, [AnchorTransaction])] = []
+        for batch in try queue.batches(kind: nil, states: [.closed, .sent, .included], after: nil, limit: .max) {
+            live.append((batch, try queue.transactions(of: batch.id).filter { $0.state != .superseded }))
+        }
+        // Lowest nonce first: nodes may refuse or park a nonce beyond a gap.
+        live.sort { ($0.1.map(\.nonce).min() ?? .max) < ($1.1.map(\.nonce).min() ?? .max) }
+        guard !live.isEmpty else { return [] }
+        let latestNonce = try await chainCall { try await self.chain.nonce(pending: false) }
+        let finalized = configuration.useFinalizedTag ? try await chainCall { try await self.chain.finalizedBlock() } : nil
+        var finals: [BatchID] = []
+        for (batch, transactions) in live {
+            if try await follow(batch, transactions, head: head, latestNonce: latestNonce, finalized: finalized) { finals.append(batch.id) }
+        }
+        return finals
+    }
+
+    /// Follows one batch; returns whether it became final.
+    private func follow(_ batchIn: BatchRecord, _ transactions: [AnchorTransaction], head: ChainHead, latestNonce: UInt64,
+                        finalized: UInt64?) async throws -> Bool {
+        var batch = batchIn
+        let meta: Logger.Metadata = ["batch_id": "\(batch.id)", "kind": "\(batch.id.kind)"]
+        // 1. Is one of its transactions in a block?
+        for var t in transactions.reversed() {
+            guard let inclusion = try await chainCall({ try await self.chain.inclusion(of: t.hash) }) else { continue }
+            if !inclusion.succeeded {
+                if try await chainCall({ try await self.chain.anchoredAt(batch.id, root: batch.root) }) != nil { continue }
+                logger.error("anchor transaction reverted; batch abandoned, its receipts go back to the open batch",
+                             metadata: meta.merging(["tx": "\(t.hash)"]) { $1 })
+                try queue.abandon(batch.id)
+                return false
+            }
+            if t.state != .included || t.blockHash != inclusion.blockHash {
+                t.state = .included
+                t.blockNumber = inclusion.blockNumber
+                t.blockHash = inclusion.blockHash
+                t.gasUsed = inclusion.gasUsed
+                try queue.update(t)
+            }
+            let depth = head.number >= inclusion.blockNumber ? head.number - inclusion.blockNumber + 1 : 0
+            let isFinal = configuration.useFinalizedTag ? (finalized.map { $0 >= inclusion.blockNumber } ?? false)
+                                                        : depth >= configuration.confirmations
+            batch.anchorTransaction = t.hash
+            batch.blockNumber = inclusion.blockNumber
+            if isFinal {
+                let anchoredAt = try await chainCall { try await self.chain.timestamp(ofBlock: inclusion.blockNumber) } ?? head.timestamp
+                batch.state = .final
+                batch.anchoredAt = anchoredAt
+                batch.finalAt = now()
+                if batch.id.kind == .placement {
+                    let lead = Int64(bitPattern: batch.deadline) - Int64(bitPattern: anchoredAt)
+                    batch.leadTime = lead
+                    leadTime.record(lead)
+                    if lead < Int64(configuration.placementLeadSeconds) {
+                        leadMisses.increment()
+                        logger.error("placement batch anchored later than the lead time", metadata: meta.merging([
+                            "lead_time": "\(lead)", "required": "\(configuration.placementLeadSeconds)", "deadline": "\(batch.deadline)"]) { $1 })
+                    }
+                }
+                try queue.update(batch)
+                t.state = .final
+                try queue.update(t)
+                for var other in transactions where other.hash != t.hash {
+                    other.state = .superseded
+                    try queue.update(other)
+                }
+                gasPerReceipt.record(Int64(inclusion.gasUsed) / Int64(max(1, batch.count)))
+                finalTimer.recordMilliseconds(max(0, batch.finalAt! - batch.oldestIngestedAt))
+                logger.info("batch final", metadata: meta.merging([
+                    "tx": "\(t.hash)", "block": "\(inclusion.blockNumber)", "anchored_at": "\(anchoredAt)", "receipts": "\(batch.count)",
+                    "gas_used": "\(inclusion.gasUsed)", "lead_time": "\(batch.leadTime.map(String.init) ?? "-")"]) { $1 })
+                return true
+            }
+            if batch.state != .included {
+                batch.state = .included
+                try queue.update(batch)
+            }
+            return false
+        }
+        // 2. Not in a block (any more).
+        if batch.state == .included {
+            reorgs.increment()
+            logger.warning("anchor transaction left the chain (reorg): waiting again", metadata: meta)
+            batch.state = .sent
+            batch.anchorTransaction = nil
+            batch.blockNumber = nil
+            try queue.update(batch)
+            for var t in transactions where t.state == .included {
+                t.state = .sent
+                t.blockNumber = nil
+                t.blockHash = nil
+                t.sentAt = nil
+                try queue.update(t)
+            }
+        }
+        guard var latest = transactions.last else { return false }
+        // 3. Its nonce used by something else (checked against `latest`, read before the inclusions above)?
+        if latestNonce > latest.nonce {
+            if let at = try await chainCall({ try await self.chain.anchoredAt(batch.id, root: batch.root) }) {
+                // Anchored by a transaction we did not record (another holder of this key): final by the registry.
+                batch.state = .final
+                batch.anchoredAt = at
+                batch.finalAt = now()
+                try queue.update(batch)
+                logger.warning("batch found anchored by an unrecorded transaction", metadata: meta)
+                return true
+            }
+            let fees = capped(try await chainCall { try await self.chain.fees() })
+            let nonce = max(try await chainCall { try await self.chain.nonce(pending: true) }, (try queue.highestNonce() ?? 0) + 1)
+            let call = AnchorCall(batchId: batch.id, root: batch.root, count: UInt32(batch.count), firstTime: batch.firstTime, lastTime: batch.lastTime)
+            let signed = try await chain.sign(call, nonce: nonce, fees: fees, gasLimit: configuration.gasLimit)
+            let fresh = Self.transaction(signed, batch: batch.id, replaces: nil, at: now())
+            for var t in transactions {
+                t.state = .superseded
+                try queue.update(t)
+            }
+            try queue.record(fresh, superseding: nil)
+            logger.warning("nonce used by another transaction: re-signed with a new nonce",
+                           metadata: meta.merging(["old_nonce": "\(latest.nonce)", "nonce": "\(nonce)", "tx": "\(fresh.hash)"]) { $1 })
+            latest = fresh
+        }
+        // 4. Replace when stuck, else (re)broadcast the same bytes when due.
+        let clock = now()
+        let old = Self.fees(of: latest)
+        let bumped = capped(old.bumped(percent: configuration.bumpPercent, atLeast: try? await chainCall { try await self.chain.fees() }))
+        // A replacement must offer at least 10 % more (nodes refuse less); at the ceiling the transaction waits.
+        let worthReplacing = bumped.maxPerGas > old.maxPerGas && bumped.maxPerGas >= old.maxPerGas + old.maxPerGas / 10
+        if latest.sentAt != nil, clock - latest.createdAt >= configuration.replaceAfterMillis, !worthReplacing {
+            logger.warning("anchor transaction stuck at the fee ceiling: waiting", metadata: meta.merging([
+                "tx": "\(latest.hash)", "fees": "\(old)", "max_fee_per_gas_gwei": "\(configuration.maxFeePerGasGwei ?? 0)"]) { $1 })
+        }
+        if latest.sentAt != nil, clock - latest.createdAt >= configuration.replaceAfterMillis, worthReplacing {
+            let fees = bumped
+            let call = AnchorCall(batchId: batch.id, root: batch.root, count: UInt32(batch.count), firstTime: batch.firstTime, lastTime: batch.lastTime)
+            let signed = try await chain.sign(call, nonce: latest.nonce, fees: fees, gasLimit: latest.gasLimit)
+            let replacement = Self.transaction(signed, batch: batch.id, replaces: latest.hash, at: clock)
+            try queue.record(replacement, superseding: nil)  // recorded before it is sent; the old one may still be mined
+            replacements.increment()
+            logger.warning("replacing a stuck anchor transaction", metadata: meta.merging([
+                "old_tx": "\(latest.hash)", "tx": "\(replacement.hash)", "fees": "\(fees)"]) { $1 })
+            latest = replacement
+        }
+        if latest.sentAt == nil || clock - latest.sentAt! >= configuration.rebroadcastAfterMillis {
+            let result = try await chainCall { try await self.chain.broadcast(latest.raw) }
+            switch result {
+            case .accepted, .nonceUsed:
+                // nonceUsed: one of ours is in a block (seen next round) or another transaction took it (step 3 next round).
+                latest.state = .sent
+                latest.sentAt = clock
+                try queue.update(latest)
+                if batch.state == .closed {
+                    batch.state = .sent
+                    try queue.update(batch)
+                }
+                if result == .accepted {
+                    logger.debug("anchor transaction broadcast", metadata: meta.merging(["tx": "\(latest.hash)", "nonce": "\(latest.nonce)"]) { $1 })
+                }
+            case .refused(let why):
+                // Not in the pool: try the same bytes again after the rebroadcast interval, and replace it (higher fees)
+                // once it is older than `replaceAfter` (a fee cap under the base fee is refused until replaced).
+                latest.sentAt = clock
+                try queue.update(latest)
+                logger.warning("node refused the anchor transaction", metadata: meta.merging(["tx": "\(latest.hash)", "error": "\(why)"]) { $1 })
+            }
+        }
+        return false
+    }
+
+    /// The proof file of a receipt once its batch is final (nil before; throws for an unknown receipt).
+    public nonisolated func proofFile(for leaf: Bytes32) throws -> ReceiptProofFile? {
+        try ProofFiles.proofFile(queue: queue, leaf: leaf, chainId: chain.chainId, registry: chain.registry)
+    }
+}
+
+/// Proof files from the store.
+public enum ProofFiles {
+    /// Errors of proof lookups.
+    public enum Failure: Error, CustomStringConvertible {
+        /// No receipt with this id.
+        case unknownReceipt(Bytes32)
+        /// The store lacks the chain settings.
+        case noSettings
+
+        public var description: String {
+            switch self {
+            case .unknownReceipt(let id): return "no receipt \(id) in the store"
+            case .noSettings: return "the store has no chain id / registry (the daemon never ran on it)"
+            }
+        }
+    }
+
+    /// The `sixnines-receipt-proof-v1` file of the receipt `leaf` once its batch is final (nil before).
+    public static func proofFile(queue: any BatchQueue, leaf: Bytes32, chainId: UInt64? = nil, registry: Address? = nil) throws -> ReceiptProofFile? {
+        guard let stored = try queue.receipt(leaf) else { throw Failure.unknownReceipt(leaf) }
+        guard let batchWord = stored.batchId, let proof = stored.proof else { return nil }
+        let id = try BatchID(word: batchWord)
+        guard let batch = try queue.batch(id), batch.state == .final else { return nil }
+        guard let chainId = try chainId ?? queue.setting("chain_id").flatMap(UInt64.init),
+              let registry = try registry ?? queue.setting("registry").flatMap({ try? Address($0) }) else { throw Failure.noSettings }
+        return ReceiptProofFile(chainId: chainId, registry: registry, batchId: batchWord, batchKind: id.kind.rawValue, root: batch.root,
+                                receipt: stored.receipt, opening: nil, proof: proof)
+    }
+}

@@ -1,0 +1,459 @@
+import EVM
+import Foundation
+import GRDB
+import GRDBSQLite
+import Receipts
+
+/// The batch queue in SQLite (GRDB, WAL, `synchronous = FULL`, migrations), in the same database as the core's
+/// tables: the core keeps appending to `outbox`, the queue claims its rows through a cursor advanced in the same
+/// transaction as the copies. Tables: `batch_receipts`, `batch_batches`, `batch_transactions`, `batch_meta`.
+public final class SQLiteBatchQueue: BatchQueue {
+    /// The connection pool (readers run beside the one writer).
+    public let pool: DatabasePool
+    /// The database file.
+    public let path: String
+
+    /// Opens (or creates) the queue's tables in the database at `path`, applying migrations.
+    public init(path: String) throws(BatchQueueError) {
+        self.path = path
+        var config = Configuration()
+        config.journalMode = .wal
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A 64 MiB page cache (SQLite's default 2 MiB spills a 10,000-receipt commit to the WAL mid-transaction and
+            // makes batch assignment read the receipts' index from disk), and WAL checkpoints every 64 MiB instead of
+            // every 4 MiB, so that fewer commits pay for one.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw .store("\(error)")
+        }
+    }
+
+    /// The schema's migrations.
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("batch-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS outbox(seq INTEGER PRIMARY KEY, kind INTEGER NOT NULL, leaf BLOB NOT NULL,
+                  receipt BLOB NOT NULL);
+                CREATE TABLE batch_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                CREATE TABLE batch_settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE batch_receipts(seq INTEGER PRIMARY KEY, leaf BLOB NOT NULL UNIQUE, kind INTEGER NOT NULL,
+                  prediction_id BLOB NOT NULL, receipt BLOB NOT NULL, batch_time INTEGER NOT NULL, deadline INTEGER NOT NULL,
+                  ingested_at INTEGER NOT NULL, batch_id BLOB, proof BLOB, UNIQUE(prediction_id, kind));
+                CREATE INDEX batch_receipts_open ON batch_receipts(kind, deadline, seq) WHERE batch_id IS NULL;
+                CREATE INDEX batch_receipts_batch ON batch_receipts(batch_id) WHERE batch_id IS NOT NULL;
+                CREATE TABLE batch_batches(id BLOB PRIMARY KEY, kind INTEGER NOT NULL, sequence INTEGER NOT NULL,
+                  state TEXT NOT NULL, root BLOB NOT NULL, count INTEGER NOT NULL, first_time INTEGER NOT NULL,
+                  last_time INTEGER NOT NULL, deadline INTEGER NOT NULL, closed_at INTEGER NOT NULL, final_at INTEGER,
+                  anchor_tx BLOB, block_number INTEGER, anchored_at INTEGER, lead_time INTEGER,
+                  oldest_ingested_at INTEGER NOT NULL, tree BLOB NOT NULL);
+                CREATE INDEX batch_batches_state ON batch_batches(state, kind, sequence);
+                CREATE TABLE batch_transactions(seq INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, batch_id BLOB NOT NULL,
+                  nonce INTEGER NOT NULL, max_fee TEXT NOT NULL, priority_fee TEXT, gas_limit INTEGER NOT NULL, raw BLOB NOT NULL,
+                  replaces BLOB, state TEXT NOT NULL, created_at INTEGER NOT NULL, sent_at INTEGER, block_number INTEGER,
+                  block_hash BLOB, gas_used INTEGER);
+                CREATE INDEX batch_transactions_batch ON batch_transactions(batch_id, seq);
+                """)
+        }
+        return m
+    }
+
+    private func write<T>(_ body: (Database) throws -> T) throws(BatchQueueError) -> T {
+        do { return try pool.write(body) } catch let e as BatchQueueError { throw e } catch { throw .store("\(error)") }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws(BatchQueueError) -> T {
+        do { return try pool.read(body) } catch let e as BatchQueueError { throw e } catch { throw .store("\(error)") }
+    }
+
+    private static func blob(_ b: Bytes32) -> Data { Data(b.bytes) }
+    private static func i64(_ v: UInt64) -> Int64 { Int64(bitPattern: v) }
+    private static func u64(_ v: Int64) -> UInt64 { UInt64(bitPattern: v) }
+    private static func word(_ d: Data?) throws -> Bytes32 {
+        guard let d, d.count == 32 else { throw BatchQueueError.corrupt("a 32-byte value has \(d?.count ?? 0) bytes") }
+        return try Bytes32(d)
+    }
+    private static func words(_ d: Data) throws -> [Bytes32] {
+        guard d.count % 32 == 0 else { throw BatchQueueError.corrupt("a hash list has \(d.count) bytes") }
+        let bytes = [UInt8](d)
+        return try stride(from: 0, to: bytes.count, by: 32).map { try Bytes32(bytes[$0..<($0 + 32)]) }
+    }
+    private static func joined(_ ws: [Bytes32]) -> Data {
+        var d = Data(capacity: ws.count * 32)
+        for w in ws { d.append(contentsOf: w.bytes) }
+        return d
+    }
+
+    /// Inserts receipts through two prepared statements bound straight from the ABI encoding (no argument arrays, no
+    /// `Data` copies): the receipt insert (`ON CONFLICT DO NOTHING`) and, when nothing was inserted, the lookup that
+    /// tells a duplicate (same leaf) from a conflict (same prediction id and kind, other fields).
+    private struct Inserter {
+        let insert: SQLiteStatement
+        let exists: SQLiteStatement
+        let connection: SQLiteConnection?
+
+        init(_ db: Database) throws {
+            insert = try db.cachedStatement(sql: """
+                INSERT INTO batch_receipts(leaf, kind, prediction_id, receipt, batch_time, deadline, ingested_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """).sqliteStatement
+            exists = try db.cachedStatement(sql: "SELECT 1 FROM batch_receipts WHERE leaf = ?").sqliteStatement
+            connection = db.sqliteConnection
+            sqlite3_reset(insert)
+            sqlite3_reset(exists)
+        }
+
+        private func failure(_ code: Int32) -> DatabaseError {
+            DatabaseError(resultCode: ResultCode(rawValue: code), message: connection.map { String(cString: sqlite3_errmsg($0)) })
+        }
+
+        /// Inserts the receipt whose 416-byte encoding is `encoded` and whose leaf is `leaf`.
+        func callAsFunction(encoded: UnsafeRawBufferPointer, leaf: Bytes32, batchTime: UInt64, deadline: UInt64, now: Int64) throws -> IngestOutcome {
+            try leaf.withUnsafeBytes { leafBytes in
+                // Blobs bound SQLITE_STATIC (nil destructor): they live until the step and reset below.
+                sqlite3_bind_blob(insert, 1, leafBytes.baseAddress, 32, nil)
+                sqlite3_bind_int64(insert, 2, Int64(encoded[63]))
+                sqlite3_bind_blob(insert, 3, encoded.baseAddress! + 64, 32, nil)
+                sqlite3_bind_blob(insert, 4, encoded.baseAddress, Int32(Receipt.encodedSize), nil)
+                sqlite3_bind_int64(insert, 5, Int64(bitPattern: batchTime))
+                sqlite3_bind_int64(insert, 6, Int64(bitPattern: deadline))
+                sqlite3_bind_int64(insert, 7, now)
+                let code = sqlite3_step(insert)
+                sqlite3_reset(insert)
+                sqlite3_clear_bindings(insert)
+                guard code == SQLITE_DONE else { throw failure(code) }
+                if sqlite3_changes(connection) > 0 { return .stored }
+                sqlite3_bind_blob(exists, 1, leafBytes.baseAddress, 32, nil)
+                let found = sqlite3_step(exists)
+                sqlite3_reset(exists)
+                sqlite3_clear_bindings(exists)
+                guard found == SQLITE_ROW || found == SQLITE_DONE else { throw failure(found) }
+                return found == SQLITE_ROW ? .duplicate : .conflict
+            }
+        }
+    }
+
+    /// Stores receipts in one transaction (all or nothing on a conflict); see ``BatchQueue/ingest(_:now:)``.
+    public func ingest(_ receipts: [Receipt], now: Int64) throws(BatchQueueError) -> [IngestOutcome] {
+        try write { db in
+            let insert = try Inserter(db)
+            var outcomes: [IngestOutcome] = []
+            outcomes.reserveCapacity(receipts.count)
+            try withUnsafeTemporaryAllocation(byteCount: Receipt.encodedSize, alignment: 8) { buffer in
+                for (index, r) in receipts.enumerated() {
+                    r.encode(into: buffer)
+                    let encoded = UnsafeRawBufferPointer(buffer)
+                    let leaf = Keccak256.hash(Keccak256.hash(bufferPointer: encoded))
+                    let outcome = try insert(encoded: encoded, leaf: leaf, batchTime: r.kind == .placement ? r.placedAt : r.settlesAt,
+                                             deadline: r.settlesAt, now: now)
+                    if outcome == .conflict {
+                        let existing = try Data.fetchOne(db, sql: "SELECT leaf FROM batch_receipts WHERE prediction_id = ? AND kind = ?",
+                                                         arguments: [Self.blob(r.predictionId), Int64(r.kind.rawValue)])
+                        throw BatchQueueError.conflict(index: index, existing: try Self.word(existing))
+                    }
+                    outcomes.append(outcome)
+                }
+            }
+            return outcomes
+        }
+    }
+
+    /// Copies up to `limit` rows of the core's `outbox` after the cursor and advances it, in one transaction.
+    public func claimOutbox(limit: Int, now: Int64) throws(BatchQueueError) -> Int {
+        try write { db in
+            let cursor = try Int64.fetchOne(db, sql: "SELECT value FROM batch_meta WHERE key = 'outbox_cursor'") ?? 0
+            let rows = try Row.fetchAll(db, sql: "SELECT seq, leaf, receipt FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+                                        arguments: [cursor, limit])
+            guard let last = rows.last else { return 0 }
+            let insert = try Inserter(db)
+            for row in rows {
+                let seq: Int64 = row["seq"]
+                let data: Data = row["receipt"]
+                let receipt: Receipt
+                do { receipt = try Receipt(abiEncoded: data) } catch {
+                    throw BatchQueueError.corrupt("outbox row \(seq): \(error)")
+                }
+                let leaf = receipt.leaf
+                if let stored: Data = row["leaf"], stored != Self.blob(leaf) {
+                    throw BatchQueueError.corrupt("outbox row \(seq): its leaf does not match its receipt")
+                }
+                // A conflict (another receipt under the same prediction id and kind) cannot come from the core; it is
+                // kept out of batches and visible as a gap between the outbox and the queue.
+                _ = try data.withUnsafeBytes { encoded in
+                    try insert(encoded: encoded, leaf: leaf, batchTime: receipt.kind == .placement ? receipt.placedAt : receipt.settlesAt,
+                               deadline: receipt.settlesAt, now: now)
+                }
+            }
+            let lastSeq: Int64 = last["seq"]
+            try db.execute(sql: "INSERT INTO batch_meta(key, value) VALUES ('outbox_cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           arguments: [lastSeq])
+            return rows.count
+        }
+    }
+
+    /// Count, oldest acknowledgement and earliest deadline of the open batch of `kind`.
+    public func pending(kind: BatchKind) throws(BatchQueueError) -> PendingSummary {
+        try read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*) AS n, MIN(ingested_at) AS oldest, MIN(deadline) AS deadline FROM batch_receipts
+                WHERE kind = ? AND batch_id IS NULL
+                """, arguments: [Int64(kind.rawValue)])!
+            let deadline: Int64? = row["deadline"]
+            return PendingSummary(count: row["n"], oldestIngestedAt: row["oldest"], earliestDeadline: deadline.map(Self.u64))
+        }
+    }
+
+    private static func queued(_ row: Row) throws -> QueuedReceipt {
+        let data: Data = row["receipt"]
+        let receipt: Receipt
+        do { receipt = try Receipt(abiEncoded: data) } catch { throw BatchQueueError.corrupt("receipt: \(error)") }
+        let batch: Data? = row["batch_id"]
+        let proof: Data? = row["proof"]
+        return QueuedReceipt(leaf: try word(row["leaf"]), receipt: receipt, ingestedAt: row["ingested_at"],
+                             batchId: try batch.map { try word($0) }, proof: try proof.map { try words($0) })
+    }
+
+    /// Receipts of the open batch of `kind` up to `maxTime`, earliest deadline first.
+    public func pendingReceipts(kind: BatchKind, maxTime: UInt64, limit: Int) throws(BatchQueueError) -> [QueuedReceipt] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT leaf, receipt, ingested_at, batch_id, proof FROM batch_receipts INDEXED BY batch_receipts_open
+                WHERE kind = ? AND batch_id IS NULL AND batch_time <= ? ORDER BY deadline, seq LIMIT ?
+                """, arguments: [Int64(kind.rawValue), Self.i64(min(maxTime, UInt64(Int64.max))), limit]).map(Self.queued)
+        }
+    }
+
+    /// Reserves `count` sequence numbers of `kind` (one commit) and returns the first.
+    public func reserveSequences(kind: BatchKind, count: Int) throws(BatchQueueError) -> UInt64 {
+        try write { db in
+            let key = "sequence.\(kind.rawValue)"
+            let first = (try Int64.fetchOne(db, sql: "SELECT value FROM batch_meta WHERE key = ?", arguments: [key]) ?? 0) + 1
+            try db.execute(sql: "INSERT INTO batch_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           arguments: [key, first + Int64(max(1, count)) - 1])
+            return UInt64(first)
+        }
+    }
+
+    /// The highest nonce of any recorded transaction.
+    public func highestNonce() throws(BatchQueueError) -> UInt64? {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT MAX(nonce) FROM batch_transactions").map(Self.u64) }
+    }
+
+    private static func insertTransaction(_ db: Database, _ t: AnchorTransaction) throws {
+        try db.execute(sql: """
+            INSERT INTO batch_transactions(hash, batch_id, nonce, max_fee, priority_fee, gas_limit, raw, replaces, state, created_at,
+              sent_at, block_number, block_hash, gas_used) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [blob(t.hash), blob(t.batchId), i64(t.nonce), t.maxFee, t.priorityFee, i64(t.gasLimit), Data(t.raw),
+                             t.replaces.map(blob), t.state.rawValue, t.createdAt, t.sentAt, t.blockNumber.map(i64),
+                             t.blockHash.map(blob), t.gasUsed.map(i64)])
+    }
+
+    /// Commits a closed batch, its proofs and its signed transaction together.
+    public func close(_ batch: ClosingBatch) throws(BatchQueueError) {
+        try write { db in
+            let r = batch.record
+            try db.execute(sql: """
+                INSERT INTO batch_batches(id, kind, sequence, state, root, count, first_time, last_time, deadline, closed_at,
+                  oldest_ingested_at, tree) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [Self.blob(r.id.word), Int64(r.id.kind.rawValue), Self.i64(r.id.sequence), r.state.rawValue,
+                                 Self.blob(r.root), r.count, Self.i64(r.firstTime), Self.i64(r.lastTime), Self.i64(r.deadline),
+                                 r.closedAt, r.oldestIngestedAt, Self.joined(batch.treeNodes)])
+            let assign = try db.cachedStatement(sql: "UPDATE batch_receipts SET batch_id = ?, proof = ? WHERE leaf = ? AND batch_id IS NULL")
+                .sqliteStatement
+            sqlite3_reset(assign)
+            let connection = db.sqliteConnection
+            var proofBytes = [UInt8](repeating: 0, count: 64 * 32)
+            try r.id.word.withUnsafeBytes { id in
+                for (leaf, proof) in batch.proofs {
+                    if proofBytes.count < proof.count * 32 { proofBytes = [UInt8](repeating: 0, count: proof.count * 32) }
+                    try proofBytes.withUnsafeMutableBytes { out in
+                        for (k, hash) in proof.enumerated() {
+                            hash.withUnsafeBytes { (out.baseAddress! + k * 32).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+                        }
+                        try leaf.withUnsafeBytes { leafBytes in
+                            sqlite3_bind_blob(assign, 1, id.baseAddress, 32, nil)
+                            sqlite3_bind_blob(assign, 2, out.baseAddress, Int32(proof.count * 32), nil)
+                            sqlite3_bind_blob(assign, 3, leafBytes.baseAddress, 32, nil)
+                            let code = sqlite3_step(assign)
+                            sqlite3_reset(assign)
+                            sqlite3_clear_bindings(assign)
+                            guard code == SQLITE_DONE else {
+                                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: connection.map { String(cString: sqlite3_errmsg($0)) })
+                            }
+                        }
+                    }
+                    guard sqlite3_changes(connection) == 1 else {
+                        throw BatchQueueError.refused("receipt \(leaf) is already in a batch or unknown")
+                    }
+                }
+            }
+            try Self.insertTransaction(db, batch.transaction)
+        }
+    }
+
+    /// Records a transaction before it is sent (optionally marking another superseded).
+    public func record(_ transaction: AnchorTransaction, superseding: Bytes32?) throws(BatchQueueError) {
+        try write { db in
+            if let old = superseding {
+                try db.execute(sql: "UPDATE batch_transactions SET state = ? WHERE hash = ?",
+                               arguments: [AnchorTransactionState.superseded.rawValue, Self.blob(old)])
+            }
+            try Self.insertTransaction(db, transaction)
+        }
+    }
+
+    /// Updates a transaction's state, broadcast time, block and gas.
+    public func update(_ t: AnchorTransaction) throws(BatchQueueError) {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE batch_transactions SET state = ?, sent_at = ?, block_number = ?, block_hash = ?, gas_used = ? WHERE hash = ?
+                """, arguments: [t.state.rawValue, t.sentAt, t.blockNumber.map(Self.i64), t.blockHash.map(Self.blob),
+                                 t.gasUsed.map(Self.i64), Self.blob(t.hash)])
+        }
+    }
+
+    /// Updates a batch's state and anchoring fields.
+    public func update(_ r: BatchRecord) throws(BatchQueueError) {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE batch_batches SET state = ?, final_at = ?, anchor_tx = ?, block_number = ?, anchored_at = ?, lead_time = ?
+                WHERE id = ?
+                """, arguments: [r.state.rawValue, r.finalAt, r.anchorTransaction.map(Self.blob), r.blockNumber.map(Self.i64),
+                                 r.anchoredAt.map(Self.i64), r.leadTime, Self.blob(r.id.word)])
+        }
+    }
+
+    /// Abandons a batch: its receipts return to the open batch.
+    public func abandon(_ id: BatchID) throws(BatchQueueError) {
+        try write { db in
+            try db.execute(sql: "UPDATE batch_batches SET state = ? WHERE id = ?", arguments: [BatchState.abandoned.rawValue, Self.blob(id.word)])
+            try db.execute(sql: "UPDATE batch_receipts SET batch_id = NULL, proof = NULL WHERE batch_id = ?", arguments: [Self.blob(id.word)])
+        }
+    }
+
+    private static func record(_ row: Row) throws -> BatchRecord {
+        let idData: Data = row["id"]
+        let id: BatchID
+        do { id = try BatchID(word: try word(idData)) } catch { throw BatchQueueError.corrupt("batch id: \(error)") }
+        guard let state = BatchState(rawValue: row["state"]) else { throw BatchQueueError.corrupt("batch state \(row["state"] as String)") }
+        let tx: Data? = row["anchor_tx"]
+        let block: Int64? = row["block_number"]
+        let anchoredAt: Int64? = row["anchored_at"]
+        return BatchRecord(id: id, state: state, root: try word(row["root"]), count: row["count"], firstTime: u64(row["first_time"]),
+                           lastTime: u64(row["last_time"]), deadline: u64(row["deadline"]), closedAt: row["closed_at"],
+                           finalAt: row["final_at"], anchorTransaction: try tx.map { try word($0) }, blockNumber: block.map(u64),
+                           anchoredAt: anchoredAt.map(u64), leadTime: row["lead_time"], oldestIngestedAt: row["oldest_ingested_at"])
+    }
+
+    private static let batchColumns = """
+        id, state, root, count, first_time, last_time, deadline, closed_at, final_at, anchor_tx, block_number, anchored_at,
+        lead_time, oldest_ingested_at
+        """
+
+    /// Batches by kind and states, in id order after `cursor`.
+    public func batches(kind: BatchKind?, states: [BatchState], after cursor: BatchID?, limit: Int) throws(BatchQueueError) -> [BatchRecord] {
+        try read { db in
+            var clauses: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if let kind { clauses.append("kind = ?"); arguments.append(Int64(kind.rawValue)) }
+            if !states.isEmpty {
+                clauses.append("state IN (\(states.map { _ in "?" }.joined(separator: ",")))")
+                arguments.append(contentsOf: states.map(\.rawValue))
+            }
+            if let cursor { clauses.append("id > ?"); arguments.append(Self.blob(cursor.word)) }
+            let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            arguments.append(limit)
+            return try Row.fetchAll(db, sql: "SELECT \(Self.batchColumns) FROM batch_batches \(whereClause) ORDER BY id LIMIT ?",
+                                    arguments: StatementArguments(arguments)).map(Self.record)
+        }
+    }
+
+    /// One batch.
+    public func batch(_ id: BatchID) throws(BatchQueueError) -> BatchRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.batchColumns) FROM batch_batches WHERE id = ?", arguments: [Self.blob(id.word)])
+                .map(Self.record)
+        }
+    }
+
+    /// A batch's transactions in recording order.
+    public func transactions(of id: BatchID) throws(BatchQueueError) -> [AnchorTransaction] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM batch_transactions WHERE batch_id = ? ORDER BY seq", arguments: [Self.blob(id.word)]).map { row in
+                guard let state = AnchorTransactionState(rawValue: row["state"]) else { throw BatchQueueError.corrupt("transaction state") }
+                let replaces: Data? = row["replaces"]
+                let block: Int64? = row["block_number"]
+                let blockHash: Data? = row["block_hash"]
+                let gas: Int64? = row["gas_used"]
+                let raw: Data = row["raw"]
+                return AnchorTransaction(hash: try Self.word(row["hash"]), batchId: try Self.word(row["batch_id"]), nonce: Self.u64(row["nonce"]),
+                                         maxFee: row["max_fee"], priorityFee: row["priority_fee"], gasLimit: Self.u64(row["gas_limit"]),
+                                         raw: [UInt8](raw), replaces: try replaces.map { try Self.word($0) }, state: state,
+                                         createdAt: row["created_at"], sentAt: row["sent_at"], blockNumber: block.map(Self.u64),
+                                         blockHash: try blockHash.map { try Self.word($0) }, gasUsed: gas.map(Self.u64))
+            }
+        }
+    }
+
+    /// A batch's receipts with their proofs.
+    public func receipts(of id: BatchID) throws(BatchQueueError) -> [QueuedReceipt] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT leaf, receipt, ingested_at, batch_id, proof FROM batch_receipts WHERE batch_id = ? ORDER BY seq",
+                             arguments: [Self.blob(id.word)]).map(Self.queued)
+        }
+    }
+
+    /// A batch's tree nodes.
+    public func treeNodes(of id: BatchID) throws(BatchQueueError) -> [Bytes32] {
+        try read { db in
+            guard let data = try Data.fetchOne(db, sql: "SELECT tree FROM batch_batches WHERE id = ?", arguments: [Self.blob(id.word)]) else { return [] }
+            return try Self.words(data)
+        }
+    }
+
+    /// One receipt by id (leaf).
+    public func receipt(_ leaf: Bytes32) throws(BatchQueueError) -> QueuedReceipt? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT leaf, receipt, ingested_at, batch_id, proof FROM batch_receipts WHERE leaf = ?",
+                             arguments: [Self.blob(leaf)]).map(Self.queued)
+        }
+    }
+
+    /// Receipts not yet in a final batch, per kind.
+    public func backlog() throws(BatchQueueError) -> [BatchKind: Int] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT r.kind AS kind, COUNT(*) AS n FROM batch_receipts r LEFT JOIN batch_batches b ON b.id = r.batch_id
+                WHERE r.batch_id IS NULL OR b.state != 'final' GROUP BY r.kind
+                """)
+            var result: [BatchKind: Int] = [:]
+            for row in rows { if let k = BatchKind(rawValue: UInt8(row["kind"] as Int64)) { result[k] = row["n"] } }
+            return result
+        }
+    }
+
+    /// A stored setting.
+    public func setting(_ key: String) throws(BatchQueueError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM batch_settings WHERE key = ?", arguments: [key]) }
+    }
+
+    /// Stores a setting.
+    public func setSetting(_ key: String, _ value: String) throws(BatchQueueError) {
+        try write { db in
+            try db.execute(sql: "INSERT INTO batch_settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           arguments: [key, value])
+        }
+    }
+
+    /// Whether a read succeeds.
+    public func ping() -> Bool {
+        (try? pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+}
