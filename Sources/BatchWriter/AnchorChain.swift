@@ -61,7 +61,7 @@ public struct AnchorCall: Sendable, Hashable {
 
     /// The calldata.
     public var calldata: [UInt8] {
-        try! ReceiptRegistry.Calls.anchor(batchId: batchId.word, kind: batchId.kind.rawValue, root: root, receiptCount: count,
+        try! ReceiptRegistry.Calls.anchor(batchId: batchId.word, kind: batchId.kind.rawValue, root: root, receiptCount: count,  // invariant: static types always encode
                                            firstTime: firstTime, lastTime: lastTime)
     }
 }

@@ -129,8 +129,8 @@ public struct BatchAPI: Sendable {
 
     /// The JSON object of a receipt.
     static func receiptJSON(_ receipt: Receipt) -> Any {
-        let data = try! JSONEncoder().encode(receipt)
-        return try! JSONSerialization.jsonObject(with: data)
+        let data = try! JSONEncoder().encode(receipt)  // invariant: a receipt always encodes
+        return try! JSONSerialization.jsonObject(with: data)  // invariant: JSONEncoder wrote valid JSON
     }
 
     /// `GET /v1/receipts/{id}`: the receipt, its batch and state, and once final its proof file.

@@ -304,7 +304,7 @@ extension Receipt {
             guard w.prefix(32 - size).allSatisfy({ $0 == 0 }) else { throw .invalidField(name, "does not fit \(T.self)") }
             return w.suffix(size).reduce(T(0)) { $0 << 8 | T($1) }
         }
-        func bytes32(_ i: Int) -> Bytes32 { try! Bytes32(word(i)) }
+        func bytes32(_ i: Int) -> Bytes32 { try! Bytes32(word(i)) }  // invariant: a word is 32 bytes
         guard let kind = Kind(rawValue: try uint(1, "kind", UInt8.self)) else { throw .invalidField("kind", "unknown kind") }
         guard let direction = Direction(rawValue: try uint(5, "direction", UInt8.self)) else {
             throw .invalidField("direction", "unknown direction")
