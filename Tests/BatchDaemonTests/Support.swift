@@ -8,7 +8,7 @@ import Foundation
 import Receipts
 import SixNinesContracts
 import Synchronization
-import TestSupport
+@_exported import TestSupport  // CLI, CLIResult and the fixtures, for every file of this target
 import Testing
 
 /// Development keys of the devnet (docs/DEVNET.md; public, test-only).
@@ -67,45 +67,6 @@ func eventually(_ seconds: Double = 30, _ what: String, _ condition: () async th
     }
     Issue.record("timed out waiting for \(what)")
     throw CancellationError()
-}
-
-/// Result of one `sixnines` invocation.
-struct CLIResult {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-}
-
-/// The built `sixnines` executable beside the test bundle.
-enum CLI {
-    static let executable: URL = {
-        let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
-            + Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
-        for folder in candidates {
-            let url = folder.appendingPathComponent("sixnines")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        fatalError("sixnines executable not found beside the tests")
-    }()
-
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                         stderr: String(decoding: stderr, as: UTF8.self))
-    }
 }
 
 /// The number of `BatchAnchored` events per batch id on `registry`.

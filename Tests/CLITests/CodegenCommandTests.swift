@@ -68,23 +68,3 @@ struct CodegenCommandTests {
         try CLI.fails(["abi", "to-solidity", unwritable.path, "--output", "/nonexistent/dir/I.sol"], mentioning: "--output")
     }
 }
-
-extension CLI {
-    /// Runs `sixnines` in `directory` (for relative paths) without stdin.
-    static func run(_ arguments: [String], in directory: URL) throws -> CLIResult {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                         stderr: String(decoding: stderr, as: UTF8.self))
-    }
-}

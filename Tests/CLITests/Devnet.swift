@@ -1,6 +1,6 @@
 import Foundation
 import Synchronization
-import TestSupport
+@_exported import TestSupport  // CLI, CLIResult and the fixtures, for every file of this target
 
 /// Starts a devnet (`Scripts/devnet` on a free loopback port) that lives until the test process exits: it stops
 /// when its stdin closes. Each caller gets its own chain, so suites that move the clock do not disturb others.

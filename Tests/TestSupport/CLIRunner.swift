@@ -2,15 +2,19 @@ import Foundation
 import Testing
 
 /// Result of one `sixnines` invocation.
-struct CLIResult {
-    let status: Int32
-    let stdout: String
-    let stderr: String
+public struct CLIResult: Sendable {
+    /// The exit status.
+    public let status: Int32
+    /// Everything written to stdout.
+    public let stdout: String
+    /// Everything written to stderr.
+    public let stderr: String
 }
 
 /// Runs the built `sixnines` executable (it sits beside the test bundle in the build products folder).
-enum CLI {
-    static let executable: URL = {
+public enum CLI {
+    /// The `sixnines` executable.
+    public static let executable: URL = {
         let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
             + Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
         for folder in candidates {
@@ -20,11 +24,19 @@ enum CLI {
         fatalError("sixnines executable not found beside the tests (looked in \(candidates.map(\.path)))")
     }()
 
-    /// Runs `sixnines` with `arguments`, feeding `stdin` if given.
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> CLIResult {
+    /// Runs `sixnines` with `arguments`, feeding `stdin` if given (else an empty stdin), with `environment` added
+    /// to this process's, in `directory` when given (for relative paths).
+    public static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
+                           in directory: URL? = nil) throws -> CLIResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty {
+            var env = ProcessInfo.processInfo.environment
+            for (k, v) in environment { env[k] = v }
+            process.environment = env
+        }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -40,7 +52,7 @@ enum CLI {
     }
 
     /// Asserts success and returns stdout without its trailing newline.
-    static func value(_ arguments: [String], stdin: Data? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    public static func value(_ arguments: [String], stdin: Data? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let result = try run(arguments, stdin: stdin)
         #expect(result.status == 0, "sixnines \(arguments): \(result.stderr)", sourceLocation: sourceLocation)
         #expect(result.stderr.isEmpty, sourceLocation: sourceLocation)
@@ -48,7 +60,7 @@ enum CLI {
     }
 
     /// Asserts the failure contract: exit code 1, nothing on stdout, one line on stderr containing `fragment`.
-    static func fails(_ arguments: [String], mentioning fragment: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    public static func fails(_ arguments: [String], mentioning fragment: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let result = try run(arguments)
         #expect(result.status == 1, "sixnines \(arguments) exited \(result.status)", sourceLocation: sourceLocation)
         #expect(result.stdout.isEmpty, "stdout: \(result.stdout)", sourceLocation: sourceLocation)
