@@ -148,11 +148,4 @@ def render(oracle=None) -> str:
 
 
 if __name__ == "__main__":
-    text = render()
-    if "--check" in sys.argv:
-        if not OUT.exists() or OUT.read_text() != text:
-            print(f"{OUT} is stale; run {sys.argv[0]}", file=sys.stderr)
-            sys.exit(1)
-        sys.exit(0)
-    OUT.write_text(text)
-    print(f"wrote {OUT}")
+    P.write_or_check_fixture(OUT, render(), sys.argv)

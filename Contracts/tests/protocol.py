@@ -393,3 +393,15 @@ def oracle_median(prices: Sequence[int], deviation_bps: int, min_reports: int) -
     if len(kept) < min_reports:
         return None
     return median_of_sorted(kept)
+
+
+def write_or_check_fixture(path, text: str, argv) -> None:
+    """Writes a generated fixture, or with `--check` in argv exits 1 when the committed file differs."""
+    import sys
+    if "--check" in argv:
+        if not path.exists() or path.read_text() != text:
+            print(f"{path} is stale; run {argv[0]}", file=sys.stderr)
+            sys.exit(1)
+        sys.exit(0)
+    path.write_text(text)
+    print(f"wrote {path}")
