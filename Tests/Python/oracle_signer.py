@@ -62,3 +62,14 @@ def personal_sign(case):
     """case: {"key", "message_hex"} -> 65-byte signature hex."""
     msg = encode_defunct(primitive=bytes.fromhex(case["message_hex"][2:]))
     return "0x" + bytes(Account.sign_message(msg, case["key"]).signature).hex()
+
+
+def hd_derive(case):
+    """case: {"entropy": hex, "passphrase", "path"} -> eth_account's mnemonic for the entropy, and the key and address
+    it derives at the path (BIP-39 seed + BIP-32), from its own hdaccount implementation."""
+    from eth_account.hdaccount.mnemonic import Language, Mnemonic
+
+    Account.enable_unaudited_hdwallet_features()
+    phrase = Mnemonic(Language.ENGLISH).to_mnemonic(bytes.fromhex(case["entropy"]))
+    account = Account.from_mnemonic(phrase, passphrase=case["passphrase"], account_path=case["path"])
+    return {"mnemonic": phrase, "privateKey": "0x" + bytes(account.key).hex(), "address": account.address}
