@@ -9,61 +9,10 @@ struct WalletCommand: ParsableCommand {
         commandName: "wallet",
         abstract: "Create, import and decrypt keys; sign and verify messages.",
         discussion: """
-            The key comes from --private-key, --keystore FILE (+ --password-file FILE or a prompt) or $SIXNINES_PRIVATE_KEY. Private keys are printed only when asked (--show-private-key).
+            The key comes from --private-key, --keystore FILE (+ --password-file FILE or a prompt), --mnemonic-file FILE (+ --hd-path, default m/44'/60'/0'/0/0), $SIXNINES_PRIVATE_KEY or $SIXNINES_MNEMONIC. Private keys are printed only when asked (--show-private-key).
             """,
-        subcommands: [New.self, AddressCommand.self, Sign.self, SignTypedData.self, Verify.self, Import.self, Decrypt.self]
+        subcommands: [New.self, Derive.self, AddressCommand.self, Sign.self, SignTypedData.self, Verify.self, Import.self, Decrypt.self]
     )
-
-    struct New: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Create a random key; print its address (and write a keystore with --keystore DIR).",
-            discussion: """
-                Examples:
-                  sixnines wallet new --keystore ~/.sixnines/keystore --password-file pw.txt
-                  sixnines wallet new --show-private-key
-                """
-        )
-
-        @Option(name: .long, help: "Directory to write an encrypted keystore into (geth's UTC--<time>--<address> name).")
-        var keystore: String?
-
-        @OptionGroup var password: PasswordOptions
-
-        @Flag(name: .long, help: "Use light scrypt parameters (n=2^12, p=6): fast, for tests only.")
-        var light = false
-
-        @Flag(name: .long, help: "Also print the private key.")
-        var showPrivateKey = false
-
-        @OptionGroup var output: OutputOptions
-
-        func validate() throws {
-            guard keystore != nil || showPrivateKey else {
-                throw ValidationError("give --keystore DIR to keep the new key, or --show-private-key to print it: otherwise the key is lost and so are funds sent to its address")
-            }
-        }
-
-        func run() throws {
-            try reportingErrors {
-                let key = PrivateKey.random()
-                var path: String?
-                if let keystore {
-                    let secret = try password.new()
-                    path = try Keystore.write(key, password: secret, to: URL(fileURLWithPath: keystore),
-                                              scrypt: light ? .light : .standard).path
-                }
-                if output.json {
-                    var object: [String: Any] = ["address": key.address.checksummed]
-                    if let path { object["keystore"] = path }
-                    if showPrivateKey { object["privateKey"] = Hex.encode(key.rawRepresentation) }
-                    try printJSON(object)
-                } else {
-                    print(key.address)
-                    if showPrivateKey { print(Hex.encode(key.rawRepresentation)) }
-                }
-            }
-        }
-    }
 
     struct AddressCommand: ParsableCommand {
         static let configuration = CommandConfiguration(

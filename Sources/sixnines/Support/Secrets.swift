@@ -32,8 +32,9 @@ struct PasswordOptions: ParsableArguments {
 }
 
 /// Where the signing key comes from: `--private-key`, `--keystore FILE` (with `--password-file` or a prompt),
-/// or the environment variable `SIXNINES_PRIVATE_KEY`, in that order. Giving both `--private-key` and `--keystore`
-/// is refused (it would be ambiguous which key signs).
+/// `--mnemonic-file FILE` (a BIP-39 phrase, derived at `--hd-path`), or the environment: `SIXNINES_PRIVATE_KEY`,
+/// then `SIXNINES_MNEMONIC`, in that order. Giving more than one of the three options is refused (it would be
+/// ambiguous which key signs).
 struct KeyOptions: ParsableArguments {
     @Option(name: .long, help: "The private key as 0x-hex (visible in the process list: prefer the environment or a keystore).")
     var privateKey: String?
@@ -43,18 +44,74 @@ struct KeyOptions: ParsableArguments {
 
     @OptionGroup var password: PasswordOptions
 
+    @OptionGroup var mnemonic: MnemonicSource
+
+    @Option(name: .long, help: "BIP-32 derivation path of the key in --mnemonic-file (default m/44'/60'/0'/0/0).")
+    var hdPath: String = "m/44'/60'/0'/0/0"
+
     func validate() throws {
-        if privateKey != nil && keystore != nil { throw ValidationError("give either --private-key or --keystore, not both") }
+        let given = [privateKey != nil ? "--private-key" : nil, keystore != nil ? "--keystore" : nil,
+                     mnemonic.mnemonicFile != nil ? "--mnemonic-file" : nil].compactMap { $0 }
+        if given.count > 1 { throw ValidationError("give one key source, not \(given.joined(separator: " and "))") }
+        do { _ = try DerivationPath(hdPath) } catch { throw ValidationError("--hd-path: \(error)") }
     }
 
     /// The key, from the source given.
     func load() throws -> PrivateKey {
         if let privateKey { return try parseKey(privateKey, source: "--private-key") }
         if let keystore { return try decryptKeystore(keystore, what: "--keystore", password: password) }
-        if let env = ProcessInfo.processInfo.environment["SIXNINES_PRIVATE_KEY"], !env.isEmpty {
+        if mnemonic.mnemonicFile != nil { return try mnemonic.key(at: hdPath) }
+        let environment = ProcessInfo.processInfo.environment
+        if let env = environment["SIXNINES_PRIVATE_KEY"], !env.isEmpty {
             return try parseKey(env, source: "SIXNINES_PRIVATE_KEY")
         }
-        throw CLIError("no key: give --private-key, --keystore FILE or set SIXNINES_PRIVATE_KEY")
+        if let env = environment["SIXNINES_MNEMONIC"], !env.isEmpty { return try mnemonic.key(at: hdPath) }
+        throw CLIError("no key: give --private-key, --keystore FILE, --mnemonic-file FILE or set SIXNINES_PRIVATE_KEY or SIXNINES_MNEMONIC")
+    }
+}
+
+/// A BIP-39 mnemonic as a key source: `--mnemonic-file FILE` (`-` = stdin; the phrase, at most 4 KiB) or
+/// `SIXNINES_MNEMONIC`, and an optional BIP-39 passphrase (`--mnemonic-passphrase-file`).
+struct MnemonicSource: ParsableArguments {
+    @Option(name: .long, help: "A file holding a BIP-39 mnemonic phrase (- for stdin); else $SIXNINES_MNEMONIC.")
+    var mnemonicFile: String?
+
+    @Option(name: .long, help: "A file whose first line is the mnemonic's BIP-39 passphrase (default: none).")
+    var mnemonicPassphraseFile: String?
+
+    /// The mnemonic, from the file or the environment.
+    func load() throws -> Mnemonic {
+        let text: String
+        let source: String
+        if let mnemonicFile {
+            text = try InputFile.readText(mnemonicFile, what: "--mnemonic-file", limit: 4_096)
+            source = "--mnemonic-file \(mnemonicFile)"
+        } else if let env = ProcessInfo.processInfo.environment["SIXNINES_MNEMONIC"], !env.isEmpty {
+            text = env
+            source = "SIXNINES_MNEMONIC"
+        } else {
+            throw CLIError("no mnemonic: give --mnemonic-file FILE (or - for stdin) or set SIXNINES_MNEMONIC")
+        }
+        do { return try Mnemonic(phrase: text) } catch { throw CLIError("\(source): \(error)") }
+    }
+
+    /// The BIP-39 passphrase (empty without `--mnemonic-passphrase-file`).
+    func passphrase() throws -> String {
+        guard let mnemonicPassphraseFile else { return "" }
+        return try InputFile.firstLine(mnemonicPassphraseFile, what: "--mnemonic-passphrase-file")
+    }
+
+    /// The BIP-32 master key of the mnemonic and passphrase.
+    func root() throws -> HDKey {
+        let mnemonic = try load()
+        do { return try HDKey(seed: mnemonic.seed(passphrase: try passphrase())) } catch { throw CLIError("mnemonic: \(error)") }
+    }
+
+    /// The key at `path` (BIP-32 syntax; `m/44'/60'/0'/0/0` is the first Ethereum account).
+    func key(at path: String) throws -> PrivateKey {
+        let parsed: DerivationPath
+        do { parsed = try DerivationPath(path) } catch { throw CLIError("--hd-path: \(error)") }
+        do { return try root().derive(parsed).privateKey } catch let error as HDKeyError { throw CLIError("--hd-path \(path): \(error)") }
     }
 }
 
