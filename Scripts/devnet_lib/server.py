@@ -76,6 +76,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         if gz:
             self.send_header("Content-Encoding", "gzip")
+        # Browsers may call the devnet from a page (the receipt explorer reads the chain itself), like anvil.
+        self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("Vary", "Origin")
         self.end_headers()
         if body:

@@ -198,6 +198,27 @@ struct DaemonRunner {
             prometheus.emit(into: &buffer)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer)))
         }
+        // The receipt explorer: the page and its scripts, and which registry and RPC endpoint it trusts.
+        let explorerRPC = settings.explorerRPCURL ?? settings.rpcURLs.first ?? ""
+        let badges = try settings.badges.map { text in try reportingErrors { try parseAddress(text, what: "badges").checksummed } }
+        let explorerHeaders = HTTPFields(ExplorerSite.securityHeaders(rpcURL: explorerRPC).compactMap { name, value in
+            HTTPFields.Element.Name(name).map { HTTPFields.Element(name: $0, value: value) }
+        })
+        let explorerConfig = ExplorerSite.configuration(chainId: chain.chainId, registry: registry.checksummed, rpcURL: explorerRPC, badges: badges)
+        @Sendable func page(_ path: String) -> Response {
+            guard let asset = ExplorerSite.asset(at: path) else { return respond(BatchAPI.error(404, "no such page", field: "path")) }
+            var headers = explorerHeaders
+            headers[.contentType] = asset.contentType
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: asset.body)))
+        }
+        router.get("/") { _, _ -> Response in page("/") }
+        router.get("/explorer") { _, _ -> Response in page("/explorer") }
+        router.get("/explorer/:file") { _, context -> Response in page("/explorer/" + (context.parameters.get("file") ?? "")) }
+        router.get("/v1/explorer/config") { _, _ -> Response in
+            var headers = explorerHeaders
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: explorerConfig)))
+        }
         let app = Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(settings.listenHost, port: settings.listenPort), serverName: "sixnines"),

@@ -39,6 +39,8 @@ struct DaemonSettings: Sendable {
     var chain = "local"
     var chainId: UInt64?
     var registry: String?
+    var explorerRPCURL: String?
+    var badges: String?
     var writerKey: String?
     var writerKeyFile: String?
     var listenHost = "127.0.0.1"
@@ -57,6 +59,8 @@ struct DaemonSettings: Sendable {
         ("chain", "chain preset for the fee floor: polygon, amoy, ethereum, sepolia, local (default local)"),
         ("chain_id", "chain id (default: the preset's)"),
         ("registry", "ReceiptRegistry address (required)"),
+        ("explorer_rpc_url", "JSON-RPC URL the explorer page reads the chain through, from the user's browser (default: the first rpc_url)"),
+        ("badges", "Badges contract address for the explorer's gallery (default: none)"),
         ("writer_key", "writer private key, hex (prefer writer_key_file)"),
         ("writer_key_file", "file holding the writer private key, hex"),
         ("listen_host", "HTTP listener address (default 127.0.0.1)"),
@@ -138,6 +142,8 @@ struct DaemonSettings: Sendable {
         }
         s.chainId = try int("chain_id")
         s.registry = values["registry"]
+        s.explorerRPCURL = values["explorer_rpc_url"]
+        s.badges = values["badges"]
         s.writerKey = values["writer_key"]
         s.writerKeyFile = values["writer_key_file"]
         if let v = values["listen_host"] { s.listenHost = v }
