@@ -16,6 +16,7 @@ struct SixNines: AsyncParsableCommand {
             Errors go to stderr as one line, with exit code 1.
             """,
         version: "0.1.0",
+        subcommands: [DemoCommand.self],
         groupedSubcommands: [
             CommandGroup(name: "EVM utilities", subcommands: [
                 Keccak.self, ToChecksum.self, ToWei.self, FromWei.self, RLPCommand.self,
