@@ -11,11 +11,19 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")
 
 
 def children_alive(text):
-    """Processes the demo started (devnet, daemon) still running, found by their work directory."""
+    """Processes the demo started (devnet, daemon; their pids are in <work>/pids) that still run."""
     match = re.search(r"(/tmp/sixnines-demo\.\w+)", text)
     assert match, text
-    out = subprocess.run(["pgrep", "-f", match.group(1)], capture_output=True, text=True).stdout.split()
-    return out
+    alive = []
+    with open(os.path.join(match.group(1), "pids")) as f:
+        for line in f:
+            pid = int(line.split()[0])
+            try:
+                os.kill(pid, 0)
+                alive.append(pid)
+            except ProcessLookupError:
+                pass
+    return alive
 
 
 def test_demo_ci_runs_every_stage_and_summarises():
@@ -36,3 +44,41 @@ def test_demo_ci_runs_every_stage_and_summarises():
     assert "on the oracle's FINAL price" in out
     assert elapsed < 180
     assert children_alive(out) == []
+
+
+def test_ctrl_c_stops_everything_the_demo_started():
+    proc = subprocess.Popen([os.path.join(ROOT, "Scripts", "demo"), "--ci"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    seen = ""
+    deadline = time.monotonic() + 300
+    while "==> prediction rounds" not in seen:
+        line = proc.stdout.readline()
+        assert line, seen
+        seen += line
+        assert time.monotonic() < deadline
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground process group
+    rest, _ = proc.communicate(timeout=60)
+    seen += rest
+    assert proc.returncode != 0
+    assert children_alive(seen) == []
+
+
+def test_keep_leaves_the_devnet_and_daemon_running_and_prints_the_explorer():
+    run = subprocess.run([os.path.join(ROOT, "Scripts", "demo"), "--ci", "--keep"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    alive = children_alive(run.stdout)
+    try:
+        assert len(alive) >= 2, alive
+        url = re.search(r"explorer\s+(http://127\.0\.0\.1:\d+/)", run.stdout).group(1)
+        import urllib.request
+
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            assert b"SixNines receipt explorer" in resp.read()
+        assert "keep running" in run.stdout
+    finally:
+        for pid in alive:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
