@@ -52,7 +52,7 @@ let package = Package(
         // Receipts, Merkle trees and proofs (docs/PROTOCOL.md §2–4).
         .target(
             name: "Receipts",
-            dependencies: ["EVM"]
+            dependencies: ["EVM", "CKeccakX4"]
         ),
         // Keccak-256 of four messages at once in AVX2 registers (C; AVX2 only in the functions that need it,
         // chosen at run time), for the prediction core's receipt leaves and commitments. The EVM layer stays pure Swift.

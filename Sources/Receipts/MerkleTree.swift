@@ -72,11 +72,9 @@ public struct MerkleTree: Sendable {
                 (buffer.baseAddress! + index).initialize(to: leaves[original])
                 treeIndices[original] = index
             }
-            var i = total - n - 1
-            while i >= 0 {
-                (buffer.baseAddress! + i).initialize(to: MerkleTree.hashPair(buffer[2 * i + 1], buffer[2 * i + 2]))
-                i -= 1
-            }
+            // Parents from the last one down (every child is written before its parent); 4 at a time where possible.
+            // Bytes32 is a trivial type: assigning into the not-yet-initialised parent slots is initialising them.
+            PairHashing.fillParents(buffer.baseAddress!, from: total - n - 1)
             initialized = total
         }
         self.treeIndices = treeIndices
@@ -104,8 +102,8 @@ public struct MerkleTree: Sendable {
     public init(nodes: [Bytes32], treeIndices: [Int]) throws(MerkleError) {
         guard !nodes.isEmpty, nodes.count % 2 == 1 else { throw .emptyTree }
         let leafStart = nodes.count / 2
-        for i in 0..<leafStart where nodes[i] != MerkleTree.hashPair(nodes[2 * i + 1], nodes[2 * i + 2]) {
-            throw .inconsistentTree(treeIndex: i)
+        if leafStart > 0, let bad = nodes.withUnsafeBufferPointer({ PairHashing.firstInconsistentParent($0.baseAddress!, upper: leafStart - 1) }) {
+            throw .inconsistentTree(treeIndex: bad)
         }
         for index in treeIndices where index < leafStart || index >= nodes.count {
             throw .notALeaf(treeIndex: index)
