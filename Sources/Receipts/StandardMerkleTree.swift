@@ -37,15 +37,7 @@ public struct StandardMerkleTree: Sendable {
 
     /// Builds the tree of `values` (each a list matching `leafEncoding`); sorted by leaf hash unless `sortLeaves` is false.
     public init(values: [[ABIValue]], leafEncoding: [ABIType], sortLeaves: Bool = true) throws {
-        var leaves: [Bytes32] = []
-        leaves.reserveCapacity(values.count)
-        for (index, value) in values.enumerated() {
-            do {
-                leaves.append(try StandardMerkleTree.leafHash(value, types: leafEncoding))
-            } catch {
-                throw error.prefixed(.index(index))
-            }
-        }
+        let leaves = try StandardMerkleTree.leafHashes(values, types: leafEncoding)
         self.leafEncoding = leafEncoding
         self.values = values
         self.tree = try MerkleTree(leaves: leaves, sortLeaves: sortLeaves)
