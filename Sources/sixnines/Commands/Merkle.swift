@@ -42,14 +42,16 @@ struct MerkleCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let leafTypes = try parseTypeList(types)
-                let text = try readText(values, what: "<values>")
-                let rows = values.lowercased().hasSuffix(".csv") ? try csvValues(text, types: leafTypes) : try jsonValues(text, types: leafTypes)
+                let bytes = try InputFile.read(values, what: "<values>")
+                let rows = values.lowercased().hasSuffix(".csv")
+                    ? try csvValues(bytes: bytes, types: leafTypes)
+                    : try jsonValues(String(decoding: bytes, as: UTF8.self), types: leafTypes)
                 let tree: StandardMerkleTree
                 do { tree = try StandardMerkleTree(values: rows, leafEncoding: leafTypes, sortLeaves: !unsorted) } catch {
                     throw CLIError("<values>: \(error)")
                 }
                 if let dump {
-                    try writeFile(Data(tree.dump().description.utf8), to: dump, what: "--dump")
+                    try writeFile(to: dump, what: "--dump") { write in try tree.writeDump { try write(Data($0)) } }
                 }
                 if output.json {
                     try printJSON(["root": tree.root.description, "count": rows.count])

@@ -73,6 +73,12 @@ func writeOutput(_ text: String, to path: String?, what: String = "--output") th
 /// rename); a device, FIFO or socket (`/dev/null`, `/dev/stdout`, a pipe) is written in place, never replaced; a
 /// symbolic link is followed to its target; a directory is refused.
 func writeFile(_ data: Data, to path: String, what: String) throws {
+    try writeFile(to: path, what: what) { write in try write(data) }
+}
+
+/// `writeFile` for content produced in pieces: `produce` calls its argument with each piece in order (nothing is held
+/// in memory beyond a piece); the file appears complete or not at all.
+func writeFile(to path: String, what: String, produce: ((Data) throws -> Void) throws -> Void) throws {
     var info = stat()
     let exists = stat(path, &info) == 0
     let type = info.st_mode & S_IFMT
@@ -81,7 +87,7 @@ func writeFile(_ data: Data, to path: String, what: String) throws {
         let fd = open(path, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CLIError("\(what) \(path): cannot open (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
-        try writeAll(fd, data, path: path, what: what)
+        try produce { try writeAll(fd, $0, path: path, what: what) }
         return
     }
     // Through a symbolic link: replace the target, keep the link.
@@ -92,7 +98,7 @@ func writeFile(_ data: Data, to path: String, what: String) throws {
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw CLIError("\(what) \(path): cannot write (\(String(cString: strerror(errno))))") }
     do {
-        try writeAll(fd, data, path: path, what: what)
+        try produce { try writeAll(fd, $0, path: path, what: what) }
         guard fsync(fd) == 0 else { throw CLIError("\(what) \(path): cannot write (\(String(cString: strerror(errno))))") }
         close(fd)
     } catch {

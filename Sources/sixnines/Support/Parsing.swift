@@ -131,46 +131,6 @@ func jsonValues(_ text: String, types: [ABIType], what: String = "<values>") thr
     }
 }
 
-/// CSV rows (no quoting of commas inside arrays is needed: columns split at top-level commas).
-func csvValues(_ text: String, types: [ABIType]) throws -> [[ABIValue]] {
-    var rows: [[ABIValue]] = []
-    for (lineNumber, line) in text.split(whereSeparator: \.isNewline).enumerated() {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-        let columns = splitTopLevel(trimmed)
-        guard columns.count == types.count else {
-            throw CLIError("<values> line \(lineNumber + 1): \(columns.count) columns, expected \(types.count)")
-        }
-        rows.append(try zip(columns, types).enumerated().map { k, pair in
-            do { return try ABIValue(parsing: pair.0, as: pair.1) } catch { throw CLIError("<values> line \(lineNumber + 1) column \(k + 1): \(error)") }
-        })
-    }
-    return rows
-}
-
-/// Splits at commas outside brackets, parentheses and double quotes.
-func splitTopLevel(_ line: String) -> [String] {
-    var parts: [String] = []
-    var current = ""
-    var depth = 0
-    var quoted = false
-    for ch in line {
-        if ch == "\"" {
-            quoted.toggle()
-        } else if !quoted && (ch == "[" || ch == "(") {
-            depth += 1
-        } else if !quoted && (ch == "]" || ch == ")") {
-            depth -= 1
-        } else if !quoted && depth == 0 && ch == "," {
-            parts.append(current.trimmingCharacters(in: .whitespaces))
-            current = ""
-            continue
-        }
-        current.append(ch)
-    }
-    parts.append(current.trimmingCharacters(in: .whitespaces))
-    return parts
-}
 
 /// A block number (decimal or 0x), hash, or tag (`latest`, `earliest`, `pending`, `safe`, `finalized`).
 func parseBlock(_ text: String, what: String) throws -> BlockTag {
