@@ -43,6 +43,13 @@ public struct StandardMerkleTree: Sendable {
         self.tree = try MerkleTree(leaves: leaves, sortLeaves: sortLeaves)
     }
 
+    /// A tree whose values were already checked against `tree`.
+    init(checked leafEncoding: [ABIType], values: [[ABIValue]], tree: MerkleTree) {
+        self.leafEncoding = leafEncoding
+        self.values = values
+        self.tree = tree
+    }
+
     /// The root.
     public var root: Bytes32 { tree.root }
 

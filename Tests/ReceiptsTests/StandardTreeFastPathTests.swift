@@ -1,4 +1,6 @@
+import Foundation
 import EVM
+import TestSupport
 import Testing
 @testable import Receipts
 
@@ -58,5 +60,51 @@ import Testing
             let loaded = try StandardMerkleTree(dump: tree.dump())
             #expect(loaded.root == tree.root && loaded.values == tree.values)
         }
+    }
+
+    /// The byte loader accepts and refuses exactly what `init(dump:)` does, with the same errors.
+    @Test func dump_bytes_load_like_the_json_loader() throws {
+        var rng = SystemRandomNumberGenerator()
+        let tree = try StandardMerkleTree(values: (0..<37).map { _ in Self.randomValue(&rng) }, leafEncoding: Self.types)
+        let text = tree.dump().jsonText
+        func both(_ text: String) -> (String, String) {
+            let a: String, b: String
+            do { a = "ok \(try StandardMerkleTree(dumpBytes: Array(text.utf8)).root)" } catch { a = "\(error)" }
+            do { b = "ok \(try StandardMerkleTree(dump: try JSONValue(parsing: text)).root)" } catch { b = "\(error)" }
+            return (a, b)
+        }
+        let loaded = try StandardMerkleTree(dumpBytes: Array(text.utf8))
+        #expect(loaded.root == tree.root && loaded.values == tree.values && loaded.tree.treeIndices == tree.tree.treeIndices)
+        // Whitespace, key order, another node, another value, a bad checksum, a wrong type, truncation, garbage after.
+        let node = tree.tree.nodes[3].description
+        let someAddress = { () -> String in if case .address(let a) = tree.values[5][0] { return a.checksummed }; return "" }()
+        let variants = [
+            text.replacingOccurrences(of: ",", with: " ,\n  "),
+            text.replacingOccurrences(of: #"{"format":"standard-v1","#, with: #"{"#).replacingOccurrences(of: "]}", with: #"],"format":"standard-v1"}"#),
+            text.replacingOccurrences(of: node, with: Bytes32.zero.description),
+            text.replacingOccurrences(of: someAddress, with: someAddress.lowercased()),
+            text.replacingOccurrences(of: someAddress, with: "0x" + someAddress.dropFirst(2).map { $0.isUppercase ? $0.lowercased() : $0.uppercased() }.joined()),
+            text.replacingOccurrences(of: #""leafEncoding":["address""#, with: #""leafEncoding":["string""#),
+            String(text.dropLast(5)),
+            text + "x",
+            text.replacingOccurrences(of: "standard-v1", with: "standard-v2"),
+            text.replacingOccurrences(of: #""treeIndex":"#, with: #""treeIndex":-"#),
+        ]
+        for (k, variant) in variants.enumerated() {
+            let (a, b) = both(variant)
+            #expect(a == b, "variant \(k)")
+        }
+    }
+
+    @Test func openzeppelin_dumps_load_through_the_byte_loader() throws {
+        let dir = repositoryRoot.appendingPathComponent("Tests/Fixtures/vectors/openzeppelin-merkle-tree/test/dumps")
+        var loaded = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where name.hasSuffix(".json") {
+            let data = try Array(Data(contentsOf: dir.appendingPathComponent(name)))
+            guard let json = try? JSONValue(parsing: String(decoding: data, as: UTF8.self)), json["format"]?.stringValue == "standard-v1" else { continue }
+            #expect(try StandardMerkleTree(dumpBytes: data).root == StandardMerkleTree(dump: json).root, "\(name)")
+            loaded += 1
+        }
+        #expect(loaded > 0)
     }
 }

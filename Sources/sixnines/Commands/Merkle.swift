@@ -90,7 +90,7 @@ struct MerkleCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let loaded: StandardMerkleTree
-                do { loaded = try StandardMerkleTree(dump: try JSONValue(parsing: try readText(tree, what: "--tree"))) } catch let error as CLIError {
+                do { loaded = try StandardMerkleTree(dumpBytes: try InputFile.read(tree, what: "--tree")) } catch let error as CLIError {
                     throw error
                 } catch {
                     throw CLIError("--tree \(tree): \(error)")

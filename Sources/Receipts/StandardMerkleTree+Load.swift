@@ -1,0 +1,205 @@
+import EVM
+
+// Loading a standard-v1 dump straight from its bytes: node hashes and the values of simple types (uintN, address,
+// bool, bytesN) are read in place, the rest of each value through `JSONValue` and `ABIValue(json:as:)`; then the same
+// checks as `init(dump:)` (every parent, every value's leaf), four hashes at a time. Anything the byte reader does not
+// expect goes through `init(dump: JSONValue(parsing:))`, so both accept and refuse exactly the same files with the same
+// errors.
+extension StandardMerkleTree {
+    /// Loads a `standard-v1` dump from its UTF-8 bytes, checking every parent node and every value's leaf.
+    public init(dumpBytes bytes: [UInt8]) throws {
+        if let fast = try? bytes.withUnsafeBufferPointer({ buffer in
+            var reader = DumpReader(bytes: buffer)
+            return try reader.read()
+        }) {
+            let (encoding, nodes, values, indices) = fast
+            let tree = try MerkleTree(nodes: nodes, treeIndices: indices)
+            let leaves = try StandardMerkleTree.leafHashes(values, types: encoding)
+            for (i, leaf) in leaves.enumerated() where leaf != nodes[indices[i]] { throw Failure.valueMismatch(index: i) }
+            self.init(checked: encoding, values: values, tree: tree)
+            return
+        }
+        try self.init(dump: try JSONValue(parsing: String(decoding: bytes, as: UTF8.self)))
+    }
+}
+
+/// The byte reader of `init(dumpBytes:)`; any surprise throws `Unexpected` (the caller then takes the general path).
+private struct DumpReader {
+    struct Unexpected: Error {}
+    let bytes: UnsafeBufferPointer<UInt8>
+    var i = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    mutating func read() throws -> ([ABIType], [Bytes32], [[ABIValue]], [Int]) {
+        var format: String?, encoding: [ABIType]?, nodes: [Bytes32]?, values: [[ABIValue]]?, indices: [Int]?
+        try expect(UInt8(ascii: "{"))
+        repeat {
+            let key = try string()
+            try expect(UInt8(ascii: ":"))
+            switch key {
+            case "format" where format == nil: format = try string()
+            case "leafEncoding" where encoding == nil:
+                var types: [ABIType] = []
+                try array { r in types.append(try ABIType(try r.string())) }
+                encoding = types
+            case "tree" where nodes == nil:
+                var list: [Bytes32] = []
+                list.reserveCapacity(bytes.count / 70)
+                try array { r in list.append(try r.word()) }
+                nodes = list
+            case "values" where values == nil && encoding != nil:
+                let types = encoding!  // invariant: checked in the case pattern
+                var list: [[ABIValue]] = [], positions: [Int] = []
+                list.reserveCapacity(bytes.count / 200)
+                try array { r in
+                    let (value, index) = try r.entry(types)
+                    list.append(value)
+                    positions.append(index)
+                }
+                values = list
+                indices = positions
+            default: throw Unexpected()
+            }
+        } while try next(UInt8(ascii: "}"))
+        skipSpace()
+        guard i == bytes.count, format == "standard-v1", let encoding, let nodes, !nodes.isEmpty, let values, let indices else { throw Unexpected() }
+        return (encoding, nodes, values, indices)
+    }
+
+    mutating func skipSpace() {
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+    }
+
+    mutating func expect(_ c: UInt8) throws {
+        skipSpace()
+        guard i < bytes.count, bytes[i] == c else { throw Unexpected() }
+        i += 1
+    }
+
+    /// After an element: true at `,` (another follows), false at `close`.
+    mutating func next(_ close: UInt8) throws -> Bool {
+        skipSpace()
+        guard i < bytes.count else { throw Unexpected() }
+        if bytes[i] == UInt8(ascii: ",") { i += 1; return true }
+        if bytes[i] == close { i += 1; return false }
+        throw Unexpected()
+    }
+
+    mutating func array(_ element: (inout DumpReader) throws -> Void) throws {
+        try expect(UInt8(ascii: "["))
+        skipSpace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return }
+        repeat { try element(&self) } while try next(UInt8(ascii: "]"))
+    }
+
+    /// The bytes of a string without escapes (a string with escapes is left to the general path).
+    mutating func rawString() throws -> UnsafeBufferPointer<UInt8> {
+        try expect(UInt8(ascii: "\""))
+        let start = i
+        while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
+            guard bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 else { throw Unexpected() }
+            i += 1
+        }
+        guard i < bytes.count else { throw Unexpected() }
+        i += 1
+        return UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)])
+    }
+
+    mutating func string() throws -> String { String(decoding: try rawString(), as: UTF8.self) }
+
+    mutating func word() throws -> Bytes32 {
+        let s = try rawString()
+        guard s.count == 66, s[0] == UInt8(ascii: "0"), s[1] == UInt8(ascii: "x") || s[1] == UInt8(ascii: "X") else { throw Unexpected() }
+        return try Bytes32(unsafeUninitialized: { o in
+            for k in 0..<32 {
+                guard let hi = Self.nibble(s[2 + 2 * k]), let lo = Self.nibble(s[3 + 2 * k]) else { throw Unexpected() }
+                o[k] = hi << 4 | lo
+            }
+        })
+    }
+
+    static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    /// `{"value": [...], "treeIndex": N}` in either order.
+    mutating func entry(_ types: [ABIType]) throws -> ([ABIValue], Int) {
+        var value: [ABIValue]?, index: Int?
+        try expect(UInt8(ascii: "{"))
+        repeat {
+            let key = try string()
+            try expect(UInt8(ascii: ":"))
+            if key == "value", value == nil {
+                var items: [ABIValue] = []
+                items.reserveCapacity(types.count)
+                try array { r in
+                    guard items.count < types.count else { throw Unexpected() }
+                    items.append(try r.item(types[items.count]))
+                }
+                guard items.count == types.count else { throw Unexpected() }
+                value = items
+            } else if key == "treeIndex", index == nil {
+                skipSpace()
+                let start = i
+                while i < bytes.count, bytes[i] &- UInt8(ascii: "0") < 10 { i += 1 }
+                guard i > start, i - start <= 18 else { throw Unexpected() }
+                index = Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+            } else {
+                throw Unexpected()
+            }
+        } while try next(UInt8(ascii: "}"))
+        guard let value, let index else { throw Unexpected() }
+        return (value, index)
+    }
+
+    /// One value of a simple type read in place (strings as the general path writes them), or `Unexpected`.
+    mutating func item(_ type: ABIType) throws -> ABIValue {
+        skipSpace()
+        guard i < bytes.count else { throw Unexpected() }
+        switch type {
+        case .bool:
+            if bytes[i...].starts(with: "true".utf8) { i += 4; return .bool(true) }
+            if bytes[i...].starts(with: "false".utf8) { i += 5; return .bool(false) }
+            throw Unexpected()
+        case .uint(let bits):
+            let s = try rawString()
+            guard (1...78).contains(s.count), s.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }),
+                  let v = try? UInt256(parsing: String(decoding: s, as: UTF8.self)) else { throw Unexpected() }
+            if bits < 256 && !StandardMerkleTree.fits(v.limbs, bits: bits) { throw Unexpected() }
+            return .uint(v)
+        case .address:
+            let s = try rawString()
+            guard s.count == 42, s[0] == UInt8(ascii: "0"), s[1] == UInt8(ascii: "x") else { throw Unexpected() }
+            var raw = [UInt8](repeating: 0, count: 20)
+            var upper = false, lower = false
+            for k in 0..<20 {
+                guard let hi = Self.nibble(s[2 + 2 * k]), let lo = Self.nibble(s[3 + 2 * k]) else { throw Unexpected() }
+                for c in [s[2 + 2 * k], s[3 + 2 * k]] where c >= UInt8(ascii: "A") {
+                    if c >= UInt8(ascii: "a") { lower = true } else { upper = true }
+                }
+                raw[k] = hi << 4 | lo
+            }
+            let address = try Address(raw)
+            // Mixed case is an EIP-55 checksum, and must be right (as `Address(_:)` requires).
+            if upper && lower && !address.checksummed.utf8.elementsEqual(s) { throw Unexpected() }
+            return .address(address)
+        case .fixedBytes(let n):
+            let s = try rawString()
+            guard s.count == 2 + 2 * n, s[0] == UInt8(ascii: "0"), s[1] == UInt8(ascii: "x") else { throw Unexpected() }
+            var raw = [UInt8](repeating: 0, count: n)
+            for k in 0..<n {
+                guard let hi = Self.nibble(s[2 + 2 * k]), let lo = Self.nibble(s[3 + 2 * k]) else { throw Unexpected() }
+                raw[k] = hi << 4 | lo
+            }
+            return .fixedBytes(raw)
+        default:
+            throw Unexpected()
+        }
+    }
+}
