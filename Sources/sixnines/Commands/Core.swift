@@ -1,0 +1,139 @@
+import ArgumentParser
+import EVM
+import EVMRPC
+import Foundation
+import PredictionCore
+import PredictionStore
+import Receipts
+import Settlement
+
+/// `sixnines core`: the durable prediction core's chain-facing steps.
+struct CoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "core", abstract: "Drive the durable prediction core: settle its rounds on the oracle's price.",
+        discussion: """
+            Example:
+              sixnines core settle --db sixnines.sqlite --rpc-url http://127.0.0.1:8545 --follow
+            """,
+        subcommands: [CoreSettle.self])
+}
+
+/// `sixnines core settle`.
+struct CoreSettle: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settle", abstract: "Settle the core's locked rounds on the oracle's FINAL or RESOLVED price.",
+        discussion: """
+            For every round of the durable core (--db) with unsettled predictions whose mark has passed (chain time), reads the PriceOracle's price(asset, mark): FINAL or RESOLVED → the round is settled on exactly that price (its settlement receipts carry it, in the store's outbox for the batch writer); MISSING, PROVISIONAL or DISPUTED → it waits. A round without such a price by its void deadline (--void-after seconds after the mark; default 86400 = 24 h, see docs/PROTOCOL.md §2) is voided: every stake refunded, receipts with outcome void and settlement price 0. Each settlement is one committed command of the store, so a run after a crash settles nothing twice. Prints one line per round (settled, voided, waiting) and a summary; --follow polls the chain's time and runs until SIGINT or SIGTERM. The core's settings (--cutoff, --fee-bps) must be the ones the store was written with. Examples:
+              sixnines core settle --db sixnines.sqlite --rpc-url http://127.0.0.1:8545 --json
+              sixnines core settle --db sixnines.sqlite --oracle 0x… --follow --void-after 3600
+            """)
+    @OptionGroup var options: ChainOptions
+    @OptionGroup var target: OracleTarget
+    @OptionGroup var output: OutputOptions
+    @Option(help: "The durable core's SQLite file (an existing one).") var db: String
+    @Option(help: "Seconds after a mark at which a round still without a FINAL or RESOLVED price is voided (more than the oracle's report + dispute windows).")
+    var voidAfter: UInt64 = SettlementPolicy.defaultVoidAfter
+    @Option(help: "The core's cutoff, seconds before each mark.") var cutoff: UInt64 = 30
+    @Option(help: "The core's fee in basis points.") var feeBps: UInt64 = 300
+    @Flag(help: "Keep running: a pass every --poll-interval seconds until SIGINT or SIGTERM.") var follow = false
+    @Option(help: "With --follow: seconds between passes.") var pollInterval: Double = 2
+
+    func validate() throws {
+        guard pollInterval > 0, pollInterval <= 3600 else { throw ValidationError("--poll-interval must be between 0 and 3600 seconds") }
+    }
+
+    func run() async throws {
+        var store: DurableEngine = try reportingErrors {
+            var info = stat()
+            guard stat(db, &info) == 0 else { throw CLIError("--db \(db): no such file (the core's SQLite store)") }
+            guard info.st_mode & S_IFMT == S_IFREG else { throw CLIError("--db \(db): not a regular file") }
+            let configuration: EngineConfiguration
+            do {
+                configuration = EngineConfiguration(schedule: try RoundSchedule(cutoffSeconds: cutoff), fees: try FeeSchedule(bps: feeBps))
+            } catch { throw CLIError("\(error)") }
+            do { return try DurableEngine(path: db, configuration: configuration) } catch { throw CLIError("--db \(db): \(error)") }
+        }
+        try await options.withClient { client in
+            let oracle = try await target.connect(client, key: nil, chainOptions: options, wait: nil)
+            let reportWindow: UInt64, disputeWindow: UInt64
+            do {
+                reportWindow = try await oracle.oracle.reportWindow()
+                disputeWindow = try await oracle.oracle.disputeWindow()
+            } catch { throw OracleError.from(error, action: "report_window", sender: nil) }
+            let policy: SettlementPolicy
+            do { policy = try SettlementPolicy(voidAfter: voidAfter, reportWindow: reportWindow, disputeWindow: disputeWindow) } catch {
+                throw CLIError("--void-after: \(error)")
+            }
+            var settler = Settler(feed: oracle, policy: policy)
+            guard follow else {
+                let results = try await settler.pass(&store)
+                try emit(results, summary: true)
+                return
+            }
+            let stop = StopSignal()
+            log("settling \(db) on oracle \(oracle.oracle.address.checksummed), void after \(voidAfter) s")
+            while !stop.isSet {
+                do {
+                    let results = try await settler.pass(&store)
+                    try emit(results.filter { if case .waiting = $0.decision { return false }; if case .waitingForLock = $0.decision { return false }; return true },
+                             summary: false)
+                } catch let error as SettlerError {
+                    if case .engine = error { throw error }
+                    log("pass failed: \(error); retrying in \(pollInterval) s")
+                }
+                await stop.sleep(seconds: pollInterval)
+            }
+            log("stopped")
+        }
+    }
+
+    private func emit(_ results: [RoundSettlement], summary: Bool) throws {
+        var counts = (settled: 0, voided: 0, waiting: 0)
+        var objects: [[String: Any]] = []
+        for r in results {
+            var object: [String: Any] = ["asset": r.round.asset.symbol, "mark": r.round.settlesAt, "predictions": r.round.predictions,
+                                         "oracleStatus": r.oracle.status.description,
+                                         "oraclePrice": r.oracle.price == 0 ? NSNull() : priceText(r.oracle.price)]
+            var line: String
+            switch r.decision {
+            case .settled(let report), .voided(let report):
+                let voided: Bool
+                if case .voided = r.decision { voided = true; counts.voided += 1 } else { voided = false; counts.settled += 1 }
+                object["decision"] = voided ? "voided" : "settled"
+                object["outcome"] = report.result.description
+                object["settlementPrice"] = report.settlementPrice.map { PredictionCore.Units.price($0) } ?? NSNull()
+                object["lockPrice"] = report.lockPrice.map { PredictionCore.Units.price($0) } ?? NSNull()
+                object["receipts"] = report.receiptsEmitted
+                object["winners"] = report.winners
+                object["paidToWinners"] = PredictionCore.Units.money(report.paidToWinners)
+                object["refunded"] = PredictionCore.Units.money(report.refunded)
+                line = "\(voided ? "voided" : "settled") \(r.round.asset.symbol) \(r.round.settlesAt) "
+                    + "price \(report.settlementPrice.map { PredictionCore.Units.price($0) } ?? "none") outcome \(report.result) "
+                    + "receipts \(report.receiptsEmitted) (oracle \(r.oracle.status))"
+            case .waiting(let voidAt), .waitingForLock(let voidAt):
+                counts.waiting += 1
+                let forLock: Bool
+                if case .waitingForLock = r.decision { forLock = true } else { forLock = false }
+                object["decision"] = forLock ? "waiting-for-lock" : "waiting"
+                object["voidAt"] = voidAt
+                line = "waiting \(r.round.asset.symbol) \(r.round.settlesAt) oracle \(r.oracle.status)\(forLock ? " (not locked)" : "") void at \(voidAt)"
+            case .alreadySettled:
+                object["decision"] = "already-settled"
+                line = "already settled \(r.round.asset.symbol) \(r.round.settlesAt)"
+            }
+            if output.json { objects.append(object) } else { print(line) }
+        }
+        if output.json {
+            if summary || !objects.isEmpty {
+                try printJSON(["rounds": objects, "settled": counts.settled, "voided": counts.voided, "waiting": counts.waiting])
+            }
+        } else if summary {
+            print("settled \(counts.settled) voided \(counts.voided) waiting \(counts.waiting)")
+        }
+        fflush(stdout)
+    }
+
+    private func log(_ message: String) {
+        FileHandle.standardError.write(Data("core: \(terminalSafe(message))\n".utf8))
+    }
+}

@@ -1,0 +1,174 @@
+import EVM
+import EVMRPC
+import Foundation
+import PredictionCore
+import Receipts
+import Settlement
+import Synchronization
+import TestSupport
+import Testing
+
+@Suite("sixnines oracle and core settle on the devnet", .serialized)
+struct OracleCommandTests {
+    let net = SettlementDevnet.shared
+
+    func base(_ key: Int? = nil) throws -> [String] {
+        _ = try net.suite()
+        return ["--rpc-url", net.url, "--deployments", net.deployments] + (key.map { ["--private-key", devKeyHex[$0]] } ?? [])
+    }
+
+    func object(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+        let text = try CLI.value(arguments, sourceLocation: sourceLocation)
+        return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], sourceLocation: sourceLocation)
+    }
+
+    @Test func reportFinalizeAndSettleARoundThroughTheCommandLine() async throws {
+        let client = RPCClient(urls: [net.url])
+        defer { Task { await client.shutdown() } }
+        let asset = try AssetID(symbol: "BTC-USD")
+        let mark = try await net.nextMark(client)
+        let price = try simulatedPrice(asset, mark)
+        let core = try CoreRound(mark: mark, lockPrice: price + 10_000_000_000, directory: net.directory)  // down wins
+        let round = ["--asset", "BTC-USD", "--mark", String(mark)]
+        let settle = ["core", "settle", "--db", core.path, "--json"] + (try base())
+
+        // Due only after the mark.
+        #expect(try object(settle)["waiting"] as? Int == 0)
+        try await net.travel(to: mark + 3, client)
+        for i in 2...4 {
+            let report = try object(["oracle", "report", "--simulated-seed", "7", "--json"] + round + (try base(i)))
+            #expect(report["price"] as? String == PredictionCore.Units.price(price))
+            #expect(report["alreadyReported"] as? Bool == false)
+            #expect(report["reporter"] as? String == devKeys[i].address.checksummed)
+        }
+        // A retry prints the report on chain and sends nothing.
+        let again = try object(["oracle", "report", "--simulated-seed", "7", "--json"] + round + (try base(2)))
+        #expect(again["alreadyReported"] as? Bool == true)
+        #expect(again["transactionHash"] is NSNull)
+        #expect(try CLI.value(["oracle", "report", "--mark", "latest", "--asset", "BTC-USD", "--simulated-seed", "7"] + (try base(3)))
+                == PredictionCore.Units.price(price))
+
+        let status = try object(["oracle", "status", "--json"] + round + (try base()))
+        #expect(status["status"] as? String == "MISSING")
+        #expect((status["reports"] as? [[String: Any]])?.count == 3)
+        #expect(status["median"] as? String == PredictionCore.Units.price(price))
+        var settled = try object(settle)
+        #expect(settled["waiting"] as? Int == 1 && settled["settled"] as? Int == 0)
+
+        // Finalised: PROVISIONAL for the dispute window, the core still waits.
+        try await net.travel(to: mark + (UInt64(status["reportWindow"] as? Int ?? 120)) + 1, client)
+        let finalized = try object(["oracle", "finalize", "--json"] + round + (try base(8)))
+        let provisional = try #require(finalized["round"] as? [String: Any])
+        #expect(provisional["status"] as? String == "PROVISIONAL")
+        #expect((provisional["disputeWindowRemaining"] as? Int ?? 0) > 0)
+        settled = try object(settle)
+        #expect((settled["rounds"] as? [[String: Any]])?.first?["oracleStatus"] as? String == "PROVISIONAL")
+        #expect(settled["settled"] as? Int == 0)
+
+        // FINAL: settled on exactly the oracle's price; a second run settles nothing.
+        try await net.travel(to: UInt64(provisional["finalAfter"] as? Int ?? 0) + 1, client)
+        let plain = try CLI.value(["oracle", "status"] + round + (try base()))
+        #expect(plain.split(separator: "\n").first == "status: FINAL")
+        settled = try object(settle)
+        let settledRound = try #require((settled["rounds"] as? [[String: Any]])?.first)
+        #expect(settledRound["decision"] as? String == "settled")
+        #expect(settledRound["settlementPrice"] as? String == PredictionCore.Units.price(price))
+        #expect(settledRound["outcome"] as? String == "down")
+        #expect(settledRound["receipts"] as? Int == 4)
+        #expect(try core.settlementReceipts().allSatisfy { $0.settlementPrice == UInt128(price) })
+        #expect(try CLI.value(["core", "settle", "--db", core.path] + (try base())) == "settled 0 voided 0 waiting 0")
+    }
+
+    @Test func badInputsExitOneWithAClearMessage() async throws {
+        let client = RPCClient(urls: [net.url])
+        defer { Task { await client.shutdown() } }
+        let mark = try await net.nextMark(client)
+        let report = ["oracle", "report", "--simulated-seed", "7"]
+        let eth = ["--asset", "ETH-USD", "--mark", String(mark)]
+        try CLI.fails(report + ["--asset", "ETH-USD", "--mark", String(mark + 60)] + (try base(2)), mentioning: "not a settlement mark")
+        try CLI.fails(report + ["--asset", "DOGE-USD", "--mark", String(mark)] + (try base(2)), mentioning: "unknown asset DOGE-USD")
+        try CLI.fails(report + ["--asset", "btc usd", "--mark", String(mark)] + (try base(2)), mentioning: "--asset")
+        try CLI.fails(report + eth + (try base(2)), mentioning: "is not open yet: it opens at \(mark)")
+        try CLI.fails(report + eth + ["--rpc-url", net.url, "--oracle", "0x0000000000000000000000000000000000000001", "--private-key", devKeyHex[2]],
+                      mentioning: "no contract there")
+        try CLI.fails(report + eth + ["--rpc-url", net.url, "--deployments", net.directory.appendingPathComponent("none").path,
+                                      "--private-key", devKeyHex[2]], mentioning: "no --oracle given")
+        try await net.travel(to: mark + 1, client)
+        // A key without the reporter role: the contract's revert string.
+        try CLI.fails(report + eth + (try base(8)), mentioning: "submit reverted: access_control: account is missing role")
+        // Disputing or resolving without the role, directly.
+        try CLI.fails(["oracle", "dispute"] + eth + (try base(8)), mentioning: "access_control: account is missing role")
+        try CLI.fails(["oracle", "resolve", "--price", "abc"] + eth + (try base(4)), mentioning: "--price")
+        try CLI.fails(["oracle", "finalize"] + eth + (try base(8)), mentioning: "report window is open until")
+
+        // A quotes file: reported from it; a broken one is refused.
+        let quotes = net.directory.appendingPathComponent("quotes-\(mark).json")
+        try Data("""
+            {"ETH-USD": {"binance": {"price": "3621.50", "observedAt": \(mark - 2)},
+                         "coinbase": {"price": "3621.52", "observedAt": \(mark)},
+                         "kraken": {"price": "3621.48", "observedAt": \(mark - 1)}}}
+            """.utf8).write(to: quotes)
+        #expect(try CLI.value(["oracle", "report", "--quotes", quotes.path] + eth + (try base(3))) == "3621.50000000")
+        let broken = net.directory.appendingPathComponent("broken-\(mark).json")
+        try Data(#"{"ETH-USD": {"binance": {"price": 3621.5, "observedAt": 1}}}"#.utf8).write(to: broken)
+        try CLI.fails(["oracle", "report", "--quotes", broken.path] + eth + (try base(4)), mentioning: "price must be a decimal string")
+        try CLI.fails(["oracle", "report", "--quotes", quotes.path, "--asset", "SPY", "--mark", String(mark)] + (try base(4)),
+                      mentioning: "unknown asset SPY")
+
+        // After the window: refused with the closing time.
+        try await net.travel(to: mark + 500, client)
+        try CLI.fails(report + eth + (try base(4)), mentioning: "report window of ETH-USD \(mark) closed at \(mark + 120)")
+
+        // The settler: a store that does not exist, a void deadline inside the oracle's windows.
+        try CLI.fails(["core", "settle", "--db", net.directory.appendingPathComponent("missing.sqlite").path] + (try base()),
+                      mentioning: "no such file")
+        let core = try CoreRound(mark: mark, lockPrice: 1, directory: net.directory)
+        try CLI.fails(["core", "settle", "--db", core.path, "--void-after", "60"] + (try base()), mentioning: "too short")
+    }
+
+    @Test func followReportsEachMarkAsItPassesAndStopsOnSIGTERM() async throws {
+        let client = RPCClient(urls: [net.url])
+        defer { Task { await client.shutdown() } }
+        let mark = try await net.nextMark(client)
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = ["oracle", "report", "--follow", "--finalize", "--asset", "SOL-USD", "--simulated-seed", "7",
+                             "--poll-interval", "0.1"] + (try base(2))
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = Pipe()
+        let lines = Mutex<[String]>([])
+        out.fileHandleForReading.readabilityHandler = { handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            lines.withLock { $0.append(contentsOf: text.split(separator: "\n").map(String.init)) }
+        }
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        func waitFor(_ prefix: String) async throws {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline {
+                if lines.withLock({ $0.contains { $0.hasPrefix(prefix) } }) { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            Issue.record("no line \(prefix) in \(lines.withLock { $0 })")
+        }
+
+        // The mark passes: the daemon reports it; two more reporters make a median; after the window it finalises.
+        try await net.travel(to: mark + 2, client)
+        let price = try simulatedPrice(try AssetID(symbol: "SOL-USD"), mark)
+        try await waitFor("reported SOL-USD \(mark) \(PredictionCore.Units.price(price))")
+        for i in 3...4 {
+            _ = try CLI.value(["oracle", "report", "--asset", "SOL-USD", "--mark", String(mark), "--simulated-seed", "7"] + (try base(i)))
+        }
+        try await net.travel(to: mark + 200, client)
+        try await waitFor("finalized SOL-USD \(mark) \(PredictionCore.Units.price(price)) PROVISIONAL")
+        process.terminate()  // SIGTERM
+        process.waitUntilExit()
+        out.fileHandleForReading.readabilityHandler = nil
+        #expect(process.terminationStatus == 0)
+        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("oracle: stopped"), "\(log)")
+        #expect(lines.withLock { $0.filter { $0.hasPrefix("reported SOL-USD \(mark)") }.count } == 1)
+    }
+}
