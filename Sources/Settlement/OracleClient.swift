@@ -51,6 +51,13 @@ public struct OracleClient: Sendable {
         }
     }
 
+    /// The oracle's current report and dispute windows, seconds.
+    public func windows() async throws(OracleError) -> (report: UInt64, dispute: UInt64) {
+        do { return (try await oracle.reportWindow(), try await oracle.disputeWindow()) } catch {
+            throw .from(error, action: "report_window", sender: nil)
+        }
+    }
+
     /// `price(asset, mark)`.
     public func price(asset: AssetID, mark: UInt64) async throws(OracleError) -> OraclePrice {
         let read: (arg0: UInt256, arg1: UInt8)

@@ -10,7 +10,7 @@ import Testing
 
 @Suite("sixnines oracle and core settle on the devnet", .serialized)
 struct OracleCommandTests {
-    let net = SettlementDevnet.shared
+    let net = SettlementDevnet.commands
 
     func base(_ key: Int? = nil) throws -> [String] {
         _ = try net.suite()

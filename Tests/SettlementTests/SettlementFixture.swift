@@ -29,7 +29,7 @@ let devKeyHex = [
 let devKeys = devKeyHex.map { try! PrivateKey(hex: $0) }  // invariant: the published development keys are valid
 
 /// The suite's roles on the devnet (as deployments/suite.example.json): reporters 2, 3, 4; resolver 4; vault signers
-/// 5…9 (threshold 3); admin 9; account 8 holds no oracle role.
+/// 5…9 (threshold 3); admin 9; account 8 (a vault signer) holds no oracle role itself.
 enum Roles {
     static let deployer = devKeys[0]
     static let reporters = Array(devKeys[2...4])
@@ -39,17 +39,21 @@ enum Roles {
     static let outsider = devKeys[8]
 }
 
-/// One devnet and one deployed suite (through `sixnines deploy-suite`) for every settlement test: tests run one at a
-/// time and each takes its marks after the chain's current time, so their time travels do not disturb each other.
+/// A devnet and a deployed suite (through `sixnines deploy-suite`) per test suite: suites run in parallel, so each
+/// moves its own chain's clock; inside a suite tests run one at a time and each takes its marks after the chain's
+/// current time, so their time travels do not disturb each other.
 final class SettlementDevnet: @unchecked Sendable {
-    static let shared = SettlementDevnet()
+    /// The library tests' chain.
+    static let library = SettlementDevnet()
+    /// The command line tests' chain.
+    static let commands = SettlementDevnet()
 
     let url: String
     let directory: URL
     private let child: ChildProcess
     private let deployed = Mutex<(oracle: Address, vault: Address)?>(nil)
 
-    private init() {
+    init() {
         do { child = try DevnetLauncher.start() } catch { fatalError("\(error)") }
         guard let url = child.readyLine["url"] as? String else { fatalError("no devnet url: \(child.readyLine)") }
         self.url = url

@@ -12,7 +12,7 @@ import Testing
 
 @Suite("Oracle reporting and settlement on the devnet", .serialized)
 struct SettlerDevnetTests {
-    let net = SettlementDevnet.shared
+    let net = SettlementDevnet.library
 
     /// Three reporters report the simulated sources' price at `mark` (the chain is moved to the mark first).
     func reportAll(_ asset: AssetID, _ mark: UInt64, _ client: RPCClient) async throws -> UInt64 {
@@ -99,11 +99,11 @@ struct SettlerDevnetTests {
         #expect(disputed.round.price.status == .disputed)
         #expect(!disputed.alreadyDone && disputed.transaction != nil)
         #expect(try await net.oracle(Roles.signers[2], client).dispute(asset: core.asset, mark: mark, throughVault: vault).alreadyDone)
-        // Someone who is not a signer cannot dispute through the vault: the vault's reason comes back.
+        // Someone who is not a signer (the registry's writer) cannot dispute through the vault: the vault's reason comes back.
         let fresh = try await net.nextMark(client, lead: 0)
         await #expect {
-            try await net.oracle(Roles.outsider, client).dispute(asset: core.asset, mark: fresh, throughVault: vault)
-        } throws: { ($0 as? OracleError)?.revertReason?.contains("not a signer") == true }
+            try await net.oracle(devKeys[1], client).dispute(asset: core.asset, mark: fresh, throughVault: vault)
+        } throws: { ($0 as? Settlement.OracleError)?.revertReason?.contains("not a signer") == true }
 
         // Disputed: waits, also after the dispute window.
         var pass = try await settler.pass(&engine)
@@ -118,7 +118,7 @@ struct SettlerDevnetTests {
         let resolvedPrice = price - 25_000_000_000  // 250 USD lower: below the lock price, down wins
         await #expect {
             try await net.oracle(Roles.outsider, client).resolve(asset: core.asset, mark: mark, price: resolvedPrice)
-        } throws: { ($0 as? OracleError)?.revertReason == "access_control: account is missing role" }
+        } throws: { ($0 as? Settlement.OracleError)?.revertReason == "access_control: account is missing role" }
         let resolved = try await net.oracle(Roles.resolver, client).resolve(asset: core.asset, mark: mark, price: resolvedPrice)
         #expect(resolved.round.price == OraclePrice(price: UInt128(resolvedPrice), status: .resolved))
         #expect(resolved.round.source == .resolved)
@@ -152,7 +152,7 @@ struct SettlerDevnetTests {
         try await net.travel(to: mark + windows.reportWindow + 1, client)
         await #expect {
             try await net.oracle(Roles.outsider, client).finalize(asset: core.asset, mark: mark)
-        } throws: { ($0 as? OracleError)?.revertReason == "oracle: too few reports and no aggregator" }
+        } throws: { ($0 as? Settlement.OracleError)?.revertReason == "oracle: too few reports and no aggregator" }
         var pass = try await settler.pass(&engine)
         #expect(pass.first?.decision == .waiting(voidAt: mark + 1_800))
         try await net.travel(to: mark + 1_799, client)
@@ -180,10 +180,10 @@ struct SettlerDevnetTests {
         let reporter = try net.oracle(Roles.reporters[0], client)
         let price = try simulatedPrice(asset, mark)
         let now = try await net.now(client)
-        await #expect(throws: OracleError.windowNotOpen(asset: "ETH-USD", mark: mark, opensAt: mark, now: now)) {
+        await #expect(throws: Settlement.OracleError.windowNotOpen(asset: "ETH-USD", mark: mark, opensAt: mark, now: now)) {
             try await reporter.report(asset: asset, mark: mark, price: price)
         }
-        await #expect(throws: OracleError.notAMark(mark + 1)) { try await reporter.report(asset: asset, mark: mark + 1, price: price) }
+        await #expect(throws: Settlement.OracleError.notAMark(mark + 1)) { try await reporter.report(asset: asset, mark: mark + 1, price: price) }
         try await net.travel(to: mark, client)
         let first = try await reporter.report(asset: asset, mark: mark, price: price)
         #expect(!first.alreadyDone && first.transaction != nil)
@@ -194,15 +194,15 @@ struct SettlerDevnetTests {
         // A key without the reporter role: the contract's reason.
         await #expect {
             try await net.oracle(Roles.outsider, client).report(asset: asset, mark: mark, price: price)
-        } throws: { ($0 as? OracleError)?.revertReason == "access_control: account is missing role" }
+        } throws: { ($0 as? Settlement.OracleError)?.revertReason == "access_control: account is missing role" }
         // After the window: refused with the closing time.
         let closes = mark + first.round.reportWindow
         try await net.travel(to: closes + 1, client)
-        await #expect(throws: OracleError.windowClosed(asset: "ETH-USD", mark: mark, closedAt: closes, now: closes + 1)) {
+        await #expect(throws: Settlement.OracleError.windowClosed(asset: "ETH-USD", mark: mark, closedAt: closes, now: closes + 1)) {
             try await net.oracle(Roles.reporters[1], client).report(asset: asset, mark: mark, price: price)
         }
         // The simulated sources are deterministic and refuse an asset they do not quote.
         #expect(try simulatedPrice(asset, mark) == price)
-        #expect(throws: OracleError.self) { try SimulatedSources(seed: 7).quotes(asset: try AssetID(symbol: "DOGE-USD"), at: mark) }
+        #expect(throws: Settlement.OracleError.self) { try SimulatedSources(seed: 7).quotes(asset: try AssetID(symbol: "DOGE-USD"), at: mark) }
     }
 }

@@ -55,11 +55,7 @@ struct CoreSettle: AsyncParsableCommand {
         }
         try await options.withClient { client in
             let oracle = try await target.connect(client, key: nil, chainOptions: options, wait: nil)
-            let reportWindow: UInt64, disputeWindow: UInt64
-            do {
-                reportWindow = try await oracle.oracle.reportWindow()
-                disputeWindow = try await oracle.oracle.disputeWindow()
-            } catch { throw OracleError.from(error, action: "report_window", sender: nil) }
+            let (reportWindow, disputeWindow) = try await oracle.windows()
             let policy: SettlementPolicy
             do { policy = try SettlementPolicy(voidAfter: voidAfter, reportWindow: reportWindow, disputeWindow: disputeWindow) } catch {
                 throw CLIError("--void-after: \(error)")
@@ -121,16 +117,16 @@ struct CoreSettle: AsyncParsableCommand {
                 object["decision"] = "already-settled"
                 line = "already settled \(r.round.asset.symbol) \(r.round.settlesAt)"
             }
-            if output.json { objects.append(object) } else { print(line) }
+            if output.json { objects.append(object) } else { outputLine(line) }
         }
         if output.json {
             if summary || !objects.isEmpty {
-                try printJSON(["rounds": objects, "settled": counts.settled, "voided": counts.voided, "waiting": counts.waiting])
+                outputLine(try jsonValue(["rounds": objects, "settled": counts.settled, "voided": counts.voided,
+                                          "waiting": counts.waiting] as [String: Any]).jsonText)
             }
         } else if summary {
-            print("settled \(counts.settled) voided \(counts.voided) waiting \(counts.waiting)")
+            outputLine("settled \(counts.settled) voided \(counts.voided) waiting \(counts.waiting)")
         }
-        fflush(stdout)
     }
 
     private func log(_ message: String) {

@@ -22,7 +22,7 @@ struct OracleCommand: AsyncParsableCommand {
               sixnines oracle dispute --asset BTC-USD --mark 1795608540 --via-vault --keystore signer.json
               sixnines oracle resolve --asset BTC-USD --mark 1795608540 --price 97100.5 --keystore resolver.json
             """,
-        subcommands: [OracleReport.self, OracleStatusCommand.self, OracleFinalize.self, OracleDispute.self, OracleResolve.self])
+        subcommands: [OracleReportCommand.self, OracleStatusCommand.self, OracleFinalize.self, OracleDispute.self, OracleResolve.self])
 }
 
 /// The oracle (and vault) addresses: the flags, else the deployments file.
@@ -50,7 +50,7 @@ struct OracleTarget: ParsableArguments {
         guard let key else { return OracleClient(address: address, connection: ContractConnection(client: client, chainId: chainId)) }
         let chain = chainOptions.preset ?? Chain.withID(chainId) ?? Chain(name: "chain-\(chainId)", id: chainId)
         let sender = TransactionSender(client: client, signer: KeySigner(key: key), chain: chain)
-        let options = (wait ?? WaitOptions()).sendOptions(chain: chain)
+        let options = wait?.sendOptions(chain: chain) ?? SendOptions()
         return OracleClient(address: address, connection: ContractConnection(sender: sender, chainId: chainId, sendOptions: options))
     }
 }

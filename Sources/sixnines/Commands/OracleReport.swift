@@ -9,7 +9,7 @@ import Settlement
 import Synchronization
 
 /// `sixnines oracle report`: one mark, or (`--follow`) every mark as it passes.
-struct OracleReport: AsyncParsableCommand {
+struct OracleReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Report the aggregated :X9 price of a mark with a reporter's key (or every mark: --follow).",
         discussion: """
@@ -78,8 +78,7 @@ struct OracleReport: AsyncParsableCommand {
         while !stop.isSet {
             do {
                 let now = try await oracle.chainTime()
-                let window: UInt64
-                do { window = try await oracle.oracle.reportWindow() } catch { throw OracleError.from(error, action: "report_window", sender: nil) }
+                let window = try await oracle.windows().report
                 for event in await loop.step(now: now, reportWindow: window) { try emit(event) }
             } catch {
                 log("poll failed: \(error); retrying in \(pollInterval) s")
@@ -94,17 +93,15 @@ struct OracleReport: AsyncParsableCommand {
         case .reported(let result, let price):
             let r = result.round
             if output.json {
-                try printJSON(actionJSON(result, extra: ["event": "reported", "price": PredictionCore.Units.price(price)]))
+                outputLine(try jsonValue(actionJSON(result, extra: ["event": "reported", "price": PredictionCore.Units.price(price)])).jsonText)
             } else {
-                print("reported \(r.asset.symbol) \(r.settlesAt) \(PredictionCore.Units.price(price))\(result.alreadyDone ? " (already reported)" : "")")
+                outputLine("reported \(r.asset.symbol) \(r.settlesAt) \(PredictionCore.Units.price(price))\(result.alreadyDone ? " (already reported)" : "")")
             }
-            fflush(stdout)
             log("reported \(r.asset.symbol) \(r.settlesAt) \(PredictionCore.Units.price(price))" + (result.transaction.map { " in \($0)" } ?? " (already on chain)"))
         case .finalized(let result):
             let r = result.round
-            if output.json { try printJSON(actionJSON(result, extra: ["event": "finalized"])) }
-            else { print("finalized \(r.asset.symbol) \(r.settlesAt) \(priceText(r.price.price)) \(r.price.status)") }
-            fflush(stdout)
+            if output.json { outputLine(try jsonValue(actionJSON(result, extra: ["event": "finalized"])).jsonText) }
+            else { outputLine("finalized \(r.asset.symbol) \(r.settlesAt) \(priceText(r.price.price)) \(r.price.status)") }
         case .failed(let action, let asset, let mark, let attempt, let error, let willRetry):
             log("\(action) \(asset.symbol) \(mark): attempt \(attempt)/\(attempts) failed: \(error)" + (willRetry ? "; retrying" : "; giving up on this mark"))
         case .missed(let asset, let marks):
@@ -117,27 +114,36 @@ struct OracleReport: AsyncParsableCommand {
     }
 }
 
+/// Writes one line to stdout at once (unbuffered: a daemon's lines reach a pipe as they happen).
+func outputLine(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
 /// SIGINT and SIGTERM for the daemons (`oracle report --follow`, `core settle --follow`): the current step finishes,
 /// then the loop ends and the command exits 0.
-final class StopSignal: Sendable {
-    private let flag = Mutex(false)
-    private let sources: Mutex<[any DispatchSourceSignal]> = Mutex([])
+final class StopSignal: @unchecked Sendable {  // immutable after init; the flag is behind its lock
+    private final class Flag: Sendable {
+        let raised = Mutex(false)
+    }
+    private let flag = Flag()
+    private let sources: [any DispatchSourceSignal]
 
     /// Catches SIGINT and SIGTERM from now on.
     init() {
         var installed: [any DispatchSourceSignal] = []
+        let flag = self.flag
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.flag.withLock { $0 = true } }
+            source.setEventHandler { flag.raised.withLock { $0 = true } }
             source.resume()
             installed.append(source)
         }
-        sources.withLock { $0 = installed }
+        sources = installed
     }
 
     /// Whether a signal arrived.
-    var isSet: Bool { flag.withLock { $0 } }
+    var isSet: Bool { flag.raised.withLock { $0 } }
 
     /// Sleeps `seconds`, waking early when a signal arrives.
     func sleep(seconds: Double) async {
