@@ -79,6 +79,58 @@ struct OracleCommandTests {
         #expect(try CLI.value(["core", "settle", "--db", core.path] + (try base())) == "settled 0 voided 0 waiting 0")
     }
 
+    @Test func disputeThroughTheVaultResolveAndVoidThroughTheCommandLine() async throws {
+        let client = RPCClient(urls: [net.url])
+        defer { Task { await client.shutdown() } }
+        let mark = try await net.nextMark(client)
+        let price = try simulatedPrice(try AssetID(symbol: "BTC-USD"), mark)
+        let btc = try CoreRound(mark: mark, lockPrice: price - 10_000_000_000, directory: net.directory)  // up wins on the median
+        let eth = try CoreRound(mark: mark, lockPrice: 1, directory: net.directory, symbol: "ETH-USD")    // never reported
+        let round = ["--asset", "BTC-USD", "--mark", String(mark)]
+        try await net.travel(to: mark + 3, client)
+        for i in 2...4 { _ = try CLI.value(["oracle", "report", "--simulated-seed", "7"] + round + (try base(i))) }
+        try await net.travel(to: mark + 121, client)
+        #expect(try CLI.value(["oracle", "finalize"] + round + (try base(8))) == PredictionCore.Units.price(price))
+
+        // A vault signer disputes through the vault: the core waits.
+        #expect(try CLI.value(["oracle", "dispute", "--via-vault"] + round + (try base(6))) == "DISPUTED")
+        var settled = try object(["core", "settle", "--db", btc.path, "--json"] + (try base()))
+        #expect((settled["rounds"] as? [[String: Any]])?.first?["oracleStatus"] as? String == "DISPUTED")
+        #expect(settled["waiting"] as? Int == 1)
+
+        // The resolver resolves 200 USD lower: the round settles on that price, and down wins.
+        let resolved = price - 20_000_000_000
+        #expect(try CLI.value(["oracle", "resolve", "--price", PredictionCore.Units.price(resolved)] + round + (try base(4))) == "RESOLVED")
+        settled = try object(["core", "settle", "--db", btc.path, "--json"] + (try base()))
+        let settledRound = try #require((settled["rounds"] as? [[String: Any]])?.first)
+        #expect(settledRound["decision"] as? String == "settled")
+        #expect(settledRound["oracleStatus"] as? String == "RESOLVED")
+        #expect(settledRound["settlementPrice"] as? String == PredictionCore.Units.price(resolved))
+        #expect(settledRound["outcome"] as? String == "down")
+        #expect(try btc.settlementReceipts().allSatisfy { $0.settlementPrice == UInt128(resolved) })
+
+        // ETH-USD never got a report: waiting until the void deadline, then voided with refunds.
+        let ethSettle = ["core", "settle", "--db", eth.path, "--void-after", "1800", "--json"] + (try base())
+        #expect((try object(ethSettle)["rounds"] as? [[String: Any]])?.first?["decision"] as? String == "waiting")
+        try await net.travel(to: mark + 1_800, client)
+        let voided = try #require((try object(ethSettle)["rounds"] as? [[String: Any]])?.first)
+        #expect(voided["decision"] as? String == "voided")
+        #expect(voided["outcome"] as? String == "void(missing-settlement-price)")
+        #expect(voided["settlementPrice"] is NSNull)
+        #expect(voided["refunded"] as? String == PredictionCore.Units.money(eth.stakes.reduce(0, +)))
+        #expect(try eth.settlementReceipts().allSatisfy { $0.outcome == 4 && $0.settlementPrice == 0 && $0.payout == $0.stake })
+    }
+
+    @Test func helpShowsExamples() throws {
+        for command in [["oracle"], ["oracle", "report"], ["oracle", "status"], ["oracle", "finalize"], ["oracle", "dispute"],
+                        ["oracle", "resolve"], ["core", "settle"]] {
+            let result = try CLI.run(command + ["--help"])
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("sixnines \(command.joined(separator: " "))"), "\(command)")
+        }
+        #expect(try CLI.run(["--help"]).stdout.contains("ORACLE AND SETTLEMENT SUBCOMMANDS"))
+    }
+
     @Test func badInputsExitOneWithAClearMessage() async throws {
         let client = RPCClient(urls: [net.url])
         defer { Task { await client.shutdown() } }

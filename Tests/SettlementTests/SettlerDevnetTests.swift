@@ -133,6 +133,37 @@ struct SettlerDevnetTests {
         #expect(receipts.map(\.outcome) == [2, 1, 2, 1])
     }
 
+    @Test func aHolderOfTheDisputerRoleDisputesDirectly() async throws {
+        let client = RPCClient(urls: [net.url])
+        defer { Task { await client.shutdown() } }
+        let asset = try AssetID(symbol: "SPY")
+        let mark = try await net.nextMark(client)
+        let disputer = devKeys[1]
+        // Without the role: the contract's reason. The admin grants it.
+        let admin = try net.oracle(Roles.admin, client).oracle
+        let role = try await admin.disputerRole()
+        #expect(try await !admin.hasRole(arg0: role, arg1: disputer.address))
+        _ = try await reportAll(asset, mark, client)
+        let window = try await net.oracle(nil, client).round(asset: asset, mark: mark)
+        try await net.travel(to: window.reportsCloseAt + 1, client)
+        _ = try await net.oracle(Roles.outsider, client).finalize(asset: asset, mark: mark)
+        await #expect {
+            try await net.oracle(disputer, client).dispute(asset: asset, mark: mark)
+        } throws: { ($0 as? Settlement.OracleError)?.revertReason == "access_control: account is missing role" }
+        try await admin.grantRole(role: role, account: disputer.address)
+        let disputed = try await net.oracle(disputer, client).dispute(asset: asset, mark: mark)
+        #expect(disputed.round.price.status == .disputed && disputed.action == "dispute")
+        // After the dispute window nothing can be disputed any more: the contract's reason.
+        let next = mark + 600
+        _ = try await reportAll(asset, next, client)
+        try await net.travel(to: next + 121, client)
+        let finalized = try await net.oracle(Roles.outsider, client).finalize(asset: asset, mark: next)
+        try await net.travel(to: finalized.round.finalAfter + 1, client)
+        await #expect {
+            try await net.oracle(disputer, client).dispute(asset: asset, mark: next)
+        } throws: { ($0 as? Settlement.OracleError)?.revertReason == "oracle: dispute window closed" }
+    }
+
     @Test func aMarkThatNeverFinalisesIsVoidedAtTheDeadlineWithRefunds() async throws {
         let client = RPCClient(urls: [net.url])
         defer { Task { await client.shutdown() } }
