@@ -121,9 +121,39 @@ struct OracleCommandTests {
         #expect(try eth.settlementReceipts().allSatisfy { $0.outcome == 4 && $0.settlementPrice == 0 && $0.payout == $0.stake })
     }
 
+    /// The demo's flow with the command line alone: the core fills and locks the rounds, three reporters report,
+    /// anyone finalises, and after the dispute window the core settles on the oracle's price.
+    @Test func aRoundFilledByCoreRoundSettlesOnTheReportersPrice() async throws {
+        let client = RPCClient(urls: [net.url])
+        defer { Task { await client.shutdown() } }
+        let mark = try await net.nextMark(client)
+        let db = net.directory.appendingPathComponent("demo-\(mark).sqlite").path
+        let filled = try object(["core", "round", "--db", db, "--asset", "BTC-USD,SPY", "--mark", String(mark), "--users", "8",
+                                 "--simulated-seed", "7", "--json"])
+        let rounds = try #require(filled["rounds"] as? [[String: Any]])
+        #expect(rounds.count == 2 && rounds.allSatisfy { ($0["placed"] as? Int ?? 0) > 0 && $0["lockPrice"] is String })
+        try CLI.fails(["core", "round", "--db", db, "--asset", "BTC-USD", "--mark", String(mark), "--simulated-seed", "7"],
+                      mentioning: "already locked")
+        try await net.travel(to: mark + 1, client)
+        for symbol in ["BTC-USD", "SPY"] {
+            for i in 2...4 {
+                _ = try CLI.value(["oracle", "report", "--asset", symbol, "--mark", "latest", "--simulated-seed", "7"] + (try base(i)))
+            }
+        }
+        try await net.travel(to: mark + 121, client)
+        for symbol in ["BTC-USD", "SPY"] { _ = try CLI.value(["oracle", "finalize", "--asset", symbol, "--mark", String(mark)] + (try base(8))) }
+        try await net.travel(to: mark + 121 + 700, client)  // past both rounds' dispute windows
+        let settled = try object(["core", "settle", "--db", db, "--json"] + (try base()))
+        #expect(settled["settled"] as? Int == 2, "\(settled)")
+        for r in try #require(settled["rounds"] as? [[String: Any]]) {
+            let asset = try AssetID(symbol: try #require(r["asset"] as? String))
+            #expect(r["settlementPrice"] as? String == PredictionCore.Units.price(try simulatedPrice(asset, mark)))
+        }
+    }
+
     @Test func helpShowsExamples() throws {
         for command in [["oracle"], ["oracle", "report"], ["oracle", "status"], ["oracle", "finalize"], ["oracle", "dispute"],
-                        ["oracle", "resolve"], ["core", "settle"]] {
+                        ["oracle", "resolve"], ["core", "settle"], ["core", "round"]] {
             let result = try CLI.run(command + ["--help"])
             #expect(result.status == 0)
             #expect(result.stdout.contains("sixnines \(command.joined(separator: " "))"), "\(command)")

@@ -12,10 +12,84 @@ struct CoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "core", abstract: "Drive the durable prediction core: settle its rounds on the oracle's price.",
         discussion: """
-            Example:
+            Examples:
+              sixnines core round --db sixnines.sqlite --asset BTC-USD,ETH-USD --mark 1795608540 --users 20 --simulated-seed 7
               sixnines core settle --db sixnines.sqlite --rpc-url http://127.0.0.1:8545 --follow
             """,
-        subcommands: [CoreSettle.self])
+        subcommands: [CoreRoundCommand.self, CoreSettle.self])
+}
+
+/// `sixnines core round`: simulated users' predictions on one mark's rounds, then the lock.
+struct CoreRoundCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "round", abstract: "Fill and lock one mark's rounds of the durable core with simulated users' predictions.",
+        discussion: """
+            For demos and tests: opens (or creates) the durable core's store, registers the assets it lacks and --users new users (1000 USDC each from the faucet), places their random predictions (seeded) between the round's opening (mark − 600 s) and its cutoff, each at the simulated sources' aggregated price of that second, then locks each round at the aggregated price at the cutoff (--simulated-seed: the same sources as `oracle report --simulated-seed`, so reporters and the core see one market). Times are the core's own (the mark given), not the chain's. Then `core settle` settles the rounds on the oracle's price. Prints the predictions placed and the lock prices. Example:
+              sixnines core round --db core.sqlite --asset BTC-USD,ETH-USD,SPY --mark 1795608540 --users 20 --simulated-seed 7 --json
+            """)
+    @OptionGroup var output: OutputOptions
+    @Option(help: "The durable core's SQLite file (created when missing).") var db: String
+    @Option(help: "Comma-separated asset symbols.") var asset: String
+    @Option(help: "The rounds' mark (unix seconds, t % 600 == 540, or YYYY-MM-DDTHH:MM:SSZ).") var mark: String
+    @Option(help: "New simulated users.") var users: Int = 10
+    @Option(help: "Seed of the simulated sources and users.") var simulatedSeed: UInt64
+    @Option(help: "The core's cutoff, seconds before each mark.") var cutoff: UInt64 = 30
+    @Option(help: "The core's fee in basis points.") var feeBps: UInt64 = 300
+
+    func validate() throws {
+        guard (1...10_000).contains(users) else { throw ValidationError("--users must be 1…10000") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            guard let t = parseTime(mark) else { throw CLIError("--mark \(terminalSafe(mark)): not unix seconds or an ISO time") }
+            guard SettlementSchedule.isSettlementTime(t) else { throw OracleError.notAMark(t) }
+            let assets = try asset.split(separator: ",", omittingEmptySubsequences: false).map { try parseAsset(String($0)) }
+            let sources = SimulatedSources(seed: simulatedSeed)
+            for a in assets where !SimulatedSources.assets.contains(a.symbol) {
+                throw OracleError.unknownAsset(asset: a.symbol, sources: sources.name, known: SimulatedSources.assets)
+            }
+            let configuration: EngineConfiguration
+            do {
+                configuration = EngineConfiguration(schedule: try RoundSchedule(cutoffSeconds: cutoff), fees: try FeeSchedule(bps: feeBps))
+            } catch { throw CLIError("\(error)") }
+            let store: DurableEngine
+            do { store = try DurableEngine(path: db, configuration: configuration) } catch { throw CLIError("--db \(db): \(error)") }
+            var random = SplitMix64(seed: simulatedSeed ^ t)
+            let first = store.engine.predictions.count
+            var newUsers: [UserID] = []
+            for i in 0..<users {
+                let user = try store.registerUser(address: PredictionEngine.address(forUserName: "core-round-\(t)-\(first)-\(i)"))
+                try store.deposit(1_000_000_000, to: user)
+                newUsers.append(user)
+            }
+            var rounds: [[String: Any]] = []
+            for a in assets {
+                if !store.engine.assetIDs.contains(a) { try store.addAsset(a) }
+                if store.engine.isLocked(asset: a, settlesAt: t) { throw CLIError("round \(a.symbol) \(t) is already locked in \(db)") }
+                var placed = 0, refused = 0
+                for user in newUsers {
+                    let at = t - 600 + random.below(600 - cutoff)
+                    guard let price = try? sources.aggregatedPrice(asset: a, at: at).price else { refused += 1; continue }
+                    try store.setCurrentPrice(price, asset: a)
+                    let stake = 1_000_000 * (1 + random.below(50))
+                    let request = PlacementRequest(user: user, asset: a, direction: random.below(2) == 0 ? .up : .down, stake: stake, settlesAt: t)
+                    if case .success = try store.place(request, at: at) { placed += 1 } else { refused += 1 }
+                }
+                let lock = try? sources.aggregatedPrice(asset: a, at: t - cutoff).price
+                try store.lock(asset: a, settlesAt: t, price: lock)
+                rounds.append(["asset": a.symbol, "mark": t, "placed": placed, "refused": refused,
+                               "lockPrice": lock.map { PredictionCore.Units.price($0) } ?? NSNull()])
+            }
+            if output.json {
+                try printJSON(["db": db, "mark": t, "users": users, "rounds": rounds] as [String: Any])
+            } else {
+                for r in rounds {
+                    print("\(r["asset"] ?? "") \(t) placed \(r["placed"] ?? 0) refused \(r["refused"] ?? 0) lock \(r["lockPrice"] as? String ?? "missing")")
+                }
+            }
+        }
+    }
 }
 
 /// `sixnines core settle`.
