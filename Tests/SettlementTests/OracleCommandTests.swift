@@ -212,45 +212,55 @@ struct OracleCommandTests {
         let client = RPCClient(urls: [net.url])
         defer { Task { await client.shutdown() } }
         let mark = try await net.nextMark(client)
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = ["oracle", "report", "--follow", "--finalize", "--asset", "SOL-USD", "--simulated-seed", "7",
-                             "--poll-interval", "0.1"] + (try base(2))
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = Pipe()
-        let lines = Mutex<[String]>([])
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            lines.withLock { $0.append(contentsOf: text.split(separator: "\n").map(String.init)) }
-        }
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        func waitFor(_ prefix: String) async throws {
-            let deadline = ContinuousClock.now + .seconds(60)
-            while ContinuousClock.now < deadline {
-                if lines.withLock({ $0.contains { $0.hasPrefix(prefix) } }) { return }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            Issue.record("no line \(prefix) in \(lines.withLock { $0 })")
-        }
+        let follow = ["oracle", "report", "--follow", "--asset", "SOL-USD", "--simulated-seed", "7", "--poll-interval", "0.1"]
+        let reporter = try Daemon(follow + ["--finalize"] + (try base(2)))
+        let outsider = try Daemon(follow + (try base(8)))  // no reporter role
 
         // The mark passes: the daemon reports it; two more reporters make a median; after the window it finalises.
         try await net.travel(to: mark + 2, client)
         let price = try simulatedPrice(try AssetID(symbol: "SOL-USD"), mark)
-        try await waitFor("reported SOL-USD \(mark) \(PredictionCore.Units.price(price))")
+        try await reporter.waitFor("reported SOL-USD \(mark) \(PredictionCore.Units.price(price))")
         for i in 3...4 {
             _ = try CLI.value(["oracle", "report", "--asset", "SOL-USD", "--mark", String(mark), "--simulated-seed", "7"] + (try base(i)))
         }
         try await net.travel(to: mark + 200, client)
-        try await waitFor("finalized SOL-USD \(mark) \(PredictionCore.Units.price(price)) PROVISIONAL")
-        process.terminate()  // SIGTERM
-        process.waitUntilExit()
-        out.fileHandleForReading.readabilityHandler = nil
-        #expect(process.terminationStatus == 0)
-        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(log.contains("oracle: stopped"), "\(log)")
-        #expect(lines.withLock { $0.filter { $0.hasPrefix("reported SOL-USD \(mark)") }.count } == 1)
+        try await reporter.waitFor("finalized SOL-USD \(mark) \(PredictionCore.Units.price(price)) PROVISIONAL")
+        let stopped = reporter.stop(SIGTERM)
+        #expect(stopped.status == 0)
+        #expect(stopped.log.contains("oracle: stopped"), "\(stopped.log)")
+        #expect(reporter.lines.filter { $0.hasPrefix("reported SOL-USD \(mark)") }.count == 1)
+        // A key without the role: the revert is logged once per mark, not retried, and the daemon keeps running.
+        let refused = outsider.stop(SIGINT)
+        #expect(refused.status == 0)
+        #expect(refused.log.contains("submit SOL-USD \(mark): attempt 1/3 failed: submit reverted: access_control: account is missing role"),
+                "\(refused.log)")
+        #expect(refused.log.contains("giving up on this mark"))
+        #expect(outsider.lines.isEmpty)
+    }
+
+    @Test func theSettlerDaemonSettlesWhenThePriceIsFinalAndStopsOnSIGINT() async throws {
+        let client = RPCClient(urls: [net.url])
+        defer { Task { await client.shutdown() } }
+        let mark = try await net.nextMark(client)
+        let price = try simulatedPrice(try AssetID(symbol: "ETH-USD"), mark)
+        let core = try CoreRound(mark: mark, lockPrice: price, directory: net.directory, symbol: "ETH-USD")  // a push
+        let settler = try Daemon(["core", "settle", "--db", core.path, "--follow", "--poll-interval", "0.1", "--json"] + (try base()))
+        try await net.travel(to: mark + 2, client)
+        for i in 2...4 {
+            _ = try CLI.value(["oracle", "report", "--asset", "ETH-USD", "--mark", String(mark), "--simulated-seed", "7"] + (try base(i)))
+        }
+        try await net.travel(to: mark + 121, client)
+        _ = try CLI.value(["oracle", "finalize", "--asset", "ETH-USD", "--mark", String(mark)] + (try base(8)))
+        #expect(try core.settlementReceipts().isEmpty)
+        try await net.travel(to: mark + 800, client)
+        try await settler.waitFor("{")
+        let stopped = settler.stop(SIGINT)
+        #expect(stopped.status == 0)
+        #expect(stopped.log.contains("core: stopped"), "\(stopped.log)")
+        let line = try #require(settler.lines.first)
+        let pass = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let round = try #require((pass["rounds"] as? [[String: Any]])?.first)
+        #expect(round["decision"] as? String == "settled" && round["outcome"] as? String == "push")
+        #expect(try core.settlementReceipts().allSatisfy { $0.settlementPrice == UInt128(price) && $0.outcome == 3 })
     }
 }

@@ -174,3 +174,48 @@ struct CoreRound {
 func simulatedPrice(_ asset: AssetID, _ mark: UInt64, seed: UInt64 = 7) throws -> UInt64 {
     try SimulatedSources(seed: seed).aggregatedPrice(asset: asset, at: mark).price
 }
+
+/// A `sixnines` daemon started in the background (`--follow`), its stdout collected line by line as it comes.
+final class Daemon: @unchecked Sendable {
+    let process = Process()
+    private let out = Pipe(), err = Pipe()
+    private final class Lines: Sendable { let all = Mutex<[String]>([]) }
+    private let collected = Lines()
+
+    init(_ arguments: [String]) throws {
+        process.executableURL = CLI.executable
+        process.arguments = arguments
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = Pipe()
+        let collected = self.collected
+        out.fileHandleForReading.readabilityHandler = { handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            collected.all.withLock { $0.append(contentsOf: text.split(separator: "\n").map(String.init)) }
+        }
+        try process.run()
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+
+    /// The stdout lines so far.
+    var lines: [String] { collected.all.withLock { $0 } }
+
+    /// Waits (up to 60 s, polling) for a stdout line starting with `prefix`.
+    func waitFor(_ prefix: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if lines.contains(where: { $0.hasPrefix(prefix) }) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("no line \(prefix) in \(lines)", sourceLocation: sourceLocation)
+    }
+
+    /// Sends `signal`, waits for the exit; returns the exit status and everything written to stderr.
+    func stop(_ signal: Int32 = SIGTERM) -> (status: Int32, log: String) {
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        out.fileHandleForReading.readabilityHandler = nil
+        return (process.terminationStatus, String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+}
