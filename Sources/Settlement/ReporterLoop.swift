@@ -3,7 +3,7 @@ import Receipts
 
 /// What the reporter daemon did in one step, for one mark.
 public enum ReporterEvent: Sendable {
-    /// Reported (or found already reported by this key): the round after it.
+    /// Reported (or found already reported by this key): the round after it, and this key's price on chain.
     case reported(OracleActionResult, price: UInt64)
     /// Finalised (or found already finalised) after its report window.
     case finalized(OracleActionResult)
@@ -71,7 +71,9 @@ public struct ReporterLoop: Sendable {
                 do {
                     let (price, _) = try sources.aggregatedPrice(asset: asset, at: mark, aggregator: aggregator)
                     let result = try await client.report(asset: asset, mark: mark, price: price)
-                    events.append(.reported(result, price: result.round.report(of: client.sender ?? .zero).flatMap { UInt64(exactly: $0.price) } ?? price))
+                    // Already reported: the price on chain (a retry may have computed another one).
+                    let onChain = client.sender.flatMap { result.round.report(of: $0) }.flatMap { UInt64(exactly: $0.price) }
+                    events.append(.reported(result, price: onChain ?? price))
                     if finalize { toFinalize.append((asset, mark)) }
                     failures[key] = nil
                 } catch {
