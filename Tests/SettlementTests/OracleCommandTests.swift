@@ -49,7 +49,7 @@ struct OracleCommandTests {
                 == PredictionCore.Units.price(price))
 
         let status = try object(["oracle", "status", "--json"] + round + (try base()))
-        #expect(status["status"] as? String == "MISSING")
+        #expect(status["status"] as? String == "MISSING" && status["state"] as? String == "MISSING")
         #expect((status["reports"] as? [[String: Any]])?.count == 3)
         #expect(status["median"] as? String == PredictionCore.Units.price(price))
         var settled = try object(settle)
@@ -68,7 +68,7 @@ struct OracleCommandTests {
         // FINAL: settled on exactly the oracle's price; a second run settles nothing.
         try await net.travel(to: UInt64(provisional["finalAfter"] as? Int ?? 0) + 1, client)
         let plain = try CLI.value(["oracle", "status"] + round + (try base()))
-        #expect(plain.split(separator: "\n").first == "status: FINAL")
+        #expect(plain.split(separator: "\n").first == "state: FINAL")
         settled = try object(settle)
         let settledRound = try #require((settled["rounds"] as? [[String: Any]])?.first)
         #expect(settledRound["decision"] as? String == "settled")
@@ -151,11 +151,30 @@ struct OracleCommandTests {
         }
     }
 
+    @Test func oneKeyReportsSeveralAssetsFromConcurrentProcesses() async throws {
+        let client = RPCClient(urls: [net.url])
+        defer { Task { await client.shutdown() } }
+        let mark = try await net.nextMark(client)
+        try await net.travel(to: mark + 1, client)
+        let assets = ["BTC-USD", "ETH-USD", "SOL-USD", "SPY"]
+        let arguments = try assets.map { ["oracle", "report", "--asset", $0, "--mark", String(mark), "--simulated-seed", "7"] + (try base(3)) }
+        let results = try await withThrowingTaskGroup(of: CLIResult.self) { group in
+            for a in arguments { group.addTask { try CLI.run(a) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
+        for symbol in assets {
+            let status = try object(["oracle", "status", "--asset", symbol, "--mark", String(mark), "--json"] + (try base()))
+            #expect((status["reports"] as? [[String: Any]])?.first?["reporter"] as? String == devKeys[3].address.checksummed)
+        }
+    }
+
     @Test func helpShowsExamples() throws {
         for command in [["oracle"], ["oracle", "report"], ["oracle", "status"], ["oracle", "finalize"], ["oracle", "dispute"],
                         ["oracle", "resolve"], ["core", "settle"], ["core", "round"]] {
             let result = try CLI.run(command + ["--help"])
             #expect(result.status == 0)
+            #expect(result.stdout.contains("Example"), "\(command)")
             #expect(result.stdout.contains("sixnines \(command.joined(separator: " "))"), "\(command)")
         }
         #expect(try CLI.run(["--help"]).stdout.contains("ORACLE AND SETTLEMENT SUBCOMMANDS"))

@@ -55,6 +55,15 @@ struct OracleTarget: ParsableArguments {
     }
 }
 
+extension OracleClient {
+    /// Runs `body` holding the nonce lock of this client's key on its chain (the lock `sixnines send` takes), so
+    /// concurrent sixnines processes sending with one key (a reporter daemon and a one-off report) take turns.
+    func holdingNonceLock<T>(_ body: () async throws -> T) async throws -> T {
+        guard let sender else { return try await body() }
+        return try await NonceLock.holding(chainId: oracle.connection.chainId, address: sender, body)
+    }
+}
+
 /// `--asset` and `--mark`.
 struct RoundOptions: ParsableArguments {
     @Option(help: "The asset symbol (BTC-USD, SPY …).") var asset: String
@@ -114,6 +123,7 @@ struct SourceOptions: ParsableArguments {
 func roundJSON(_ r: OracleRound) -> [String: Any] {
     var object: [String: Any] = [
         "asset": r.asset.symbol, "mark": r.settlesAt, "markTime": iso8601(r.settlesAt), "status": r.price.status.description,
+        "state": r.price.status.description,
         "statusCode": Int(r.price.status.rawValue), "price": r.price.price == 0 ? NSNull() : priceText(r.price.price),
         "priceE8": String(r.price.price), "source": r.source.description, "finalAfter": r.finalAfter,
         "disputeWindowRemaining": r.disputeWindowRemaining, "reportsCloseAt": r.reportsCloseAt, "chainTime": r.chainTime,
@@ -158,7 +168,7 @@ struct OracleStatusCommand: AsyncParsableCommand {
             let oracle = try await target.connect(client, key: nil, chainOptions: options, wait: nil)
             let r = try await oracle.round(asset: asset, mark: try await round.markTime(oracle))
             if output.json { try printJSON(roundJSON(r)); return }
-            print("status: \(r.price.status)")
+            print("state: \(r.price.status)")
             print("price: \(r.price.price == 0 ? "-" : priceText(r.price.price))")
             print("source: \(r.source)")
             print("final_after: \(r.finalAfter == 0 ? "-" : String(r.finalAfter))")
@@ -190,7 +200,8 @@ struct OracleFinalize: AsyncParsableCommand {
         let (asset, signingKey) = try reportingErrors { (try round.assetID(), try key.load()) }
         try await options.withClient { client in
             let oracle = try await target.connect(client, key: signingKey, chainOptions: options, wait: wait)
-            let result = try await oracle.finalize(asset: asset, mark: try await round.markTime(oracle))
+            let mark = try await round.markTime(oracle)
+            let result = try await oracle.holdingNonceLock { try await oracle.finalize(asset: asset, mark: mark) }
             try output.emit(priceText(result.round.price.price), json: actionJSON(result))
         }
     }
@@ -225,7 +236,8 @@ struct OracleDispute: AsyncParsableCommand {
             if viaVault {
                 vaultAddress = try target.address("PredictionVault", flag: vault, option: "--vault", chainId: oracle.oracle.connection.chainId)
             }
-            let result = try await oracle.dispute(asset: asset, mark: try await round.markTime(oracle), throughVault: vaultAddress)
+            let mark = try await round.markTime(oracle)
+            let result = try await oracle.holdingNonceLock { try await oracle.dispute(asset: asset, mark: mark, throughVault: vaultAddress) }
             try output.emit(result.round.price.status.description,
                             json: actionJSON(result, extra: ["vault": vaultAddress.map { $0.checksummed } ?? NSNull()]))
         }
@@ -252,7 +264,8 @@ struct OracleResolve: AsyncParsableCommand {
         let (asset, value, signingKey) = try reportingErrors { (try round.assetID(), try parsePrice(price, what: "--price"), try key.load()) }
         try await options.withClient { client in
             let oracle = try await target.connect(client, key: signingKey, chainOptions: options, wait: wait)
-            let result = try await oracle.resolve(asset: asset, mark: try await round.markTime(oracle), price: value)
+            let mark = try await round.markTime(oracle)
+            let result = try await oracle.holdingNonceLock { try await oracle.resolve(asset: asset, mark: mark, price: value) }
             try output.emit(result.round.price.status.description, json: actionJSON(result))
         }
     }

@@ -60,7 +60,7 @@ struct OracleReportCommand: AsyncParsableCommand {
             let t = try await parseMark(mark ?? "latest", oracle)
             let assetID = assets[0]
             let (price, detail) = try priceSources.aggregatedPrice(asset: assetID, at: t)
-            let result = try await oracle.report(asset: assetID, mark: t, price: price)
+            let result = try await oracle.holdingNonceLock { try await oracle.report(asset: assetID, mark: t, price: price) }
             let onChain = result.round.report(of: signingKey.address)?.price ?? UInt128(price)
             try output.emit(priceText(onChain), json: actionJSON(result, extra: [
                 "reporter": signingKey.address.checksummed, "price": priceText(onChain), "priceE8": String(onChain),
@@ -79,7 +79,8 @@ struct OracleReportCommand: AsyncParsableCommand {
             do {
                 let now = try await oracle.chainTime()
                 let window = try await oracle.windows().report
-                for event in await loop.step(now: now, reportWindow: window) { try emit(event) }
+                let events = try await oracle.holdingNonceLock { await loop.step(now: now, reportWindow: window) }
+                for event in events { try emit(event) }
             } catch {
                 log("poll failed: \(error); retrying in \(pollInterval) s")
             }
