@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "SixNinesContracts", targets: ["SixNinesContracts"]),
         .library(name: "Deployment", targets: ["Deployment"]),
         .library(name: "BatchWriter", targets: ["BatchWriter"]),
+        .library(name: "Settlement", targets: ["Settlement"]),
         // The devnet launcher shared by the tests and the benchmark package (not for users).
         .library(name: "DevnetSupport", targets: ["DevnetSupport"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
@@ -108,6 +109,12 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // Oracle reporting and settlement: reporters, finalisation, disputes, and the settler that settles the core's
+        // rounds only on the oracle's FINAL or RESOLVED price.
+        .target(
+            name: "Settlement",
+            dependencies: ["EVM", "EVMSigner", "Receipts", "PredictionCore", "PredictionStore", "EVMRPC", "SixNinesContracts"]
+        ),
         .executableTarget(
             name: "sixnines",
             dependencies: [
@@ -121,6 +128,7 @@ let package = Package(
                 "SixNinesContracts",
                 "Deployment",
                 "BatchWriter",
+                "Settlement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -197,6 +205,14 @@ let package = Package(
             dependencies: [
                 "sixnines", "BatchWriter", "PredictionStore", "Receipts", "EVM", "EVMSigner", "EVMRPC", "SixNinesContracts",
                 "Deployment", "TestSupport", "DevnetSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Oracle reporting and settlement against the real devnet: reporters, disputes, the settler, voids, the CLI.
+        .testTarget(
+            name: "SettlementTests",
+            dependencies: [
+                "sixnines", "Settlement", "PredictionStore", "PredictionCore", "Receipts", "EVM", "EVMSigner", "EVMRPC",
+                "SixNinesContracts", "TestSupport", "DevnetSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
