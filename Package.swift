@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "SixNinesContracts", targets: ["SixNinesContracts"]),
         .library(name: "Deployment", targets: ["Deployment"]),
         .library(name: "BatchWriter", targets: ["BatchWriter"]),
+        .library(name: "Payouts", targets: ["Payouts"]),
         // The devnet launcher shared by the tests and the benchmark package (not for users).
         .library(name: "DevnetSupport", targets: ["DevnetSupport"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
@@ -108,6 +109,12 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // Vault payouts: batch, signature and proposal files, EIP-712 digests, planning from the core's settled rounds,
+        // checks before sending, reconciliation with the ledger (docs/PAYOUTS.md).
+        .target(
+            name: "Payouts",
+            dependencies: ["EVM", "EVMSigner", "EVMRPC", "Receipts", "PredictionCore", "PredictionStore", "SixNinesContracts"]
+        ),
         .executableTarget(
             name: "sixnines",
             dependencies: [
@@ -121,6 +128,7 @@ let package = Package(
                 "SixNinesContracts",
                 "Deployment",
                 "BatchWriter",
+                "Payouts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -203,7 +211,12 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "sixnines", "EVM", "EVMSigner", "EVMRPC", "PredictionCore", "PredictionStore", "Receipts", "SixNinesContracts", "TestSupport",
+                "Payouts",
             ]
+        ),
+        .testTarget(
+            name: "PayoutsTests",
+            dependencies: ["Payouts", "EVM", "EVMSigner", "EVMRPC", "PredictionCore", "PredictionStore", "Receipts", "SixNinesContracts", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

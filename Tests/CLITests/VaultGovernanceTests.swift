@@ -1,0 +1,85 @@
+import EVM
+import EVMRPC
+import Foundation
+import Payouts
+import PredictionCore
+import Testing
+
+/// Its own devnet: the 48-hour time lock is crossed with evm_setNextBlockTimestamp.
+private let governanceDevnet = launchDevnet()
+
+@Suite("vault governance and the 100-payout batch, on the devnet", .serialized)
+struct VaultGovernanceTests {
+    @Test func oneSignerPausesAndThreeUnpauseAndChangeTheLimitAfter48Hours() async throws {
+        let f = try await VaultFixture(url: governanceDevnet.url, funding: UInt256(1_000_000_000_000_000_000 as UInt64))
+        defer { Task { await f.client.shutdown() } }
+        let relayer = ["--private-key", VaultFixture.devKeyHex[0], "--rpc-url", f.url]
+        // A non-signer cannot pause; one signer can, at once.
+        try f.refused(["vault", "pause", "--private-key", VaultFixture.devKeyHex[1]] + f.chainArgs, mentioning: "is not a signer")
+        #expect(try await !f.vaultView.paused())
+        let paused = try CLI.run(["vault", "pause", "--keystore", f.keystores[1], "--password-file", f.passwordFile, "--json"] + f.chainArgs)
+        #expect(paused.status == 0, "\(paused.stderr)")
+        #expect(try await f.vaultView.paused())
+
+        // Unpause: proposed, signed by 3, queued, refused before 48 h, executed after.
+        func change(_ name: String, _ arguments: [String]) async throws -> String {
+            let out = f.path(name)
+            let r = try CLI.run(["vault", "propose-change", "--out", out, "--json"] + arguments + f.chainArgs)
+            #expect(r.status == 0, "\(r.stderr)")
+            let sigs = try [0, 2, 3].map { try f.sign(out, signer: $0) }
+            try f.refused(["vault", "submit-change", out] + sigs.prefix(2) + relayer, mentioning: "too few valid signatures")
+            let queued = try CLI.run(["vault", "submit-change", out] + sigs + relayer)
+            #expect(queued.status == 0, "\(queued.stderr)")
+            try f.refused(["vault", "execute-change", out] + relayer, mentioning: "time lock not expired")
+            return out
+        }
+        let unpause = try await change("unpause.json", ["--action", "unpause"])
+        try await f.travel(47 * 3600)
+        try f.refused(["vault", "execute-change", unpause] + relayer, mentioning: "time lock not expired")
+        #expect(try await f.vaultView.paused())
+        try await f.travel(3600)
+        let done = try CLI.run(["vault", "execute-change", unpause] + relayer)
+        #expect(done.status == 0, "\(done.stderr)")
+        #expect(try await !f.vaultView.paused())
+        try f.refused(["vault", "execute-change", unpause] + relayer, mentioning: "is not queued")
+
+        // Set the native daily limit to 5 ether.
+        let five = UInt256(5) * UInt256(1_000_000_000_000_000_000 as UInt64)
+        let limit = try await change("limit.json", ["--action", "limit", "--token", Address.zero.checksummed, "--limit", five.description])
+        #expect(try await f.vaultView.dailyLimit(arg0: .zero) != five)
+        try await f.travel(48 * 3600 + 1)
+        let set = try CLI.run(["vault", "execute-change", limit] + relayer)
+        #expect(set.status == 0, "\(set.stderr)")
+        #expect(try await f.vaultView.dailyLimit(arg0: .zero) == five)
+        // Bad proposals are refused before anything is written.
+        try f.refused(["vault", "propose-change", "--action", "signers", "--signers", f.signers[0].address.checksummed, "--threshold", "2"] + f.chainArgs,
+                      mentioning: "threshold")
+        try f.refused(["vault", "propose-change", "--action", "fly"] + f.chainArgs, mentioning: "is not signers, limit, unpause or migrate")
+    }
+
+    /// Performance (BENCHMARKS.md): 100 payouts proposed, signed three times and executed, end to end.
+    @Test func hundredPayoutBatchEndToEnd() async throws {
+        let f = try await VaultFixture(url: governanceDevnet.url, funding: UInt256(10) * UInt256(1_000_000_000_000_000_000 as UInt64))
+        defer { Task { await f.client.shutdown() } }
+        let winners = (0..<100).map { PredictionEngine.address(forUserName: "bench-\($0)-\(UUID())") }
+        let store = f.path("core.sqlite")
+        let round = try await f.settledRound(winners: winners, losers: [PredictionEngine.address(forUserName: "bench-loser-\(UUID())")],
+                                             stake: 1_000_000, store: store)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let batchPath = f.path("batch100.json")
+        let proposed = try CLI.run(["vault", "propose", "--db", store, "--rounds", round, "--units-per-micro", "1000000000", "--out", batchPath] + f.chainArgs)
+        #expect(proposed.status == 0, "\(proposed.stderr)")
+        let afterPropose = clock.now
+        let sigs = try [1, 2, 4].map { try f.sign(batchPath, signer: $0) }
+        let afterSign = clock.now
+        let executed = try CLI.run(["vault", "execute", batchPath] + sigs + ["--private-key", VaultFixture.devKeyHex[0], "--rpc-url", f.url, "--json"])
+        #expect(executed.status == 0, "\(executed.stderr)")
+        let end = clock.now
+        let batch = try PayoutBatch(fileText: String(contentsOfFile: batchPath, encoding: .utf8))
+        #expect(batch.entries.count == 100)
+        for p in batch.payouts { #expect(try await f.client.balance(of: p.recipient) == p.amount) }
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(executed.stdout.utf8)) as? [String: Any])
+        print("vault-bench: 100 payouts end to end \(end - start) (propose \(afterPropose - start), 3 signatures \(afterSign - afterPropose), execute+reconcile \(end - afterSign)), gasUsed \(object["gasUsed"] ?? "?")")
+    }
+}
