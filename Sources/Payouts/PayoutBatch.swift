@@ -135,13 +135,17 @@ public struct PayoutBatch: Equatable, Sendable {
                                                                             "predictionId", "outcome"])
             let payout = Payout(token: try f.address("token"), recipient: try f.address("recipient"), amount: try f.decimal("amount"),
                                 receipt: try f.word("receipt"))
-            let round = f.optional("round") == nil ? nil : try f.string("round")
-            let id = f.optional("predictionId") == nil ? nil : try f.word("predictionId")
-            let outcome = f.optional("outcome") == nil ? nil : try f.string("outcome")
+            var round: String? = nil, id: Bytes32? = nil, outcome: String? = nil
+            if f.optional("round") != nil { round = try f.string("round") }
+            if f.optional("predictionId") != nil { id = try f.word("predictionId") }
+            if f.optional("outcome") != nil { outcome = try f.string("outcome") }
             entries.append(Entry(payout: payout, round: round, predictionId: id, outcome: outcome))
         }
         try self.init(chainId: try root.integer("chainId"), vault: try root.address("vault"), nonce: try root.integer("nonce"),
                       deadline: try root.integer("deadline"), entries: entries)
+        let stored = try root.word("digest")
+        let actual = digest
+        guard stored == actual else { throw .digestMismatch(stored: stored, computed: actual) }
         var given: [(Address, UInt256)] = []
         for (i, item) in try root.array("totals").enumerated() {
             let f = try JSONFields(item, path: "$.totals[\(i)]", allowed: ["token", "amount"])
@@ -150,8 +154,5 @@ public struct PayoutBatch: Equatable, Sendable {
         let computed = totals
         guard given.count == computed.count else { throw .totalsMismatch(token: computed.first?.token ?? .zero) }
         for (g, c) in zip(given, computed) where g.0 != c.token || g.1 != c.amount { throw .totalsMismatch(token: c.token) }
-        let stored = try root.word("digest")
-        let actual = digest
-        guard stored == actual else { throw .digestMismatch(stored: stored, computed: actual) }
     }
 }

@@ -1,4 +1,5 @@
 import EVM
+import Foundation
 import PredictionCore
 import PredictionStore
 import Receipts
@@ -47,6 +48,16 @@ public struct SettledPayout: Hashable, Sendable {
     /// The settlement receipt.
     public var receipt: Receipt
 
+    /// A payout owed from its parts.
+    public init(round: RoundID, predictionId: Bytes32, recipient: Address, outcome: Receipt.Outcome, micro: UInt64, receipt: Receipt) {
+        self.round = round
+        self.predictionId = predictionId
+        self.recipient = recipient
+        self.outcome = outcome
+        self.micro = micro
+        self.receipt = receipt
+    }
+
     /// The receipt's leaf (the vault's `receipt` field).
     public var leaf: Bytes32 { receipt.leaf }
 }
@@ -77,6 +88,7 @@ public enum SettledPayouts {
     /// The payouts owed in the selected settled rounds of the store at `path`, in placement order. Each receipt is
     /// rebuilt from the engine's state and must be one the store emitted (its leaf is in the durable outbox).
     public static func read(store path: String, selection: Selection) throws(PayoutError) -> [SettledPayout] {
+        guard FileManager.default.fileExists(atPath: path) else { throw .store("\(path): no such file") }
         let durable: DurableEngine
         do { durable = try DurableEngine(path: path) } catch { throw .store("\(path): \(error)") }
         let emitted: Set<Bytes32>

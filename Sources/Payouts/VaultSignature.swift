@@ -128,8 +128,11 @@ public struct SignatureReport: Sendable {
 
     /// The valid signatures, one per signer, in ascending signer order (as the vault requires).
     public var sortedValid: [(signer: Address, signature: [UInt8])] {
-        items.compactMap { item in item.problem == nil ? item.signature.flatMap { s in item.signer.map { ($0, s) } } : nil }
-            .sorted { $0.signer < $1.signer }
+        var out: [(signer: Address, signature: [UInt8])] = []
+        for item in items where item.problem == nil {
+            if let signer = item.signer, let signature = item.signature { out.append((signer, signature)) }
+        }
+        return out.sorted { $0.signer < $1.signer }
     }
 
     /// Whether there are enough valid signatures.
@@ -141,7 +144,7 @@ public struct SignatureReport: Sendable {
     public init(message: some VaultMessage, files: [(name: String, file: Result<VaultSignature, PayoutError>)],
                 signers: Set<Address>, threshold: Int) {
         var seen = Set<Address>()
-        items = files.map { name, result in
+        items = files.map { (name, result) -> Item in
             switch result {
             case .failure(let error): return Item(name: name, signer: nil, problem: "\(error)", signature: nil)
             case .success(let file):

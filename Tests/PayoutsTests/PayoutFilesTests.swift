@@ -61,17 +61,15 @@ struct PayoutFilesTests {
     @Test func tamperedAmountPayeeNonceOrDeadlineIsADigestMismatch() throws {
         let text = try sampleBatch().fileText
         let payee = keys[1].address.checksummed, other = keys[5].address.checksummed
-        for (from, to) in [("\"amount\":\"1001\"", "\"amount\":\"9001\""), (payee, other), ("\"nonce\":7", "\"nonce\":8"),
-                           ("\"deadline\":1795612200", "\"deadline\":1795612999")] {
+        for (from, to) in [("\"amount\":\"1001\"", "\"amount\":\"9001\""), (payee, other), ("\"nonce\": 7", "\"nonce\": 8"),
+                           ("\"deadline\": 1795612200", "\"deadline\": 1795612999")] {
             #expect(text.contains(from), "\(from)")
             var tampered = text.replacingOccurrences(of: from, with: to)
             if from.hasPrefix("\"amount\"") {  // keep the totals consistent: only the digest can tell
                 tampered = tampered.replacingOccurrences(of: "\"amount\":\"3003\"", with: "\"amount\":\"11003\"")
             }
-            #expect(throws: PayoutError.self) { try PayoutBatch(fileText: tampered) }
-            do { _ = try PayoutBatch(fileText: tampered) } catch let error as PayoutError {
-                guard case .digestMismatch = error else { Issue.record("\(from): \(error)"); continue }
-            }
+            let result = Result { () throws(PayoutError) in try PayoutBatch(fileText: tampered) }
+            if case .failure(.digestMismatch) = result {} else { Issue.record("\(from): \(result)") }
         }
     }
 
@@ -80,8 +78,8 @@ struct PayoutFilesTests {
         let cases: [(String, String, String)] = [
             ("\"amount\":\"1000\"", "\"amount\":\"-1\"", "$.payouts[0].amount"),
             ("\"amount\":\"1000\"", "\"amount\":1000", "$.payouts[0].amount"),
-            ("\"format\":\"sixnines-payout-batch-v1\"", "\"format\":\"v0\"", "format"),
-            ("\"chainId\":137", "\"chainId\":137,\"extra\":1", "unknown key"),
+            ("\"format\": \"sixnines-payout-batch-v1\"", "\"format\": \"v0\"", "format"),
+            ("\"chainId\": 137", "\"chainId\": 137, \"extra\": 1", "unknown key"),
             ("\"amount\":\"1000\"", "\"amount\":\"0\"", "zero amount"),
         ]
         for (from, to, fragment) in cases {

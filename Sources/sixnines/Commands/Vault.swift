@@ -187,7 +187,9 @@ struct VaultSign: ParsableCommand {
                 guard isatty(STDIN_FILENO) != 0 else { throw CLIError("refusing to sign without confirmation: stdin is not a terminal (give --yes after checking the summary with 'vault status')") }
             }
             let signingKey = try key.load()
-            FileHandle.standardError.write(Data((terminalSafe(summary(of: loaded)) + "\nSigner: \(signingKey.address.checksummed)\n").utf8))
+            for line in (summary(of: loaded) + "\nSigner: \(signingKey.address.checksummed)").split(separator: "\n") {
+                FileHandle.standardError.write(Data((terminalSafe(String(line)) + "\n").utf8))
+            }
             if !yes {
                 FileHandle.standardError.write(Data("Sign? [y/N] ".utf8))
                 let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EVM
 import EVMRPC
+import EVMSigner
 import Foundation
 import Payouts
 import SixNinesContracts
@@ -78,7 +79,7 @@ struct VaultStatus: AsyncParsableCommand {
                 }
                 lines.append("Valid signatures: \(report.sortedValid.count) of \(state.threshold) required")
                 lines.append(problems.isEmpty ? "Ready." : "Not ready: " + problems.joined(separator: "; "))
-                print(terminalSafe(lines.joined(separator: "\n")).replacingOccurrences(of: "\\n", with: "\n"))
+                for line in lines.joined(separator: "\n").split(separator: "\n") { print(terminalSafe(String(line))) }
             }
         }
     }

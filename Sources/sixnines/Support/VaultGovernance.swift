@@ -1,6 +1,7 @@
 import ArgumentParser
 import EVM
 import EVMRPC
+import EVMSigner
 import Foundation
 import Payouts
 import SixNinesContracts

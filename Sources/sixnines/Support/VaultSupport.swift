@@ -5,6 +5,7 @@ import EVMRPC
 import EVMSigner
 import Foundation
 import Payouts
+import PredictionCore
 
 /// Which vault a command works on: `--vault ADDR` (or `$SIXNINES_VAULT`), else the PredictionVault of
 /// `<deployments>/<chain-id>.json`.
