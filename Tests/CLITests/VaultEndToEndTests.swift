@@ -52,6 +52,9 @@ struct VaultEndToEndTests {
         #expect(object["validSignatures"] as? Int == 3 && object["ready"] as? Bool == true, "\(object)")
         #expect(object["threshold"] as? Int == 3)
 
+        // The Swift side's bound is the contract's.
+        #expect(try await f.vaultView.maxPayouts() == UInt256(UInt64(VaultMessages.maxPayouts)))
+
         // Two signatures: refused, nothing sent.
         let relayer = ["--private-key", VaultFixture.devKeyHex[0], "--rpc-url", f.url]
         try f.refused(["vault", "execute", batchPath] + sigs.prefix(2) + relayer, mentioning: "too few valid signatures: 2 of the 3 required")
@@ -114,6 +117,10 @@ struct VaultEndToEndTests {
         try f.refused(["vault", "sign", f.path("payee.json"), "--keystore", f.keystores[0], "--password-file", f.passwordFile, "--chain-id", "31337",
                        "--vault", f.vault.checksummed, "--yes"], mentioning: "digest mismatch")
         #expect(try await f.client.balance(of: thief) == .zero)
+
+        // Without --yes a signer must confirm on a terminal: from a pipe, refused.
+        try f.refused(["vault", "sign", f.path("batch.json"), "--keystore", f.keystores[0], "--password-file", f.passwordFile, "--chain-id", "31337",
+                       "--vault", f.vault.checksummed], mentioning: "stdin is not a terminal")
 
         // A signature from a non-signer does not count.
         let outsider = dirKeystore(f, hex: VaultFixture.devKeyHex[1])

@@ -20,6 +20,14 @@ struct VaultGovernanceTests {
         let paused = try CLI.run(["vault", "pause", "--keystore", f.keystores[1], "--password-file", f.passwordFile, "--json"] + f.chainArgs)
         #expect(paused.status == 0, "\(paused.stderr)")
         #expect(try await f.vaultView.paused())
+        // While paused, a fully signed batch is refused before sending.
+        let payee = PredictionEngine.address(forUserName: "paused-\(UUID())")
+        let batch = try PayoutBatch(chainId: 31337, vault: f.vault, nonce: UInt64(try await f.vaultView.nonce().limbs.0), deadline: try await f.time() + 3600,
+                                    entries: [.init(payout: Payout(token: .zero, recipient: payee, amount: UInt256(1), receipt: Keccak256.hash(utf8: "paused")))])
+        try Data(batch.fileText.utf8).write(to: URL(fileURLWithPath: f.path("paused.json")))
+        let sigs = try [0, 1, 2].map { try f.sign(f.path("paused.json"), signer: $0) }
+        try f.refused(["vault", "execute", f.path("paused.json")] + sigs + relayer, mentioning: "the vault is paused")
+        #expect(try await f.client.balance(of: payee) == .zero)
 
         // Unpause: proposed, signed by 3, queued, refused before 48 h, executed after.
         func change(_ name: String, _ arguments: [String]) async throws -> String {
