@@ -26,7 +26,7 @@ public struct PayoutToken: Equatable, Sendable {
 
 /// The batches `vault propose` writes for what the core owes, and what it leaves out and why.
 public struct PayoutPlan: Sendable {
-    /// The batches, at consecutive nonces from the vault's current nonce; together within today's remaining limit.
+    /// The batches, at the free nonces from the vault's current one; together within today's remaining limit.
     public var batches: [PayoutBatch]
     /// Owed payouts already paid on chain (or in a batch file not executed yet): never proposed twice.
     public var alreadyHandled: [SettledPayout]
@@ -38,8 +38,9 @@ public struct PayoutPlan: Sendable {
     /// Plans batches for `owed`: leaves out every receipt in `handled`, converts amounts with `token`, fills batches
     /// of at most `maxPerBatch` payouts in order while the running total stays within `remainingToday`, and defers
     /// the rest (a batch that would cross the limit is never written: the vault would revert it).
+    /// The batches take the nonces from `startNonce` up, skipping `usedNonces` (those of batch files waiting to execute).
     public init(owed: [SettledPayout], handled: Set<Bytes32>, token: PayoutToken, remainingToday: UInt256, startNonce: UInt64,
-                maxPerBatch: Int, deadline: UInt64, chainId: UInt64, vault: Address) throws(PayoutError) {
+                usedNonces: Set<UInt64> = [], maxPerBatch: Int, deadline: UInt64, chainId: UInt64, vault: Address) throws(PayoutError) {
         guard (1...VaultMessages.maxPayouts).contains(maxPerBatch) else {
             throw .batchSize(count: maxPerBatch, maximum: VaultMessages.maxPayouts)
         }
@@ -64,8 +65,11 @@ public struct PayoutPlan: Sendable {
                 round: next.round.description, predictionId: next.predictionId, outcome: next.outcome.name))
         }
         var batches: [PayoutBatch] = []
-        for (i, entries) in chosen.enumerated() where !entries.isEmpty {
-            batches.append(try PayoutBatch(chainId: chainId, vault: vault, nonce: startNonce + UInt64(i), deadline: deadline, entries: entries))
+        var nonce = startNonce
+        for entries in chosen where !entries.isEmpty {
+            while usedNonces.contains(nonce) { nonce += 1 }
+            batches.append(try PayoutBatch(chainId: chainId, vault: vault, nonce: nonce, deadline: deadline, entries: entries))
+            nonce += 1
         }
         self.batches = batches
     }

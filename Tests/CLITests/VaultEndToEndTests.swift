@@ -164,11 +164,21 @@ struct VaultEndToEndTests {
                                     "--out", f.path("sub/deferred.json"), "--json"] + f.chainArgs)
         #expect(deferred.status == 0 && deferred.stderr.contains("deferred"), "\(deferred.stderr)")
 
+        // At most --max-payouts per batch: two files at consecutive nonces.
+        try FileManager.default.createDirectory(atPath: f.path("split"), withIntermediateDirectories: true)
+        let split = try CLI.run(["vault", "propose", "--db", store, "--rounds", round, "--units-per-micro", unitsPerMicro, "--max-payouts", "1",
+                                 "--out", f.path("split/b.json")] + f.chainArgs)
+        #expect(split.status == 0, "\(split.stderr)")
+        #expect(split.stdout.split(separator: "\n") == ["\(batch.nonce)", "\(batch.nonce + 1)"].map { f.path("split/b.\($0).json")[...] })
+
         // An expired deadline.
         try await f.travel(700)
         try f.refused(["vault", "execute", f.path("batch.json")] + sigs + relayer, mentioning: "expired")
         try await nothingPaid()
-        #expect(FileManager.default.fileExists(atPath: f.path("batch.json")))
+        // The expired batch can never execute: proposing beside it says so and proposes its payouts again.
+        let renewed = try CLI.run(["vault", "propose", "--db", store, "--rounds", round, "--units-per-micro", unitsPerMicro, "--out", f.path("renewed.json")] + f.chainArgs)
+        #expect(renewed.status == 0 && renewed.stderr.contains("expired"), "\(renewed.stderr)")
+        #expect(try PayoutBatch(fileText: String(contentsOfFile: f.path("renewed.json"), encoding: .utf8)).payouts == batch.payouts)
     }
 
     /// A keystore (light scrypt, the fixture's password) for `hex`, in the fixture's directory.

@@ -78,6 +78,10 @@ struct PlanningTests {
         #expect(plan.batches.map(\.nonce) == [5, 6, 7])
         #expect(plan.deferred.count == 5)
         #expect(plan.batches.flatMap(\.payouts).allSatisfy { $0.amount == UInt256(1_000_000_000_000_000_000 as UInt64) })
+        // Nonces of batch files waiting to execute are skipped.
+        let skipping = try PayoutPlan(owed: owed(25), handled: [], token: token, remainingToday: UInt256.max, startNonce: 5, usedNonces: [5, 7],
+                                      maxPerBatch: 10, deadline: 99, chainId: 31337, vault: vault)
+        #expect(skipping.batches.map(\.nonce) == [6, 8, 9])
         // Already paid or already proposed: left out, never proposed twice.
         let all = owed(25)
         let handled = Set(all.prefix(3).map(\.leaf))

@@ -33,7 +33,7 @@ struct VaultPropose: AsyncParsableCommand {
             rounds given (--rounds ASSET@SETTLES_AT,… e.g. BTC-USD@1795612140, the asset and the unix second of the :X9 \
             mark) or settled since --since TIME. Receipts already paid on chain or already in a batch file beside --out \
             that is not executed yet are left out (never proposed twice). Amounts are micro-units × --units-per-micro \
-            (integers; 1 for USDC; required for the native token). Batches hold at most --max-payouts, take consecutive \
+            (integers; 1 for USDC; required for the native token). Batches hold at most --max-payouts, take the free \
             nonces, and together stay within the vault's remaining daily limit; the rest is deferred with a message. \
             With several batches, --out batch.json writes batch.<nonce>.json each. Example:
               sixnines vault propose --db core.sqlite --since 2026-12-05T00:00:00Z --token 0x3c49… --out batch.json
@@ -83,18 +83,23 @@ struct VaultPropose: AsyncParsableCommand {
             let state = try await reader.state()
             // Receipts paid on chain, and those of batch files beside --out not executed yet (with their nonces and totals).
             var handled = Set(try await reader.payoutEvents().map(\.payout.receipt))
-            var nextNonce = state.nonce
+            var usedNonces = Set<UInt64>()
             var pendingTotal = UInt256.zero
-            for batch in pendingBatches(beside: out, vault: vault, chainId: chainId, vaultNonce: state.nonce) {
+            for (path, batch) in pendingBatches(beside: out, vault: vault, chainId: chainId, vaultNonce: state.nonce) {
+                // An expired batch can never execute (no later block has an earlier time): its receipts are free again.
+                if batch.deadline < state.time {
+                    FileHandle.standardError.write(Data("note: \(terminalSafe(path)) (nonce \(batch.nonce)) expired at \(batch.deadline): its payouts are proposed again\n".utf8))
+                    continue
+                }
                 handled.formUnion(batch.payouts.map(\.receipt))
-                nextNonce = max(nextNonce, batch.nonce + 1)
+                usedNonces.insert(batch.nonce)
                 for (t, total) in batch.totals where t == payToken.address { pendingTotal += total }
             }
             let remaining = try await reader.remainingToday(token: payToken.address)
             let left = remaining > pendingTotal ? remaining - pendingTotal : .zero
             let deadline = try messageDeadline(self.deadline, validFor: 86_400, now: state.time)
-            let plan = try PayoutPlan(owed: owed, handled: handled, token: payToken, remainingToday: left, startNonce: nextNonce,
-                                      maxPerBatch: maxPayouts, deadline: deadline, chainId: chainId, vault: vault)
+            let plan = try PayoutPlan(owed: owed, handled: handled, token: payToken, remainingToday: left, startNonce: state.nonce,
+                                      usedNonces: usedNonces, maxPerBatch: maxPayouts, deadline: deadline, chainId: chainId, vault: vault)
             var written: [String] = []
             if plan.batches.count > 1 && out == nil { throw CLIError("\(plan.batches.count) batches: give --out FILE (each is written as FILE.<nonce>.json)") }
             for batch in plan.batches {
@@ -132,16 +137,16 @@ func numbered(_ path: String, nonce: UInt64) -> String {
     return url.deletingPathExtension().path + ".\(nonce).\(ext)"
 }
 
-/// The batch files in the directory of `out` (default: the current one) for this vault whose nonce the vault has
-/// not reached yet: proposed, not executed.
-func pendingBatches(beside out: String?, vault: Address, chainId: UInt64, vaultNonce: UInt64) -> [PayoutBatch] {
+/// The batch files (path, batch) in the directory of `out` (default: the current one) for this vault whose nonce
+/// the vault has not reached yet: proposed, not executed.
+func pendingBatches(beside out: String?, vault: Address, chainId: UInt64, vaultNonce: UInt64) -> [(String, PayoutBatch)] {
     let directory = out.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? FileManager.default.currentDirectoryPath
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
     return names.filter { $0.hasSuffix(".json") }.compactMap { name in
         let path = (directory as NSString).appendingPathComponent(name)
         guard let text = try? InputFile.readText(path, what: "batch", limit: 16 << 20), text.contains(PayoutBatch.format),
               let batch = try? PayoutBatch(fileText: text) else { return nil }
-        return batch.vault == vault && batch.chainId == chainId && batch.nonce >= vaultNonce ? batch : nil
+        return batch.vault == vault && batch.chainId == chainId && batch.nonce >= vaultNonce ? (path, batch) : nil
     }
 }
 
