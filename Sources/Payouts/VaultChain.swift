@@ -91,12 +91,11 @@ public struct VaultChain: Sendable {
         if batch.chainId != state.chainId { out.append("the batch is for chain \(batch.chainId), the node is chain \(state.chainId)") }
         if batch.vault != state.vault { out.append("the batch is for vault \(batch.vault.checksummed), not \(state.vault.checksummed)") }
         if state.paused { out.append("the vault is paused") }
-        if batch.nonce < state.nonce {
-            if let done = try await batchExecuted(nonce: batch.nonce), done.digest == batch.digest {
-                out.append("replayed: this batch was already executed at nonce \(batch.nonce)\(done.transaction.map { " (transaction \($0))" } ?? "")")
-            } else {
-                out.append("stale nonce: the batch has nonce \(batch.nonce) but the vault is at \(state.nonce) (nonce \(batch.nonce) was used by another message; propose again)")
-            }
+        // Read after `state`: a batch executed by someone else meanwhile is reported as what it is.
+        if let done = try await batchExecuted(nonce: batch.nonce), done.digest == batch.digest {
+            out.append("replayed: this batch was already executed at nonce \(batch.nonce)\(done.transaction.map { " (transaction \($0))" } ?? "")")
+        } else if batch.nonce < state.nonce {
+            out.append("stale nonce: the batch has nonce \(batch.nonce) but the vault is at \(state.nonce) (nonce \(batch.nonce) was used by another message; propose again)")
         } else if batch.nonce > state.nonce {
             out.append("nonce \(batch.nonce) is ahead of the vault's \(state.nonce): execute the batches or proposals of nonces \(state.nonce)…\(batch.nonce - 1) first")
         }

@@ -3,6 +3,7 @@ import EVMRPC
 import EVMSigner
 import Foundation
 import Payouts
+import Synchronization
 import PredictionCore
 import Receipts
 import SixNinesContracts
@@ -179,6 +180,30 @@ struct VaultEndToEndTests {
         let renewed = try CLI.run(["vault", "propose", "--db", store, "--rounds", round, "--units-per-micro", unitsPerMicro, "--out", f.path("renewed.json")] + f.chainArgs)
         #expect(renewed.status == 0 && renewed.stderr.contains("expired"), "\(renewed.stderr)")
         #expect(try PayoutBatch(fileText: String(contentsOfFile: f.path("renewed.json"), encoding: .utf8)).payouts == batch.payouts)
+    }
+
+    @Test func twoRelayersExecutingTheSameBatchAtOncePayItOnce() async throws {
+        let f = try await VaultFixture(url: vaultDevnet.url, funding: UInt256(500) * UInt256(1_000_000_000_000_000_000 as UInt64))
+        defer { Task { await f.client.shutdown() } }
+        let winners = (0..<2).map { PredictionEngine.address(forUserName: "race-\($0)-\(UUID())") }
+        let store = f.path("core.sqlite")
+        let round = try await f.settledRound(winners: winners, losers: [PredictionEngine.address(forUserName: "race-loser-\(UUID())")],
+                                             stake: 10_000_000, store: store)
+        let proposed = try CLI.run(["vault", "propose", "--db", store, "--rounds", round, "--units-per-micro", unitsPerMicro, "--out", f.path("race.json")] + f.chainArgs)
+        #expect(proposed.status == 0, "\(proposed.stderr)")
+        let sigs = try [0, 1, 2].map { try f.sign(f.path("race.json"), signer: $0) }
+        let relayers = [VaultFixture.devKeyHex[0], "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"]
+        let results = Mutex<[CLIResult?]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let r = try? CLI.run(["vault", "execute", f.path("race.json")] + sigs + ["--private-key", relayers[i], "--rpc-url", f.url])
+            results.withLock { $0.append(r) }
+        }
+        let all = results.withLock { $0 }.compactMap { $0 }
+        #expect(all.count == 2)
+        #expect(all.filter { $0.status == 0 }.count == 1, "\(all.map(\.stderr))")
+        #expect(all.filter { $0.status == 1 && ($0.stderr.contains("replayed") || $0.stderr.contains("nonce")) }.count == 1, "\(all.map(\.stderr))")
+        let batch = try PayoutBatch(fileText: String(contentsOfFile: f.path("race.json"), encoding: .utf8))
+        for p in batch.payouts { #expect(try await f.client.balance(of: p.recipient) == p.amount) }
     }
 
     /// A keystore (light scrypt, the fixture's password) for `hex`, in the fixture's directory.

@@ -127,8 +127,17 @@ struct VaultExecute: AsyncParsableCommand {
                 payouts: batch.payouts.map { PredictionVault.Payout(token: $0.token, recipient: $0.recipient, amount: $0.amount, receipt: $0.receipt) },
                 nonce: UInt256(batch.nonce), deadline: UInt256(batch.deadline), signatures: sorted.map(\.signature))
             progress("sending batch nonce \(batch.nonce): \(batch.entries.count) payouts, \(sorted.count) signatures")
-            let receipt = try await sendVaultTransaction(client: client, key: signingKey, chain: chain, wait: wait, to: batch.vault, data: data,
+            let receipt: EVMRPC.Receipt
+            do {
+                receipt = try await sendVaultTransaction(client: client, key: signingKey, chain: chain, wait: wait, to: batch.vault, data: data,
                                                          what: "executing the batch of nonce \(batch.nonce)")
+            } catch {
+                // Another sender may have executed the same batch first (two relayers at once): the vault paid it once.
+                if let done = try? await reader.batchExecuted(nonce: batch.nonce), done.digest == batch.digest {
+                    throw CLIError("replayed: the batch was executed by another transaction (\(done.transaction?.description ?? "?")) while this one was sent: \(error)")
+                }
+                throw error
+            }
             let events = try receipt.events(PredictionVault.PayoutExecuted.self, from: batch.vault).map {
                 PaidOnChain(nonce: $0.nonce, payout: Payout(token: $0.token, recipient: $0.recipient, amount: $0.amount, receipt: $0.receipt),
                             transaction: receipt.transactionHash, block: receipt.blockNumber)
