@@ -91,10 +91,7 @@ public struct VaultChain: Sendable {
         if batch.chainId != state.chainId { out.append("the batch is for chain \(batch.chainId), the node is chain \(state.chainId)") }
         if batch.vault != state.vault { out.append("the batch is for vault \(batch.vault.checksummed), not \(state.vault.checksummed)") }
         if state.paused { out.append("the vault is paused") }
-        // Read after `state`: a batch executed by someone else meanwhile is reported as what it is.
-        if let done = try await batchExecuted(nonce: batch.nonce), done.digest == batch.digest {
-            out.append("replayed: this batch was already executed at nonce \(batch.nonce)\(done.transaction.map { " (transaction \($0))" } ?? "")")
-        } else if batch.nonce < state.nonce {
+        if batch.nonce < state.nonce {
             out.append("stale nonce: the batch has nonce \(batch.nonce) but the vault is at \(state.nonce) (nonce \(batch.nonce) was used by another message; propose again)")
         } else if batch.nonce > state.nonce {
             out.append("nonce \(batch.nonce) is ahead of the vault's \(state.nonce): execute the batches or proposals of nonces \(state.nonce)…\(batch.nonce - 1) first")
@@ -114,6 +111,10 @@ public struct VaultChain: Sendable {
         var paid = 0
         for p in batch.payouts where try await isPaid(p.receipt) { paid += 1 }
         if paid > 0 { out.append("\(paid) receipt\(paid == 1 ? " is" : "s are") already paid on chain") }
+        // Read last: a batch executed by someone else while these checks ran is reported as what it is.
+        if let done = try await batchExecuted(nonce: batch.nonce), done.digest == batch.digest {
+            return ["replayed: this batch was already executed at nonce \(batch.nonce)\(done.transaction.map { " (transaction \($0))" } ?? "")"]
+        }
         return out
     }
 }

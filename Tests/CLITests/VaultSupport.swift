@@ -103,18 +103,19 @@ struct VaultFixture {
             _ = try durable.place(PlacementRequest(user: user, asset: Self.btc, direction: i < winners.count ? .up : .down, stake: stake), at: mark - 300).get()
         }
         try durable.lock(asset: Self.btc, settlesAt: mark, price: 6_400_000_000_000)
-        try await mine(at: mark + 5)
+        try await mine(at: max(mark + 5, try await time() + 1))
         let asset = Self.btc.word
         for (i, hex) in Self.devKeyHex.dropFirst().enumerated() {
             let reporter = PriceOracle(address: oracle, connection: ContractConnection(sender: sender(try PrivateKey(hex: hex)), chainId: 31337, sendOptions: Self.sendOptions))
             try await reporter.submit(asset: asset, settlesAt: mark, price: UInt256(6_500_000_000_000 + UInt64(i) * 1_000_000))
         }
         let view = PriceOracle(address: oracle, connection: ContractConnection(client: client, chainId: 31337))
-        let closed = mark + UInt64(try await view.reportWindow()) + 1
+        // Block times are read back, never assumed: under load the devnet's clock moves between transactions.
+        let closed = max(mark + UInt64(try await view.reportWindow()) + 1, try await time() + 1)
         try await mine(at: closed)
         let anyone = PriceOracle(address: oracle, connection: ContractConnection(sender: sender(try PrivateKey(hex: Self.devKeyHex[0])), chainId: 31337, sendOptions: Self.sendOptions))
         try await anyone.finalize(asset: asset, settlesAt: mark)
-        try await mine(at: closed + UInt64(try await view.disputeWindow()) + 1)
+        try await mine(at: try await time() + UInt64(try await view.disputeWindow()) + 1)
         let (price, status) = try await view.price(asset: asset, settlesAt: mark)
         #expect(status == 2, "the oracle's price is FINAL")
         #expect(price == UInt256(6_500_001_000_000))
