@@ -85,20 +85,24 @@ public enum SettledPayouts {
         case since(UInt64)
     }
 
-    /// The payouts owed in the selected settled rounds of the store at `path`, in placement order. Each receipt is
-    /// rebuilt from the engine's state and must be one the store emitted (its leaf is in the durable outbox).
+    /// The payouts owed in the selected settled rounds of the store at `path`, in placement order, each with the
+    /// settlement receipt the store emitted (read from its outbox: the exact receipt, with the price it was settled
+    /// on), checked against the engine's outcome and payout.
     public static func read(store path: String, selection: Selection) throws(PayoutError) -> [SettledPayout] {
         guard FileManager.default.fileExists(atPath: path) else { throw .store("\(path): no such file") }
         let durable: DurableEngine
-        do { durable = try DurableEngine(path: path) } catch { throw .store("\(path): \(error)") }
-        let emitted: Set<Bytes32>
-        do { emitted = Set(try durable.outboxLeaves()) } catch { throw .store("\(path): \(error)") }
-        return try read(engine: durable.engine, selection: selection, emitted: emitted)
+        let emitted: [Bytes32: Receipt]
+        do {
+            durable = try DurableEngine(path: path)
+            emitted = try SettlementReceipts.read(path: path)
+        } catch { throw .store("\(path): \(error)") }
+        return try read(engine: durable.engine, selection: selection, receipts: emitted)
     }
 
-    /// The payouts owed in the selected settled rounds of `engine`; `emitted` (when given) are the leaves the store
-    /// emitted, which every rebuilt receipt must be among.
-    public static func read(engine: PredictionEngine, selection: Selection, emitted: Set<Bytes32>? = nil) throws(PayoutError) -> [SettledPayout] {
+    /// The payouts owed in the selected settled rounds of `engine`. `receipts` are the settlement receipts the store
+    /// emitted, by prediction id (nil: rebuilt from the engine's state, for an engine without a store); each must
+    /// exist and agree with the engine on outcome and payout.
+    public static func read(engine: PredictionEngine, selection: Selection, receipts: [Bytes32: Receipt]? = nil) throws(PayoutError) -> [SettledPayout] {
         var wanted: Set<RoundID>? = nil
         var since: UInt64 = 0
         switch selection {
@@ -116,12 +120,20 @@ public enum SettledPayouts {
             if let wanted, !wanted.contains(round) { continue }
             guard let report = engine.report(asset: p.asset, settlesAt: p.settlesAt) else { continue }
             guard let recipient = engine.address(of: p.user) else { throw .store("prediction \(p.id): unknown user \(p.user)") }
-            let receipt = Receipt(kind: .settlement, predictionId: p.id, userCommitment: p.userCommitment, asset: p.asset,
+            let receipt: Receipt
+            if let receipts {
+                guard let stored = receipts[p.id] else {
+                    throw .store("prediction \(p.id) (round \(round)) is settled but its settlement receipt is not in the store's outbox")
+                }
+                guard stored.outcome == p.outcome, stored.payout == UInt128(p.payout), stored.settlesAt == p.settlesAt else {
+                    throw .store("the settlement receipt of prediction \(p.id) (round \(round)) says \(stored.outcome.name) \(stored.payout), the ledger \(p.outcome.name) \(p.payout)")
+                }
+                receipt = stored
+            } else {
+                receipt = Receipt(kind: .settlement, predictionId: p.id, userCommitment: p.userCommitment, asset: p.asset,
                                   direction: p.direction, stake: UInt128(p.stake), placedAt: p.placedAt, settlesAt: p.settlesAt,
                                   entryPrice: UInt128(report.lockPrice ?? 0), settlementPrice: UInt128(report.settlementPrice ?? 0),
                                   outcome: p.outcome, payout: UInt128(p.payout))
-            if let emitted, !emitted.contains(receipt.leaf) {
-                throw .store("the settlement receipt of prediction \(p.id) (round \(round)) is not in the store's outbox")
             }
             out.append(SettledPayout(round: round, predictionId: p.id, recipient: recipient, outcome: p.outcome, micro: p.payout,
                                      receipt: receipt))

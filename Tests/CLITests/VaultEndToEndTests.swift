@@ -36,6 +36,8 @@ struct VaultEndToEndTests {
         #expect(batch.payouts.allSatisfy { $0.token == .zero })
         let owed = try SettledPayouts.read(store: store, selection: .rounds([try RoundID(round)]))
         #expect(batch.payouts.map(\.receipt) == owed.map(\.leaf))
+        // Each payout's receipt is the settlement receipt carrying the oracle's FINAL price.
+        #expect(owed.allSatisfy { $0.receipt.kind == .settlement && $0.receipt.settlementPrice == 6_500_001_000_000 && $0.outcome == .win })
         #expect(try await f.vaultView.payoutBatchDigest(payouts: batch.payouts.map { PredictionVault.Payout(token: $0.token, recipient: $0.recipient, amount: $0.amount, receipt: $0.receipt) },
                                                        nonce: UInt256(batch.nonce), deadline: UInt256(batch.deadline)) == batch.digest)
         // Proposing again while the batch waits proposes nothing twice.

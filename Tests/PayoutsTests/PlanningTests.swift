@@ -56,7 +56,16 @@ struct PlanningTests {
         #expect(payouts.allSatisfy { $0.outcome == .win && $0.receipt.kind == .settlement && $0.receipt.payout == UInt128($0.micro) })
         // Pari-mutuel: the 4 winners share the 20 USDC losing pool net of the 3 % fee: 10 + 4.85 each.
         #expect(payouts.map(\.micro) == Array(repeating: 14_850_000, count: 4))
+        // The receipts are the ones the store emitted (with the settlement price), equal to those the engine rebuilds.
+        #expect(payouts.allSatisfy { $0.receipt.settlementPrice == 6_500_000_000_000 && $0.receipt.entryPrice == 6_400_000_000_000 })
+        let emitted = try SettlementReceipts.read(path: path)
+        #expect(emitted.count == 6)
+        #expect(payouts.allSatisfy { emitted[$0.predictionId] == $0.receipt })
+        let store = try DurableEngine(path: path)
+        #expect(try SettledPayouts.read(engine: store.engine, selection: .since(0)) == payouts)
         #expect(try SettledPayouts.read(store: path, selection: .since(mark)).count == 4)
+        #expect(throws: PayoutError.self) { try SettledPayouts.read(store: path + ".missing", selection: .since(0)) }
+        #expect(!FileManager.default.fileExists(atPath: path + ".missing"))
         #expect(try SettledPayouts.read(store: path, selection: .since(mark + 1)).isEmpty)
         #expect(throws: PayoutError.self) { try SettledPayouts.read(store: path, selection: .rounds([RoundID(asset: btc, settlesAt: mark + 600)])) }
     }
