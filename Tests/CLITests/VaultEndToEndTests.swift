@@ -174,6 +174,14 @@ struct VaultEndToEndTests {
         #expect(split.status == 0, "\(split.stderr)")
         #expect(split.stdout.split(separator: "\n") == ["\(batch.nonce)", "\(batch.nonce + 1)"].map { f.path("split/b.\($0).json")[...] })
 
+        // A batch file waiting for execution is never overwritten.
+        try FileManager.default.createDirectory(atPath: f.path("collide"), withIntermediateDirectories: true)
+        let partial = try PayoutBatch(chainId: 31337, vault: f.vault, nonce: batch.nonce, deadline: batch.deadline, entries: [batch.entries[0]])
+        try Data(partial.fileText.utf8).write(to: URL(fileURLWithPath: f.path("collide/x.json")))
+        try f.refused(["vault", "propose", "--db", store, "--rounds", round, "--units-per-micro", unitsPerMicro, "--out", f.path("collide/x.json")] + f.chainArgs,
+                      mentioning: "holds a batch that is not executed yet")
+        #expect(try PayoutBatch(fileText: String(contentsOfFile: f.path("collide/x.json"), encoding: .utf8)) == partial)
+
         // An expired deadline.
         try await f.travel(700)
         try f.refused(["vault", "execute", f.path("batch.json")] + sigs + relayer, mentioning: "expired")

@@ -85,6 +85,7 @@ struct VaultPropose: AsyncParsableCommand {
             var handled = Set(try await reader.payoutEvents().map(\.payout.receipt))
             var usedNonces = Set<UInt64>()
             var pendingTotal = UInt256.zero
+            var pendingPaths = Set<String>()
             for (path, batch) in pendingBatches(beside: out, vault: vault, chainId: chainId, vaultNonce: state.nonce) {
                 // An expired batch can never execute (no later block has an earlier time): its receipts are free again.
                 if batch.deadline < state.time {
@@ -93,7 +94,11 @@ struct VaultPropose: AsyncParsableCommand {
                 }
                 handled.formUnion(batch.payouts.map(\.receipt))
                 usedNonces.insert(batch.nonce)
-                for (t, total) in batch.totals where t == payToken.address { pendingTotal += total }
+                pendingPaths.insert(URL(fileURLWithPath: path).standardizedFileURL.path)
+                for (t, total) in batch.totals where t == payToken.address {
+                    let (sum, overflow) = pendingTotal.addingReportingOverflow(total)
+                    pendingTotal = overflow ? .max : sum
+                }
             }
             let remaining = try await reader.remainingToday(token: payToken.address)
             let left = remaining > pendingTotal ? remaining - pendingTotal : .zero
@@ -102,9 +107,13 @@ struct VaultPropose: AsyncParsableCommand {
                                       usedNonces: usedNonces, maxPerBatch: maxPayouts, deadline: deadline, chainId: chainId, vault: vault)
             var written: [String] = []
             if plan.batches.count > 1 && out == nil { throw CLIError("\(plan.batches.count) batches: give --out FILE (each is written as FILE.<nonce>.json)") }
-            for batch in plan.batches {
-                if let out {
-                    let path = plan.batches.count == 1 ? out : numbered(out, nonce: batch.nonce)
+            if let out {
+                let paths = plan.batches.map { plan.batches.count == 1 ? out : numbered(out, nonce: $0.nonce) }
+                // Never replace a batch that is waiting for signatures or execution (checked before writing any).
+                for path in paths where pendingPaths.contains(URL(fileURLWithPath: path).standardizedFileURL.path) {
+                    throw CLIError("--out \(path) holds a batch that is not executed yet: give another name (nothing written)")
+                }
+                for (path, batch) in zip(paths, plan.batches) {
                     try writeFile(Data(batch.fileText.utf8), to: path, what: "--out")
                     written.append(path)
                 }
