@@ -41,7 +41,7 @@ public struct VaultChain: Sendable {
         guard !code.isEmpty else { throw VaultChainError("no contract at \(binding.address.checksummed) on chain \(binding.connection.chainId)") }
         let nonce = try await binding.nonce()
         let threshold = try await binding.threshold()
-        guard nonce <= UInt256(UInt64.max), threshold <= UInt256(64) else { throw VaultChainError("the vault's nonce or threshold is out of range") }
+        guard nonce < UInt256(UInt64.max), threshold <= UInt256(64) else { throw VaultChainError("the vault's nonce or threshold is out of range") }
         let time = try await client.block(.latest)?.timestamp ?? 0
         return VaultState(chainId: binding.connection.chainId, vault: binding.address, nonce: nonce.limbs.0,
                           threshold: Int(threshold.limbs.0), signers: try await binding.getSigners(), paused: try await binding.paused(),

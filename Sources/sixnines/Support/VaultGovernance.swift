@@ -187,10 +187,11 @@ struct VaultExecuteChange: AsyncParsableCommand {
             let eta = try await reader.binding.proposalEta(arg0: proposal.proposalId)
             guard !eta.isZero else { throw CLIError("proposal \(proposal.proposalId) is not queued (not submitted, already executed, or cancelled): nothing sent") }
             // The next block is at least one second after the latest.
-            guard UInt256(state.time + 1) >= eta else {
+            guard UInt256(state.time) + UInt256(1) >= eta else {
                 throw CLIError("time lock not expired: the proposal can be executed from \(eta) (chain time \(state.time), \(eta - UInt256(state.time)) s to go): nothing sent")
             }
-            guard UInt256(state.time) <= eta + UInt256(14 * 86_400) else { throw CLIError("proposal expired: its 14-day grace period ended at \(eta + UInt256(14 * 86_400)): nothing sent") }
+            let (graceEnd, overflow) = eta.addingReportingOverflow(UInt256(14 * 86_400))
+            guard overflow || UInt256(state.time) <= graceEnd else { throw CLIError("proposal expired: its 14-day grace period ended at \(graceEnd): nothing sent") }
             let data = try PredictionVault.Calls.execute(action: proposal.action.code, data: proposal.action.data, proposalNonce: UInt256(proposal.nonce))
             let receipt = try await sendVaultTransaction(client: client, key: signingKey, chain: chain, wait: wait, to: proposal.vault, data: data,
                                                          what: "executing the proposal")

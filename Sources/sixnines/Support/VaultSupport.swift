@@ -76,7 +76,9 @@ func messageDeadline(_ text: String?, validFor: UInt64, now: UInt64) throws -> U
         guard t > now else { throw CLIError("--deadline \(text) is in the past (chain time \(now))") }
         return t
     }
-    return now + validFor
+    let (deadline, overflow) = now.addingReportingOverflow(validFor)
+    guard !overflow else { throw CLIError("the chain's time \(now) is out of range") }
+    return deadline
 }
 
 /// The token name for messages.
