@@ -2,6 +2,7 @@ import EVM
 import EVMRPC
 import Foundation
 import Payouts
+import EVMSigner
 import PredictionCore
 import Testing
 
@@ -63,6 +64,63 @@ struct VaultGovernanceTests {
         try f.refused(["vault", "propose-change", "--action", "signers", "--signers", f.signers[0].address.checksummed, "--threshold", "2"] + f.chainArgs,
                       mentioning: "threshold")
         try f.refused(["vault", "propose-change", "--action", "fly"] + f.chainArgs, mentioning: "is not signers, limit, unpause or migrate")
+    }
+
+    @Test func erc20PayoutsAtOneUnitPerMicroAfterALimitChange() async throws {
+        let f = try await VaultFixture(url: governanceDevnet.url, funding: UInt256(1))
+        defer { Task { await f.client.shutdown() } }
+        let relayer = ["--private-key", VaultFixture.devKeyHex[0], "--rpc-url", f.url]
+        // A 6-decimals test token (Contracts/tests/mocks/MockERC20.vy), 1,000 USDC of it in the vault.
+        let vyper = Process()
+        vyper.executableURL = repositoryRoot.appendingPathComponent(".venv/bin/vyper")
+        vyper.arguments = ["-f", "bytecode", "--evm-version", "cancun", repositoryRoot.appendingPathComponent("Contracts/tests/mocks/MockERC20.vy").path]
+        let pipe = Pipe()
+        vyper.standardOutput = pipe
+        try vyper.run()
+        let bytecode = try Hex.decode(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        vyper.waitUntilExit()
+        let deployer = f.sender(try PrivateKey(hex: VaultFixture.devKeyHex[0]))
+        let created = try await deployer.send(TransactionRequest(to: nil, data: bytecode, chainId: 31337), options: VaultFixture.sendOptions)
+        let token = try #require(created.contractAddress)
+        let mint = try ABIFunction("mint(address,uint256)").encodeCall([.address(f.vault), .uint(UInt256(1_000_000_000))])
+        _ = try await deployer.send(TransactionRequest(to: token, data: mint, chainId: 31337), options: VaultFixture.sendOptions)
+        func balance(_ who: Address) async throws -> UInt256 {
+            let balanceOf = try ABIFunction("balanceOf(address)(uint256)")
+            return try balanceOf.decodeOutput(try await f.client.call(CallRequest(to: token, data: try balanceOf.encodeCall([.address(who)])))).first?.asUInt256() ?? .zero
+        }
+
+        let winners = (0..<2).map { PredictionEngine.address(forUserName: "usdc-\($0)-\(UUID())") }
+        let store = f.path("core.sqlite")
+        let round = try await f.settledRound(winners: winners, losers: [PredictionEngine.address(forUserName: "usdc-loser-\(UUID())")],
+                                             stake: 10_000_000, store: store)
+        // No daily limit for the token yet: nothing can be proposed, everything is deferred.
+        let none = try CLI.run(["vault", "propose", "--db", store, "--rounds", round, "--token", token.checksummed, "--json"] + f.chainArgs)
+        #expect(none.status == 0 && none.stderr.contains("deferred 2 payouts"), "\(none.stderr)")
+        // Set a 10,000 USDC limit through the time lock.
+        let limit = f.path("usdc-limit.json")
+        let proposed = try CLI.run(["vault", "propose-change", "--action", "limit", "--token", token.checksummed, "--limit", "10000000000", "--out", limit] + f.chainArgs)
+        #expect(proposed.status == 0, "\(proposed.stderr)")
+        let limitSigs = try [1, 3, 4].map { try f.sign(limit, signer: $0) }
+        #expect(try CLI.run(["vault", "submit-change", limit] + limitSigs + relayer).status == 0)
+        try await f.travel(48 * 3600 + 1)
+        #expect(try CLI.run(["vault", "execute-change", limit] + relayer).status == 0)
+
+        // Now: one batch in token units = micro-units (1 per micro), signed by 3, executed, reconciled.
+        let batchPath = f.path("usdc.json")
+        let r = try CLI.run(["vault", "propose", "--db", store, "--rounds", round, "--token", token.checksummed, "--out", batchPath] + f.chainArgs)
+        #expect(r.status == 0, "\(r.stderr)")
+        let batch = try PayoutBatch(fileText: String(contentsOfFile: batchPath, encoding: .utf8))
+        let owed = try SettledPayouts.read(store: store, selection: .rounds([try RoundID(round)]))
+        #expect(batch.payouts.map(\.amount) == owed.map { UInt256($0.micro) })
+        #expect(batch.totals.map(\.token) == [token])
+        let sigs = try [0, 2, 4].map { try f.sign(batchPath, signer: $0) }
+        let status = try CLI.run(["vault", "status", batchPath] + sigs + ["--rpc-url", f.url, "--json"])
+        #expect(status.stdout.contains("\"leftToday\":\"10000000000\"") && status.stdout.contains("\"ready\":true"), "\(status.stdout)")
+        let executed = try CLI.run(["vault", "execute", batchPath] + sigs + relayer)
+        #expect(executed.status == 0, "\(executed.stderr)")
+        for p in batch.payouts { #expect(try await balance(p.recipient) == p.amount) }
+        let reconciled = try CLI.value(["vault", "reconcile", "--db", store, "--rounds", round, "--token", token.checksummed, "--json"] + f.chainArgs)
+        #expect(reconciled.contains("\"matched\":2") && reconciled.contains("\"consistent\":true"), "\(reconciled)")
     }
 
     /// Performance (BENCHMARKS.md): 100 payouts proposed, signed three times and executed, end to end.
