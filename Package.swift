@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Deployment", targets: ["Deployment"]),
         .library(name: "BatchWriter", targets: ["BatchWriter"]),
         .library(name: "Settlement", targets: ["Settlement"]),
+        .library(name: "Payouts", targets: ["Payouts"]),
         // The devnet launcher shared by the tests and the benchmark package (not for users).
         .library(name: "DevnetSupport", targets: ["DevnetSupport"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
@@ -115,6 +116,12 @@ let package = Package(
             name: "Settlement",
             dependencies: ["EVM", "EVMSigner", "Receipts", "PredictionCore", "PredictionStore", "EVMRPC", "SixNinesContracts"]
         ),
+        // Vault payouts: batch, signature and proposal files, EIP-712 digests, planning from the core's settled rounds,
+        // checks before sending, reconciliation with the ledger (docs/PAYOUTS.md).
+        .target(
+            name: "Payouts",
+            dependencies: ["EVM", "EVMSigner", "EVMRPC", "Receipts", "PredictionCore", "PredictionStore", "SixNinesContracts"]
+        ),
         .executableTarget(
             name: "sixnines",
             dependencies: [
@@ -129,6 +136,7 @@ let package = Package(
                 "Deployment",
                 "BatchWriter",
                 "Settlement",
+                "Payouts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -219,7 +227,12 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "sixnines", "EVM", "EVMSigner", "EVMRPC", "PredictionCore", "PredictionStore", "Receipts", "SixNinesContracts", "TestSupport",
+                "Payouts",
             ]
+        ),
+        .testTarget(
+            name: "PayoutsTests",
+            dependencies: ["Payouts", "EVM", "EVMSigner", "EVMRPC", "PredictionCore", "PredictionStore", "Receipts", "SixNinesContracts", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -178,7 +178,7 @@ def test_digests_match_the_protocol_vectors(vault_deployer, fixtures_json):
 
 
 def test_payout_digest_matches_reference_for_many_sizes(vault, signed):
-    for n in (1, 2, 7, 50):
+    for n in (1, 2, 7, 50, 100, 700):
         payouts = [(NATIVE, addr(OUTSIDER_KEYS[i % 3]), i + 1, receipt(i)) for i in range(n)]
         assert vault.payout_batch_digest(payouts, 5, 99) == signed.payout_digest(payouts, 5, 99)
 
@@ -212,18 +212,65 @@ def test_more_than_threshold_signatures_are_accepted(vault, signed, token, accou
     assert token.balanceOf(accounts[2]) == 1
 
 
+def fresh_payouts(token_address, n, start):
+    """`n` payouts of 1 USDC (or 0.001 of the native token) to accounts that hold nothing yet: the
+    costliest case (a fresh `paid` slot, a fresh recipient balance, for native value a new account)."""
+    amount = 10**15 if token_address == NATIVE else 1_000_000
+    return [(token_address, "0x%040x" % (0x5130_0000 + start + i), amount, receipt(start + i)) for i in range(n)]
+
+
 def test_gas_of_payout_batches(vault, signed, token, accounts):
+    # Recipients that already hold the token (the common case for returning winners).
     for n in (1, 10):
         payouts = [(token.address, accounts[2 + i % 5], 1_000_000, receipt(100 * n + i)) for i in range(n)]
         nonce, deadline = vault.nonce(), GENESIS_TIME + DAY
         sigs = sigs_sorted(signed.payout_digest(payouts, nonce, deadline), SIGNER_KEYS[:3])
         measure(f"PredictionVault.execute_payouts ({n} ERC-20 payout{'s' if n > 1 else ''}, 3 signatures)",
-                vault, "execute_payouts", payouts, nonce, deadline, sigs)
+                vault, "execute_payouts", payouts, nonce, deadline, sigs, note="recipients hold the token")
     payouts = [(NATIVE, accounts[2], 10**15, receipt(999))]
     nonce = vault.nonce()
     sigs = sigs_sorted(signed.payout_digest(payouts, nonce, GENESIS_TIME + DAY), SIGNER_KEYS[:3])
     measure("PredictionVault.execute_payouts (1 native payout, 3 signatures)", vault, "execute_payouts", payouts, nonce,
             GENESIS_TIME + DAY, sigs)
+
+
+@pytest.mark.parametrize("n", [1, 10, 100])
+@pytest.mark.parametrize("kind", ["ERC-20", "native"])
+def test_gas_per_payout_to_fresh_recipients(vault, signed, token, n, kind):
+    payouts = fresh_payouts(token.address if kind == "ERC-20" else NATIVE, n, 10_000 * n)
+    nonce, deadline = vault.nonce(), GENESIS_TIME + DAY
+    sigs = sigs_sorted(signed.payout_digest(payouts, nonce, deadline), SIGNER_KEYS[:3])
+    measure(f"PredictionVault.execute_payouts ({n:>3} {kind}, fresh recipients)", vault, "execute_payouts", payouts,
+            nonce, deadline, sigs, note="worst case: new balances")
+    assert vault.nonce() == nonce + 1
+    assert all(vault.paid(p[3]) for p in payouts)
+
+
+POLYGON_BLOCK_GAS_LIMIT = 45_000_000  # PIP-71: "Current Block Gas Limit: 45,000,000 gas" (Bhilai hardfork)
+
+
+def test_largest_batch_fits_polygon_block_gas_limit(vault_deployer, token, accounts):
+    """MAX_PAYOUTS native payouts to fresh accounts (the costliest batch) fit one Polygon PoS block."""
+    v = vault_deployer.deploy([addr(k) for k in SIGNER_KEYS], 3, [NATIVE], [10**30])
+    boa.env.set_balance(v.address, 10**24)
+    n = v.MAX_PAYOUTS()
+    payouts = fresh_payouts(NATIVE, n, 1_000_000)
+    nonce, deadline = v.nonce(), GENESIS_TIME + DAY
+    sigs = sigs_sorted(Signed(v).payout_digest(payouts, nonce, deadline), SIGNER_KEYS[:3])
+    measure(f"PredictionVault.execute_payouts ({n} native, fresh recipients: MAX_PAYOUTS)", v, "execute_payouts", payouts,
+            nonce, deadline, sigs, note="the largest batch; Polygon PoS block gas limit 45,000,000")
+    label = f"PredictionVault.execute_payouts ({n} native, fresh recipients: MAX_PAYOUTS)"
+    from conftest import GAS
+    assert GAS[label]["transaction"] <= POLYGON_BLOCK_GAS_LIMIT
+    assert boa.env.get_balance(payouts[-1][1]) == 10**15
+
+
+def test_batch_longer_than_max_payouts_is_refused(vault, signed, token):
+    n = vault.MAX_PAYOUTS() + 1
+    payouts = fresh_payouts(token.address, n, 2_000_000)
+    with pytest.raises(Exception):
+        signed.pay(payouts)
+    assert vault.nonce() == 0
 
 
 def test_replayed_batch_is_rejected(vault, signed, token, accounts):

@@ -36,6 +36,7 @@ struct SixNines: AsyncParsableCommand {
             CommandGroup(name: "Prediction core", subcommands: [Simulate.self, Rounds.self, DurableStress.self]),
             CommandGroup(name: "Batch writer", subcommands: [DaemonCommand.self, BatchCommand.self]),
             CommandGroup(name: "Oracle and settlement", subcommands: [OracleCommand.self, CoreCommand.self]),
+            CommandGroup(name: "Vault and payouts", subcommands: [VaultCommand.self]),
         ]
     )
 }
