@@ -5,6 +5,7 @@ import Foundation
 import PredictionCore
 import PredictionStore
 import Receipts
+import Settlement
 import SixNinesContracts
 
 #if canImport(FoundationNetworking)
@@ -14,8 +15,9 @@ import FoundationNetworking
 /// The end-to-end demo's rounds on a devnet (Scripts/demo): simulated users place predictions in a durable core whose
 /// database the batch-writer daemon drains; the devnet's clock is moved to each cutoff (the daemon anchors the
 /// placement batch before the mark), then to the mark (three reporters submit the core's aggregated price to the
-/// PriceOracle), past the report window (finalize) and the dispute window (FINAL), and the core settles every round
-/// on exactly the oracle's FINAL price.
+/// PriceOracle through `OracleClient`), past the report window (finalize) and the dispute window (FINAL), and the
+/// `Settler` settles every round on exactly the oracle's FINAL price. Prices come from `SimulatedSources` (the seed the
+/// `oracle report --simulated-seed` command uses), aggregated by the core's `PriceAggregator`.
 struct DemoRounds {
     struct Settings {
         var database: String
@@ -71,9 +73,9 @@ struct DemoRounds {
         let _: JSONRPCValue = try await client.call("evm_mine", [])
     }
 
-    func oracle(_ key: PrivateKey) -> PriceOracle {
+    func oracle(_ key: PrivateKey) -> OracleClient {
         let sender = TransactionSender(client: client, signer: KeySigner(key: key), chain: .local)
-        return PriceOracle(address: settings.oracle, connection: ContractConnection(sender: sender, chainId: chainId))
+        return OracleClient(address: settings.oracle, connection: ContractConnection(sender: sender, chainId: chainId))
     }
 
     // MARK: Daemon
@@ -117,16 +119,22 @@ struct DemoRounds {
     // MARK: Rounds
 
     mutating func run(progress: (String) -> Void) async throws {
-        let store: DurableEngine
+        var store: DurableEngine
         do { store = try DurableEngine(path: settings.database) } catch { throw CLIError("\(settings.database): \(error)") }
-        var assets: [SimulatedFeed.Asset] = []
+        var assets: [AssetID] = []
         for symbol in settings.assets {
-            do { assets.append(try SimulatedFeed.Asset.standard(symbol)) } catch { throw CLIError("asset \(symbol): \(error)") }
+            do { assets.append(try AssetID(symbol: symbol)) } catch { throw CLIError("asset \(symbol): \(error)") }
+        }
+        let sources = SimulatedSources(seed: settings.seed)
+        let aggregator = PriceAggregator()
+        func price(_ asset: AssetID, at t: UInt64) throws -> UInt64 {
+            do { return try sources.aggregatedPrice(asset: asset, at: t, aggregator: aggregator).price } catch { throw CLIError("\(error)") }
         }
         var random = SplitMix64(seed: settings.seed)
         var users: [UserID] = []
+        let start = try await head()
         if store.engine.assetIDs.isEmpty {
-            for a in assets { try store.addAsset(a.id); try store.setCurrentPrice(a.startPrice, asset: a.id) }
+            for a in assets { try store.addAsset(a); try store.setCurrentPrice(try price(a, at: start), asset: a) }
             for i in 0..<settings.users {
                 let roll = random.below(20)
                 let tier: VIPTier = roll == 0 ? .diamond : roll < 3 ? .gold : .standard
@@ -137,84 +145,73 @@ struct DemoRounds {
         } else {
             users = (0..<settings.users).map { UserID(raw: UInt32($0)) }
         }
-        let aggregator = PriceAggregator()
         let schedule = store.engine.configuration.schedule
-        var mark = Self.nextMark(after: try await head())
-        var feed = SimulatedFeed(assets: assets, seed: settings.seed, start: mark - 600)
+        let reporters = settings.reporterKeys.map(oracle)
+        let finalizer = oracle(settings.finalizerKey)
+        var settler = Settler(feed: finalizer, policy: try SettlementPolicy())
+        var mark = Self.nextMark(after: start)
         var placedTotal = 0
         for round in 1...settings.rounds {
             let open = mark - 600, cutoff = schedule.cutoff(of: mark)
-            // Predictions from half of the users per asset, at simulated times before the cutoff; lock at the cutoff.
+            // Predictions from about half of the users per asset, at simulated times before the cutoff; lock at the cutoff.
             var events: [(UInt64, Int, UserID)] = []
             for a in assets.indices { for u in users where random.below(2) == 0 { events.append((open + random.below(cutoff - open), a, u)) } }
             events.sort { ($0.0, $0.1, $0.2.raw) < ($1.0, $1.1, $1.2.raw) }
-            var placed = [Int](repeating: 0, count: assets.count)
+            var placed = 0
             for (t, a, u) in events {
-                feed.advance(to: t)
-                if let p = aggregator.aggregate(feed.quotes(a), at: t).price { try store.setCurrentPrice(p, asset: assets[a].id) }
-                let request = PlacementRequest(user: u, asset: assets[a].id, direction: random.below(2) == 0 ? .up : .down,
+                try store.setCurrentPrice(try price(assets[a], at: t), asset: assets[a])
+                let request = PlacementRequest(user: u, asset: assets[a], direction: random.below(2) == 0 ? .up : .down,
                                                stake: 1_000_000 * (1 + random.below(50)), clientKey: UInt128(random.next()), settlesAt: mark)
-                if case .success = try store.place(request, at: t) { placed[a] += 1 }
+                if case .success = try store.place(request, at: t) { placed += 1 }
             }
-            feed.advance(to: cutoff)
-            var lockPrices: [UInt64?] = []
-            for a in assets.indices {
-                let price = aggregator.aggregate(feed.quotes(a), at: cutoff).price
-                lockPrices.append(price)
-                try store.lock(asset: assets[a].id, settlesAt: mark, price: price)
+            var lockPrices: [AssetID: UInt64] = [:]
+            for a in assets {
+                let p = try price(a, at: cutoff)
+                lockPrices[a] = p
+                try store.lock(asset: a, settlesAt: mark, price: p)
             }
-            placedTotal += placed.reduce(0, +)
-            receiptsPlaced += placed.reduce(0, +)
-            progress("round \(round)/\(settings.rounds) mark \(iso8601(mark)): \(placed.reduce(0, +)) predictions on \(assets.count) assets, locked at the cutoff")
+            placedTotal += placed
+            receiptsPlaced += placed
+            progress("round \(round)/\(settings.rounds) mark \(iso8601(mark)): \(placed) predictions on \(assets.count) assets, locked at the cutoff")
 
             // The chain reaches the cutoff: the daemon anchors the placement batch before the mark.
             try await travel(to: cutoff + 1)
             let leads = try await waitAnchored(kind: "placement", count: placedTotal)
-            let roundLead = leads.suffix(max(1, assets.count)).min()
+            let roundLead = leads.last
             progress("  placement receipts anchored before the mark (lead \(roundLead.map { "\($0) s" } ?? "?"))")
 
-            // The mark: three reporters submit the core's aggregated price; finalize; the dispute window passes.
-            feed.advance(to: mark)
-            var markPrices: [UInt64] = []
-            for a in assets.indices {
-                guard let price = aggregator.aggregate(feed.quotes(a), at: mark).price else {
-                    throw CLIError("\(assets[a].id.symbol): fewer than 3 fresh sources at the mark")
-                }
-                markPrices.append(price)
-            }
+            // The mark: every reporter submits the aggregated price; finalize after the report window.
             try await travel(to: mark + 1)
-            for a in assets.indices {
-                for key in settings.reporterKeys {
-                    do { try await oracle(key).submit(asset: assets[a].id.word, settlesAt: mark, price: UInt256(markPrices[a])) } catch {
-                        throw CLIError("oracle submit \(assets[a].id.symbol) by \(key.address): \(error)")
-                    }
+            for a in assets {
+                let p = try price(a, at: mark)
+                for reporter in reporters {
+                    do { _ = try await reporter.report(asset: a, mark: mark, price: p) } catch { throw CLIError("oracle report \(a.symbol): \(error)") }
                 }
             }
-            let reportWindow = try await oracle(settings.finalizerKey).reportWindow()
-            try await travel(to: mark + reportWindow + 1)
+            let windows: (report: UInt64, dispute: UInt64)
+            do { windows = try await finalizer.windows() } catch { throw CLIError("oracle: \(error)") }
+            try await travel(to: mark + windows.report + 1)
             var finalAfter: UInt64 = 0
-            for a in assets.indices {
-                do { try await oracle(settings.finalizerKey).finalize(asset: assets[a].id.word, settlesAt: mark) } catch {
-                    throw CLIError("oracle finalize \(assets[a].id.symbol): \(error)")
-                }
-                finalAfter = max(finalAfter, try await oracle(settings.finalizerKey).roundInfo(asset: assets[a].id.word, settlesAt: mark).arg1)
+            for a in assets {
+                do {
+                    _ = try await finalizer.finalize(asset: a, mark: mark)
+                    finalAfter = max(finalAfter, try await finalizer.round(asset: a, mark: mark).finalAfter)
+                } catch { throw CLIError("oracle finalize \(a.symbol): \(error)") }
             }
-            progress("  oracle: \(settings.reporterKeys.count) reports per asset, finalized; dispute window until \(iso8601(finalAfter))")
+            progress("  oracle: \(reporters.count) reports per asset, finalized; dispute window until \(iso8601(finalAfter))")
             try await travel(to: finalAfter + 1)
 
-            // Settle on exactly the oracle's FINAL price.
-            for a in assets.indices {
-                let (price, status) = try await oracle(settings.finalizerKey).price(asset: assets[a].id.word, settlesAt: mark)
-                guard status == 2 || status == 4, let settlement = UInt64(exactly: price) else {
-                    throw CLIError("\(assets[a].id.symbol) at \(iso8601(mark)): oracle status \(status), not FINAL")
-                }
-                let report = try store.settle(asset: assets[a].id, settlesAt: mark, price: settlement)
+            // The settler settles each round on exactly the oracle's FINAL price.
+            let settled: [RoundSettlement]
+            do { settled = try await settler.pass(&store) } catch { throw CLIError("settlement: \(error)") }
+            for s in settled {
+                guard case .settled(let report) = s.decision else { throw CLIError("\(s.round): \(s.decision), not settled on a FINAL price") }
                 receiptsSettled += report.receiptsEmitted
-                lines.append(RoundLine(asset: assets[a].id.symbol, mark: mark, predictions: report.predictions, lockPrice: lockPrices[a],
-                                       oraclePrice: settlement, result: "\(report.result)", paid: report.paidToWinners,
-                                       placementLead: roundLead))
+                lines.append(RoundLine(asset: report.asset.symbol, mark: mark, predictions: report.predictions,
+                                       lockPrice: lockPrices[report.asset], oraclePrice: report.settlementPrice ?? 0,
+                                       result: "\(report.result)", paid: report.paidToWinners, placementLead: roundLead))
             }
-            progress("  settled on the oracle's FINAL prices: " + lines.suffix(assets.count).map { "\($0.asset) \($0.result)" }.joined(separator: ", "))
+            progress("  settled on the oracle's FINAL prices: " + lines.suffix(settled.count).map { "\($0.asset) \($0.result)" }.joined(separator: ", "))
             mark = Self.nextMark(after: try await head())
         }
         _ = try await waitAnchored(kind: "settlement", count: receiptsSettled)
