@@ -119,7 +119,10 @@ struct VaultFixture {
         let (price, status) = try await view.price(asset: asset, settlesAt: mark)
         #expect(status == 2, "the oracle's price is FINAL")
         #expect(price == UInt256(6_500_001_000_000))
-        _ = try durable.settle(asset: Self.btc, settlesAt: mark, price: UInt64(price.limbs.0))
+        // The product's settler (`core settle`, the Settlement library) settles on exactly the oracle's FINAL price.
+        let settled = try CLI.run(["core", "settle", "--db", store, "--rpc-url", url, "--oracle", oracle.checksummed, "--json"])
+        #expect(settled.status == 0, "core settle: \(settled.stderr)")
+        #expect(settled.stdout.contains(#""decision":"settled""#) && settled.stdout.contains(#""settlementPrice":"65000.01000000""#), "\(settled.stdout)")
         return "BTC-USD@\(mark)"
     }
 
