@@ -127,17 +127,45 @@ extension StandardMerkleTree {
         }
         out.append(contentsOf: #"],"values":["#.utf8)
         let indices = tree.treeIndices
-        for (index, value) in values.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"value":["#.utf8)
-            for (k, item) in value.enumerated() {
-                if k > 0 { out.append(UInt8(ascii: ",")) }
-                item.jsonValue.write(to: &out)
+        // Rows in blocks: the block's addresses get their EIP-55 digits first, four Keccak hashes at a time.
+        let block = 256
+        var addresses: [Address] = []
+        addresses.reserveCapacity(block * max(1, leafEncoding.count))
+        var checksums = [UInt8](repeating: 0, count: 40 * block * max(1, leafEncoding.count))
+        var start = 0
+        while start < values.count {
+            let end = min(values.count, start + block)
+            addresses.removeAll(keepingCapacity: true)
+            for index in start..<end {
+                for item in values[index] { if case .address(let a) = item { addresses.append(a) } }
             }
-            out.append(contentsOf: #"],"treeIndex":"#.utf8)
-            out.append(contentsOf: String(indices[index]).utf8)
-            out.append(UInt8(ascii: "}"))
-            try flushIfFull()
+            addresses.withUnsafeBufferPointer { a in checksums.withUnsafeMutableBufferPointer { EIP55.checksummed(a, into: $0.baseAddress!) } }
+            var nextAddress = 0
+            for index in start..<end {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: #"{"value":["#.utf8)
+                for (k, item) in values[index].enumerated() {
+                    if k > 0 { out.append(UInt8(ascii: ",")) }
+                    switch item {
+                    case .address:
+                        out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "0"), UInt8(ascii: "x")])
+                        out.append(contentsOf: checksums[(40 * nextAddress)..<(40 * nextAddress + 40)])
+                        out.append(UInt8(ascii: "\""))
+                        nextAddress += 1
+                    case .uint(let v):
+                        out.append(UInt8(ascii: "\""))
+                        out.append(contentsOf: v.description.utf8)
+                        out.append(UInt8(ascii: "\""))
+                    default:
+                        item.jsonValue.write(to: &out)
+                    }
+                }
+                out.append(contentsOf: #"],"treeIndex":"#.utf8)
+                out.append(contentsOf: String(indices[index]).utf8)
+                out.append(UInt8(ascii: "}"))
+                try flushIfFull()
+            }
+            start = end
         }
         out.append(contentsOf: "]}".utf8)
         try sink(out)

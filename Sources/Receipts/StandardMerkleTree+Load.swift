@@ -28,6 +28,8 @@ private struct DumpReader {
     struct Unexpected: Error {}
     let bytes: UnsafeBufferPointer<UInt8>
     var i = 0
+    /// Offsets of the 40 hex digits of every mixed-case address: their EIP-55 checksums are checked together at the end.
+    var mixedCase: [Int] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -64,6 +66,7 @@ private struct DumpReader {
         } while try next(UInt8(ascii: "}"))
         skipSpace()
         guard i == bytes.count, format == "standard-v1", let encoding, let nodes, !nodes.isEmpty, let values, let indices else { throw Unexpected() }
+        guard EIP55.verify(bytes, offsets: mixedCase) else { throw Unexpected() }
         return (encoding, nodes, values, indices)
     }
 
@@ -111,12 +114,12 @@ private struct DumpReader {
     mutating func word() throws -> Bytes32 {
         let s = try rawString()
         guard s.count == 66, s[0] == UInt8(ascii: "0"), s[1] == UInt8(ascii: "x") || s[1] == UInt8(ascii: "X") else { throw Unexpected() }
-        return try Bytes32(unsafeUninitialized: { o in
-            for k in 0..<32 {
-                guard let hi = Self.nibble(s[2 + 2 * k]), let lo = Self.nibble(s[3 + 2 * k]) else { throw Unexpected() }
-                o[k] = hi << 4 | lo
-            }
+        var ok = true
+        let word = Bytes32(unsafeUninitialized: { o in
+            ok = Hex16.decode(s.baseAddress! + 2, count: 32, into: o.baseAddress!.assumingMemoryBound(to: UInt8.self))
         })
+        guard ok else { throw Unexpected() }
+        return word
     }
 
     static func nibble(_ c: UInt8) -> UInt8? {
@@ -169,25 +172,23 @@ private struct DumpReader {
             throw Unexpected()
         case .uint(let bits):
             let s = try rawString()
-            guard (1...78).contains(s.count), s.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }),
-                  let v = try? UInt256(parsing: String(decoding: s, as: UTF8.self)) else { throw Unexpected() }
+            guard let v = Decimal256.parse(s) else { throw Unexpected() }
             if bits < 256 && !StandardMerkleTree.fits(v.limbs, bits: bits) { throw Unexpected() }
             return .uint(v)
         case .address:
             let s = try rawString()
             guard s.count == 42, s[0] == UInt8(ascii: "0"), s[1] == UInt8(ascii: "x") else { throw Unexpected() }
-            var raw = [UInt8](repeating: 0, count: 20)
-            var upper = false, lower = false
-            for k in 0..<20 {
-                guard let hi = Self.nibble(s[2 + 2 * k]), let lo = Self.nibble(s[3 + 2 * k]) else { throw Unexpected() }
-                for c in [s[2 + 2 * k], s[3 + 2 * k]] where c >= UInt8(ascii: "A") {
-                    if c >= UInt8(ascii: "a") { lower = true } else { upper = true }
-                }
-                raw[k] = hi << 4 | lo
+            let digits = s.baseAddress! + 2
+            let address: Address? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { raw in
+                Hex16.decode(digits, count: 20, into: raw.baseAddress!) ? try? Address(UnsafeBufferPointer(raw)) : nil
             }
-            let address = try Address(raw)
-            // Mixed case is an EIP-55 checksum, and must be right (as `Address(_:)` requires).
-            if upper && lower && !address.checksummed.utf8.elementsEqual(s) { throw Unexpected() }
+            guard let address else { throw Unexpected() }
+            var upper = false, lower = false
+            for k in 0..<40 where digits[k] >= UInt8(ascii: "A") {
+                if digits[k] >= UInt8(ascii: "a") { lower = true } else { upper = true }
+            }
+            // Mixed case is an EIP-55 checksum and must be right (as `Address(_:)` requires): checked at the end, 4 at a time.
+            if upper && lower { mixedCase.append(digits - bytes.baseAddress!) }
             return .address(address)
         case .fixedBytes(let n):
             let s = try rawString()
@@ -201,5 +202,56 @@ private struct DumpReader {
         default:
             throw Unexpected()
         }
+    }
+}
+
+/// Hex digit pairs to bytes through a 256-entry table.
+enum Hex16 {
+    static let table: [UInt8] = (0...255).map { c -> UInt8 in
+        switch c {
+        case 48...57: return UInt8(c - 48)
+        case 97...102: return UInt8(c - 87)
+        case 65...70: return UInt8(c - 55)
+        default: return 0xFF
+        }
+    }
+
+    /// Decodes `2·count` hex digits at `digits` into `count` bytes at `out`; false on a non-hex digit.
+    @inline(__always)
+    static func decode(_ digits: UnsafePointer<UInt8>, count: Int, into out: UnsafeMutablePointer<UInt8>) -> Bool {
+        table.withUnsafeBufferPointer { t in
+            var bad: UInt8 = 0
+            for k in 0..<count {
+                let hi = t[Int(digits[2 * k])], lo = t[Int(digits[2 * k + 1])]
+                bad |= hi | lo
+                out[k] = hi << 4 | (lo & 0xF)
+            }
+            return bad & 0xF0 == 0
+        }
+    }
+}
+
+/// Decimal digits (1 to 78, no sign) to a `UInt256`, or nil (not digits, or above 2^256 − 1).
+enum Decimal256 {
+    static func parse(_ s: UnsafeBufferPointer<UInt8>) -> UInt256? {
+        guard (1...78).contains(s.count) else { return nil }
+        var value = UInt256.zero
+        var i = 0
+        while i < s.count {
+            let end = min(s.count, i + 19)
+            var chunk: UInt64 = 0, scale: UInt64 = 1
+            while i < end {
+                let d = s[i] &- UInt8(ascii: "0")
+                guard d < 10 else { return nil }
+                chunk = chunk &* 10 &+ UInt64(d)
+                scale &*= 10
+                i += 1
+            }
+            let (product, o1) = value.multipliedReportingOverflow(by: UInt256(scale))
+            let (sum, o2) = product.addingReportingOverflow(UInt256(chunk))
+            guard !o1, !o2 else { return nil }
+            value = sum
+        }
+        return value
     }
 }

@@ -107,4 +107,32 @@ import Testing
         }
         #expect(loaded > 0)
     }
+
+    /// The batched EIP-55 writer and checker agree with `Address.checksummed` and `Address(_:)` on every count.
+    @Test func batched_checksums_match_address() throws {
+        var rng = SystemRandomNumberGenerator()
+        for n in [1, 3, 4, 5, 9, 64] {
+            let addresses = try (0..<n).map { _ in try Address((0..<20).map { _ in UInt8.random(in: 0...255, using: &rng) }) }
+            var out = [UInt8](repeating: 0, count: 40 * n)
+            addresses.withUnsafeBufferPointer { a in out.withUnsafeMutableBufferPointer { EIP55.checksummed(a, into: $0.baseAddress!) } }
+            for (k, a) in addresses.enumerated() {
+                #expect("0x" + String(decoding: out[(40 * k)..<(40 * k + 40)], as: UTF8.self) == a.checksummed)
+            }
+            // Texts: the checksummed form, and one letter's case flipped (wrong unless Address(_:) says otherwise).
+            var text: [UInt8] = []
+            var offsets: [Int] = []
+            var expected = true
+            for (k, a) in addresses.enumerated() {
+                var digits = Array(a.checksummed.utf8.dropFirst(2))
+                if k == n / 2, let j = digits.firstIndex(where: { $0 >= UInt8(ascii: "A") }) {
+                    digits[j] ^= 0x20
+                    let flipped = "0x" + String(decoding: digits, as: UTF8.self)
+                    expected = (try? Address(flipped)) != nil
+                }
+                offsets.append(text.count)
+                text += digits
+            }
+            #expect(text.withUnsafeBufferPointer { EIP55.verify($0, offsets: offsets) } == expected, "n = \(n)")
+        }
+    }
 }
