@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "SixNinesContracts", targets: ["SixNinesContracts"]),
         .library(name: "Deployment", targets: ["Deployment"]),
         .library(name: "BatchWriter", targets: ["BatchWriter"]),
+        .library(name: "BadgeKit", targets: ["BadgeKit"]),
         // The devnet launcher shared by the tests and the benchmark package (not for users).
         .library(name: "DevnetSupport", targets: ["DevnetSupport"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
@@ -108,6 +109,15 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // The badges backend: statistics from the core, earned badges, the sync planner and executor (journal in the core's
+        // SQLite file), VIP fee tiers from chain, and the off-chain renderer of the contract's tokenURI.
+        .target(
+            name: "BadgeKit",
+            dependencies: [
+                "EVM", "EVMSigner", "EVMRPC", "PredictionCore", "PredictionStore", "SixNinesContracts",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .executableTarget(
             name: "sixnines",
             dependencies: [
@@ -121,6 +131,7 @@ let package = Package(
                 "SixNinesContracts",
                 "Deployment",
                 "BatchWriter",
+                "BadgeKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -199,10 +210,19 @@ let package = Package(
                 "Deployment", "TestSupport", "DevnetSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The badges backend: statistics, plans, the renderer, and sync against the real devnet.
+        .testTarget(
+            name: "BadgeKitTests",
+            dependencies: [
+                "BadgeKit", "PredictionCore", "PredictionStore", "EVM", "EVMSigner", "EVMRPC", "SixNinesContracts", "Deployment",
+                "TestSupport", "DevnetSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "CLITests",
             dependencies: [
                 "sixnines", "EVM", "EVMSigner", "EVMRPC", "PredictionCore", "PredictionStore", "Receipts", "SixNinesContracts", "TestSupport",
+                "BadgeKit",
             ]
         ),
     ],

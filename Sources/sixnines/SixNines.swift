@@ -34,6 +34,7 @@ struct SixNines: AsyncParsableCommand {
             CommandGroup(name: "Receipts and Merkle trees", subcommands: [ReceiptCommand.self, MerkleCommand.self]),
             CommandGroup(name: "Prediction core", subcommands: [Simulate.self, Rounds.self, DurableStress.self]),
             CommandGroup(name: "Batch writer", subcommands: [DaemonCommand.self, BatchCommand.self]),
+            CommandGroup(name: "Badges", subcommands: [BadgesCommand.self]),
         ]
     )
 }
