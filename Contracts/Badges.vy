@@ -400,7 +400,7 @@ def level_of(wins: uint256) -> String[7]:
 
 @external
 @view
-def tokenURI(token_id: uint256) -> String[2_765]:
+def tokenURI(token_id: uint256) -> String[2_781]:
     """
     @dev `data:application/json;base64,` + base64 of the JSON metadata
          with an on-chain SVG image (PROTOCOL §8).
@@ -412,7 +412,7 @@ def tokenURI(token_id: uint256) -> String[2_765]:
 
 @external
 @pure
-def render(badge_class: uint256, serial: uint256, wins: uint32, predictions: uint32, best_streak: uint32) -> String[2_765]:
+def render(badge_class: uint256, serial: uint256, wins: uint32, predictions: uint32, best_streak: uint32) -> String[2_781]:
     """
     @dev What `tokenURI` answers for the token `class << 128 | serial`
          with these stats, without minting it (previews, off-chain
@@ -574,7 +574,7 @@ def _color(wins: uint256) -> String[7]:
 
 @internal
 @pure
-def _uri(badge_class: uint256, serial: uint256, wins: uint256, predictions: uint256, streak: uint256) -> String[2_765]:
+def _uri(badge_class: uint256, serial: uint256, wins: uint256, predictions: uint256, streak: uint256) -> String[2_781]:
     """
     @dev The token URI of a class, serial and stats (PROTOCOL §8): the
          SVG and JSON from precomputed fragments, each number written once.
@@ -611,7 +611,7 @@ def _uri(badge_class: uint256, serial: uint256, wins: uint256, predictions: uint
 
 @internal
 @pure
-def _b64(data: Bytes[1_024]) -> String[1_368]:
+def _b64(data: Bytes[1_024]) -> String[1_376]:
     """
     @dev Base64 (standard alphabet, `=` padding) 24 input bytes at a
          time: the 32 sextets of a 24-byte chunk are spread into the 32
@@ -624,27 +624,30 @@ def _b64(data: Bytes[1_024]) -> String[1_368]:
         return ""
     padded: Bytes[1_056] = concat(data, empty(bytes32))
     length: uint256 = 4 * ((n + 2) // 3)
-    words: DynArray[uint256, 45] = [32, length]
+    words: DynArray[uint256, 43] = []
     for i: uint256 in range(43):
         if 24 * i >= n:
             break
-        x: uint256 = convert(extract32(padded, 24 * i), uint256) >> 64
+        x: uint256 = convert(extract32(padded, unsafe_mul(24, i)), uint256) >> 64
         y: uint256 = ((x >> 96) << 128) | (x & _B64_96)
         y = ((y & _B64_B) << 16) | (y & _B64_LB)
         y = ((y & _B64_C) << 8) | (y & _B64_LC)
         y = ((y & _B64_D) << 4) | (y & _B64_LD)
         y = ((y & _B64_E) << 2) | (y & _B64_LE)
-        # per byte v < 64: 'A' + v, + 6 from 26 ('a'), - 75 from 52 ('0'), - 15 at 62 ('+'), + 3 at 63 ('/')
-        words.append(
-            y + 65 * _B64_ONES + 6 * (((y + 102 * _B64_ONES) & _B64_HIGH) >> 7) + 3 * (((y + 65 * _B64_ONES) & _B64_HIGH) >> 7)
-            - 75 * (((y + 76 * _B64_ONES) & _B64_HIGH) >> 7) - 15 * (((y + 66 * _B64_ONES) & _B64_HIGH) >> 7)
-        )
+        # per byte v < 64: 'A' + v, + 6 from 26 ('a'), - 75 from 52 ('0'), - 15 at 62 ('+'), + 3 at 63 ('/');
+        # no byte carries or borrows (each stays in 43..122), so the word arithmetic cannot overflow
+        words.append(unsafe_sub(
+            unsafe_add(unsafe_add(unsafe_add(y, 65 * _B64_ONES), unsafe_mul(6, (unsafe_add(y, 102 * _B64_ONES) & _B64_HIGH) >> 7)),
+                       unsafe_mul(3, (unsafe_add(y, 65 * _B64_ONES) & _B64_HIGH) >> 7)),
+            unsafe_add(unsafe_mul(75, (unsafe_add(y, 76 * _B64_ONES) & _B64_HIGH) >> 7),
+                       unsafe_mul(15, (unsafe_add(y, 66 * _B64_ONES) & _B64_HIGH) >> 7)),
+        ))
     # the last 1 or 2 characters of an input not a multiple of 3 are `=`
     pad: uint256 = (3 - n % 3) % 3
     if pad != 0:
         last: uint256 = len(words) - 1
-        bits: uint256 = 8 * (32 * (last - 1) - length)
+        bits: uint256 = 8 * (32 * (last + 1) - length)
         fill: uint256 = 15_677 if pad == 2 else 61  # "==" or "="
         mask: uint256 = 65_535 if pad == 2 else 255
         words[last] = (words[last] & ~(mask << bits)) | (fill << bits)
-    return abi_decode(slice(abi_encode(words), 64, 32 * len(words)), String[1_368])
+    return convert(slice(abi_encode(words), 64, length), String[1_376])

@@ -86,10 +86,18 @@ public final class VIPTierCache: @unchecked Sendable {
         } catch {
             throw .chain("reading VIP transfers: \(error)")
         }
-        var touched = Set<Address>()
+        let touched = try store(transfers, head: head)
+        var tiers: [Address: VIPTier] = [:]
+        for address in touched { tiers[address] = try tier(of: address) }
+        return tiers
+    }
+
+    /// Records the holders moved by `transfers` and the cursor `head` in one commit; returns the addresses touched.
+    private func store(_ transfers: [Badges.Transfer], head: UInt64) throws(BadgeError) -> Set<Address> {
         let zero = Address(lastBytesOf: .zero)
         do {
-            try database.write { db in
+            return try database.write { db in
+                var touched = Set<Address>()
                 for t in transfers {
                     guard let (c, _) = BadgeClass.split(t.tokenId), c == .vipDiamond || c == .vipGold else { continue }
                     try db.execute(sql: "INSERT OR REPLACE INTO badge_vip_tokens(contract, token_id, class, owner) VALUES (?, ?, ?, ?)",
@@ -99,13 +107,11 @@ public final class VIPTierCache: @unchecked Sendable {
                 }
                 try db.execute(sql: "INSERT OR REPLACE INTO badge_vip_cursor(contract, block) VALUES (?, ?)",
                                arguments: [contract.checksummed, Int64(head)])
+                return touched
             }
         } catch {
             throw .journal("\(error)")
         }
-        var tiers: [Address: VIPTier] = [:]
-        for address in touched { tiers[address] = try tier(of: address) }
-        return tiers
     }
 
     /// Sets the tier of every user of `engine` whose address is in `tiers` and whose tier differs; returns the users
