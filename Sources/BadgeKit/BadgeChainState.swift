@@ -20,6 +20,16 @@ public struct BadgeChainState: Sendable {
         public internal(set) var owner: Address
         /// The stats it shows.
         public internal(set) var stats: TokenStats
+
+        /// A token (tests and previews; `read` builds them from the logs).
+        public init(tokenID: UInt256, badgeClass: BadgeClass, serial: UInt128, receiver: Address, owner: Address, stats: TokenStats) {
+            self.tokenID = tokenID
+            self.badgeClass = badgeClass
+            self.serial = serial
+            self.receiver = receiver
+            self.owner = owner
+            self.stats = stats
+        }
     }
 
     /// The block the state was read at.

@@ -108,7 +108,7 @@ public enum BadgePlanner {
                 if let token = chain.minted(c, to: user.address).first {
                     setOnce(token, stats, user.address, &plan)
                 } else {
-                    candidates[c, default: []].append((order, .init(user: user.user, address: user.address, badgeClass: c, season: 0, stats: stats)))
+                    candidates[c, default: []].append((order, BadgePlan.Mint(user: user.user, address: user.address, badgeClass: c, season: 0, stats: stats)))
                 }
             }
         }

@@ -80,7 +80,7 @@ struct Scenario {
 
     /// One round: every `(user, direction, stake)` placed 100 s into it (or `early` seconds before the cutoff), then
     /// locked at 100 and settled at 101 (`up` wins) or 99.
-    mutating func round(_ bets: [(UserID, Receipt.Direction, UInt64)], upWins: Bool, secondsBeforeCutoff: UInt64? = nil) throws {
+    mutating func round(_ bets: [(UserID, Receipts.Receipt.Direction, UInt64)], upWins: Bool, secondsBeforeCutoff: UInt64? = nil) throws {
         mark += 600
         try engine.setCurrentPrice(10_000_000_000, asset: asset)
         let cutoff = engine.configuration.schedule.cutoff(of: mark)
