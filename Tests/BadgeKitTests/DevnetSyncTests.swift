@@ -72,7 +72,13 @@ struct DevnetSyncTests {
             let key = "\(token.receiver)-\(token.badgeClass)-\(token.badgeClass == .seasonChampion ? token.serial : 0)"
             #expect(seen.insert(key).inserted, "minted twice: \(key)")
         }
-        for c in BadgeClass.allCases { if let cap = c.cap { #expect(try await reader.minted(arg0: UInt256(c.rawValue)) <= UInt256(cap)) } }
+        for c in BadgeClass.allCases where c != .seasonChampion {
+            if let cap = c.cap { #expect(try await reader.minted(arg0: UInt256(c.rawValue)) <= UInt256(cap)) }
+        }
+        // Champions: one per season (the serial is the season), each for a season that is over.
+        let champions = state.tokens.values.filter { $0.badgeClass == .seasonChampion }
+        #expect(!champions.isEmpty && champions.allSatisfy { calendar.end(of: UInt32($0.serial)) <= statistics.lastSettlement })
+        #expect(Set(champions.map(\.serial)).count == champions.count)
         #expect(BadgePlanner.plan(statistics, chain: state).isEmpty)
 
         // A rerun sends nothing.
@@ -154,6 +160,25 @@ struct DevnetSyncTests {
         #expect(try syncer.journal.open().isEmpty)
         #expect(try syncer.journal.all().filter { $0.action == "mint" }.count == 3, "two founders resumed, one first win")
         _ = alice
+    }
+
+    @Test func aSeasonWhoseChampionBadgeIsTakenIsReportedNotFailed() async throws {
+        let client = RPCClient(urls: [try devnet.get()])
+        defer { Task { await client.shutdown() } }
+        let badgesAddress = try await deployBadges(client)
+        // Season 1's champion badge went to someone else (minted by hand).
+        _ = try await Badges(address: badgesAddress, connection: connection(minter, client)).mint(to: devKeys[2].address, badgeClass: 18, season: 1)
+        var s = try Scenario()
+        let alice = try s.user(address(1)), bob = try s.user(address(2))
+        try s.wins(alice, against: bob, count: 7)  // season 1 (3,600 s) is over after six rounds
+        let short = try SeasonCalendar(origin: 1_795_608_540, length: 3_600)
+        let report = try await syncer(client, badgesAddress, journal: temporaryDatabase()).sync(BadgeStatistics(engine: s.engine, calendar: short))
+        #expect(report.failed.isEmpty, "\(report.failed)")
+        #expect(report.capReached.map(\.badgeClass) == [.seasonChampion] && report.capReached.first?.user == alice)
+        #expect(report.capReached.first?.reason.contains("already has a champion") == true)
+        let reader = Badges(address: badgesAddress, connection: ContractConnection(client: client, chainId: 31337))
+        #expect(try await reader.minted(arg0: 18) == 1)
+        #expect(try await reader.ownerOf(tokenId: BadgeClass.seasonChampion.tokenID(serial: 1)) == devKeys[2].address)
     }
 
     @Test func vipPassesSetTheFeeTierOfTheirHoldersAndFollowTransfers() async throws {
