@@ -29,6 +29,8 @@ public final class BadgeJournal: @unchecked Sendable {
     }
 
     private let database: DatabaseQueue
+    /// The SQLite file.
+    public let path: String
     /// The chain id rows belong to.
     public let chainId: UInt64
     /// The Badges contract rows belong to.
@@ -38,6 +40,7 @@ public final class BadgeJournal: @unchecked Sendable {
 
     /// Opens (creating the table if needed) the journal in the SQLite file at `path`, for one chain, contract and sender.
     public init(path: String, chainId: UInt64, contract: Address, sender: Address) throws(BadgeError) {
+        self.path = path
         self.chainId = chainId
         self.contract = contract
         self.sender = sender

@@ -10,7 +10,8 @@ import SixNinesContracts
 /// is recorded; one the node lost is rebroadcast while its nonce is unused; one whose nonce went to another
 /// transaction is marked failed). (2) The plan is computed from the chain (mint and stats logs, `minted` counters).
 /// (3) Its transactions are signed with consecutive nonces, **recorded in the journal in one commit, then sent**, and
-/// waited for. Mints go first; then the state is read again and the stats are set. Only one sync per minter key may run.
+/// waited for. Mints go first; then the state is read again and the stats are set. A second sync of the same journal is
+/// refused while one runs (`BadgeSyncLock`); two journals must not share a minter key.
 public struct BadgeSyncer: Sendable {
     /// The contract (its connection must be able to send: the minter's key).
     public let badges: Badges
@@ -52,8 +53,10 @@ public struct BadgeSyncer: Sendable {
         public var failed: [String] = []
     }
 
-    /// Runs a sync for `statistics` (seasons over at `asOf`).
+    /// Runs a sync for `statistics` (seasons over at `asOf`). Refused while another sync of the same journal runs.
     public func sync(_ statistics: BadgeStatistics, asOf: UInt64? = nil) async throws(BadgeError) -> Report {
+        let lock = try BadgeSyncLock(journalPath: journal.path)
+        defer { withExtendedLifetime(lock) {} }
         var report = Report()
         try await reconcile(&report)
         var capReached: [BadgePlan.CapReached] = []

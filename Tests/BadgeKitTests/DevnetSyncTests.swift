@@ -181,6 +181,32 @@ struct DevnetSyncTests {
         #expect(try await reader.ownerOf(tokenId: BadgeClass.seasonChampion.tokenID(serial: 1)) == devKeys[2].address)
     }
 
+    @Test func twoSyncsAtOnceMintEachBadgeOnce() async throws {
+        let client = RPCClient(urls: [try devnet.get()])
+        defer { Task { await client.shutdown() } }
+        let badgesAddress = try await deployBadges(client)
+        var s = try Scenario()
+        var users: [UserID] = []
+        for n in 1...8 { users.append(try s.user(address(UInt8(n)))) }
+        for u in users.dropFirst() { try s.wins(users[0], against: u, count: 1) }
+        let statistics = BadgeStatistics(engine: s.engine, calendar: calendar)
+        let path = temporaryDatabase()
+        let first = try syncer(client, badgesAddress, journal: path), second = try syncer(client, badgesAddress, journal: path)
+        @Sendable func attempt(_ syncer: BadgeSyncer) async -> Result<BadgeSyncer.Report, BadgeError> {
+            do { return .success(try await syncer.sync(statistics)) } catch { return .failure(error) }
+        }
+        async let a = attempt(first)
+        async let b = attempt(second)
+        let results = await [a, b]
+        let refused = results.filter { if case .failure(let e) = $0 { return "\(e)".contains("another badge sync is running") } else { return false } }
+        #expect(results.allSatisfy { if case .failure(let e) = $0 { return "\(e)".contains("another badge sync") } else { return true } })
+        #expect(refused.count <= 1)
+        let state = try await BadgeChainState.read(Badges(address: badgesAddress, connection: ContractConnection(client: client, chainId: 31337)))
+        #expect(state.tokens.values.filter { $0.badgeClass == .founder }.count == 8)
+        #expect(state.tokens.values.filter { $0.badgeClass == .firstWin }.count == 1)
+        #expect(try await first.sync(statistics).sent == 0)
+    }
+
     @Test func vipPassesSetTheFeeTierOfTheirHoldersAndFollowTransfers() async throws {
         let client = RPCClient(urls: [try devnet.get()])
         defer { Task { await client.shutdown() } }

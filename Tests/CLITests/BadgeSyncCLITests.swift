@@ -74,6 +74,9 @@ struct BadgeSyncCLITests {
         #expect(again["sent"] as? Int == 0, "\(again)")
         let after = try json(try CLI.value(["badges", "plan", "--json"] + common))
         #expect(after["transactions"] as? Int == 0, "\(after)")
+        // A key that is not a minter is refused before anything is sent.
+        let stranger = try CLI.run(["badges", "sync", "--private-key", "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"] + common)
+        #expect(stranger.status == 1 && stranger.stderr.contains("is not a minter"), "\(stranger.stderr)")
         // Exactly the planned transactions were used: nothing was sent twice.
         #expect(try await client.nonce(of: minterAddress) == start + UInt64(planned))
 
