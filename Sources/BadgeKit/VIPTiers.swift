@@ -39,6 +39,7 @@ public final class VIPTierCache: @unchecked Sendable {
                     CREATE TABLE IF NOT EXISTS badge_vip_tokens(contract TEXT NOT NULL, token_id TEXT NOT NULL, class INTEGER NOT NULL,
                       owner TEXT NOT NULL, PRIMARY KEY(contract, token_id));
                     CREATE TABLE IF NOT EXISTS badge_vip_cursor(contract TEXT PRIMARY KEY, block INTEGER NOT NULL);
+                    CREATE TABLE IF NOT EXISTS badge_vip_holders(contract TEXT NOT NULL, address TEXT NOT NULL, PRIMARY KEY(contract, address));
                     """)
             }
         } catch {
@@ -73,41 +74,55 @@ public final class VIPTierCache: @unchecked Sendable {
     }
 
     /// Reads the `Transfer` events of VIP passes after the cached block (from `fromBlock` the first time) up to the
-    /// head, updates the holders and the block in one commit, and returns the new tier of every address a pass moved
-    /// from or to.
+    /// head, updates the holders and the block in one commit, and returns the tier of every address that ever held a
+    /// pass (so applying it again after a crash between the commit and `apply` still reaches everyone; addresses that
+    /// never held a pass keep the tier the core gave them).
     public func refresh(_ badges: Badges, fromBlock: UInt64 = 0) async throws(BadgeError) -> [Address: VIPTier] {
         let start = try block().map { $0 + 1 } ?? fromBlock
-        let transfers: [Badges.Transfer]
-        let head: UInt64
         do {
-            head = try await badges.connection.client.blockNumber()
-            if start > head { return [:] }
-            transfers = try await badges.fetchEvents(Badges.Transfer.self, fromBlock: .number(start), toBlock: .number(head))
+            let head = try await badges.connection.client.blockNumber()
+            if start <= head {
+                let transfers = try await badges.fetchEvents(Badges.Transfer.self, fromBlock: .number(start), toBlock: .number(head))
+                try store(transfers, head: head)
+            }
+        } catch let error as BadgeError {
+            throw error
         } catch {
             throw .chain("reading VIP transfers: \(error)")
         }
-        let touched = try store(transfers, head: head)
         var tiers: [Address: VIPTier] = [:]
-        for address in touched { tiers[address] = try tier(of: address) }
+        for address in try holders() { tiers[address] = try tier(of: address) }
         return tiers
     }
 
-    /// Records the holders moved by `transfers` and the cursor `head` in one commit; returns the addresses touched.
-    private func store(_ transfers: [Badges.Transfer], head: UInt64) throws(BadgeError) -> Set<Address> {
+    /// Every address that ever held a VIP pass of the contract (as far as the cache has read).
+    public func holders() throws(BadgeError) -> [Address] {
+        do {
+            return try database.read { db in
+                try String.fetchAll(db, sql: "SELECT address FROM badge_vip_holders WHERE contract = ?", arguments: [contract.checksummed])
+                    .map { try Address($0) }
+            }
+        } catch {
+            throw .journal("\(error)")
+        }
+    }
+
+    /// Records the holders moved by `transfers` and the cursor `head` in one commit.
+    private func store(_ transfers: [Badges.Transfer], head: UInt64) throws(BadgeError) {
         let zero = Address(lastBytesOf: .zero)
         do {
-            return try database.write { db in
-                var touched = Set<Address>()
+            try database.write { db in
                 for t in transfers {
                     guard let (c, _) = BadgeClass.split(t.tokenId), c == .vipDiamond || c == .vipGold else { continue }
                     try db.execute(sql: "INSERT OR REPLACE INTO badge_vip_tokens(contract, token_id, class, owner) VALUES (?, ?, ?, ?)",
                                    arguments: [contract.checksummed, t.tokenId.hexString, Int64(c.rawValue), t.receiver.checksummed])
-                    if t.sender != zero { touched.insert(t.sender) }
-                    touched.insert(t.receiver)
+                    for holder in [t.sender, t.receiver] where holder != zero {
+                        try db.execute(sql: "INSERT OR IGNORE INTO badge_vip_holders(contract, address) VALUES (?, ?)",
+                                       arguments: [contract.checksummed, holder.checksummed])
+                    }
                 }
                 try db.execute(sql: "INSERT OR REPLACE INTO badge_vip_cursor(contract, block) VALUES (?, ?)",
                                arguments: [contract.checksummed, Int64(head)])
-                return touched
             }
         } catch {
             throw .journal("\(error)")
