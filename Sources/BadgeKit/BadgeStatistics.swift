@@ -63,7 +63,7 @@ public struct BadgeStatistics: Sendable {
         }
         // The user's settled predictions in settlement order: stable sort of placement order by round time.
         let cutoffSeconds = engine.configuration.schedule.cutoffSeconds
-        var settled: [[Prediction]] = Array(repeating: [], count: users.count)
+        var settled: [[Settled]] = Array(repeating: [], count: users.count)
         var last: UInt64 = 0
         for p in engine.predictions {
             let cutoff = p.settlesAt - cutoffSeconds
@@ -71,18 +71,28 @@ public struct BadgeStatistics: Sendable {
                 users[Int(p.user.raw)].perfectTimings += 1
             }
             guard p.outcome != .pending, Int(p.user.raw) < users.count else { continue }
-            settled[Int(p.user.raw)].append(p)
+            settled[Int(p.user.raw)].append(Settled(settlesAt: p.settlesAt, number: p.number, outcome: p.outcome, stake: p.stake, payout: p.payout))
             last = max(last, p.settlesAt)
         }
         for i in users.indices {
-            let list = settled[i].enumerated().sorted { ($0.element.settlesAt, $0.offset) < ($1.element.settlesAt, $1.offset) }.map(\.element)
+            // Placement numbers grow with placement order, so (round time, number) is the settlement order.
+            let list = settled[i].sorted { ($0.settlesAt, $0.number) < ($1.settlesAt, $1.number) }
             Self.accumulate(list, into: &users[i], calendar: calendar)
         }
         self.users = users
         lastSettlement = last
     }
 
-    private static func accumulate(_ predictions: [Prediction], into stats: inout UserStats, calendar: SeasonCalendar) {
+    /// What the stats need of a settled prediction (a fraction of `Prediction`'s size).
+    struct Settled {
+        let settlesAt: UInt64
+        let number: UInt32
+        let outcome: Receipt.Outcome
+        let stake: UInt64
+        let payout: UInt64
+    }
+
+    private static func accumulate(_ predictions: [Settled], into stats: inout UserStats, calendar: SeasonCalendar) {
         var seasonStreak: [UInt32: UInt64] = [:]
         for p in predictions {
             let season = calendar.season(of: p.settlesAt)

@@ -13,7 +13,7 @@ extension BadgesCommand {
             discussion: """
                 Either a minted token (its stats are read from the contract; --on-chain takes the SVG out of the contract's own tokenURI instead of rendering it), or a card from --class with --stats WINS,PREDICTIONS,STREAK and/or --level (a level alone shows its fewest wins). The SVG goes to stdout or --out; --png FILE converts it with rsvg-convert (Debian: apt-get install librsvg2-bin). --json prints the token id, class, level, stats, metadata JSON, SVG and tokenURI.
                 Examples:
-                  sixnines badges render 0x1000000000000000000000000000000001 --out card.svg
+                  sixnines badges render 0x100000000000000000000000000000001 --out card.svg   # first-win #1
                   sixnines badges render --class season-champion --serial 7 --stats 120,200,12 --png card.png
                   sixnines badges render --class legendary --level diamond
                 """)
