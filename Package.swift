@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "BatchWriter", targets: ["BatchWriter"]),
         .library(name: "Settlement", targets: ["Settlement"]),
         .library(name: "Payouts", targets: ["Payouts"]),
+        .library(name: "BadgeKit", targets: ["BadgeKit"]),
         // The devnet launcher shared by the tests and the benchmark package (not for users).
         .library(name: "DevnetSupport", targets: ["DevnetSupport"]),
         .executable(name: "sixnines", targets: ["sixnines"]),
@@ -122,6 +123,15 @@ let package = Package(
             name: "Payouts",
             dependencies: ["EVM", "EVMSigner", "EVMRPC", "Receipts", "PredictionCore", "PredictionStore", "SixNinesContracts"]
         ),
+        // The badges backend: statistics from the core, earned badges, the sync planner and executor (journal in the core's
+        // SQLite file), VIP fee tiers from chain, and the off-chain renderer of the contract's tokenURI.
+        .target(
+            name: "BadgeKit",
+            dependencies: [
+                "EVM", "EVMSigner", "EVMRPC", "PredictionCore", "PredictionStore", "SixNinesContracts",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .executableTarget(
             name: "sixnines",
             dependencies: [
@@ -137,6 +147,7 @@ let package = Package(
                 "BatchWriter",
                 "Settlement",
                 "Payouts",
+                "BadgeKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -223,11 +234,20 @@ let package = Package(
                 "SixNinesContracts", "TestSupport", "DevnetSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The badges backend: statistics, plans, the renderer, and sync against the real devnet.
+        .testTarget(
+            name: "BadgeKitTests",
+            dependencies: [
+                "BadgeKit", "PredictionCore", "PredictionStore", "EVM", "EVMSigner", "EVMRPC", "SixNinesContracts", "Deployment",
+                "TestSupport", "DevnetSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "CLITests",
             dependencies: [
                 "sixnines", "EVM", "EVMSigner", "EVMRPC", "PredictionCore", "PredictionStore", "Receipts", "SixNinesContracts", "TestSupport",
                 "Payouts",
+                "BadgeKit",
             ]
         ),
         .testTarget(

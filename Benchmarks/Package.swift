@@ -91,6 +91,16 @@ let package = Package(
             path: "Benchmarks/RPCBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The off-chain badge renderer (SVG cards and tokenURIs per second).
+        .executableTarget(
+            name: "BadgeBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "BadgeKit", package: "SixNines"),
+            ],
+            path: "Benchmarks/BadgeBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -20,10 +20,10 @@
           wins, and a fully on-chain `tokenURI`
           (`data:application/json;base64,...` with an SVG image).
 @dev Built on snekmate's `erc721` (ownership, enumeration, minter
-     role via `is_minter`/`set_minter`) and `base64`. The transfer and
-     approval entry points are wrapped here (not exported from the
-     module) so that locked tokens cannot move; `permit` is not
-     exported for the same reason. Token id = `class << 128 | serial`.
+     role via `is_minter`/`set_minter`); base64 is done here, a word
+     at a time (`_b64`). The transfer and approval entry points are
+     wrapped here (not exported from the module) so that locked tokens
+     cannot move; `permit` is not exported for the same reason. Token id = `class << 128 | serial`.
 """
 
 
@@ -39,9 +39,6 @@ from snekmate.tokens import erc721
 initializes: erc721[ownable := ownable]
 
 from snekmate.tokens.interfaces import IERC4906
-
-from snekmate.utils import base64
-
 
 exports: (
     erc721.owner,
@@ -87,6 +84,35 @@ _SUPPORTED_INTERFACES: constant(bytes4[7]) = [
 
 _SERIAL_MASK: constant(uint256) = (1 << 128) - 1
 _U32: constant(uint256) = (1 << 32) - 1
+
+# @dev Fixed fragments of the SVG card and the JSON metadata (PROTOCOL §8).
+_SVG_HEAD: constant(String[203]) = "<svg xmlns='http://www.w3.org/2000/svg' width='320' height='320' viewBox='0 0 320 320'><style>text{font-family:monospace;fill:#fff;text-anchor:middle}</style><rect width='320' height='320' rx='24' fill='"
+_SVG_NAME: constant(String[39]) = "'/><text x='160' y='80' font-size='22'>"
+_SVG_LEVEL: constant(String[44]) = "</text><text x='160' y='150' font-size='40'>"
+_SVG_WINS: constant(String[44]) = "</text><text x='160' y='215' font-size='20'>"
+_SVG_RATE: constant(String[49]) = " wins</text><text x='160' y='255' font-size='20'>"
+_SVG_TAIL: constant(String[23]) = "% win rate</text></svg>"
+_JSON_CLASS: constant(String[78]) = '","description":"SixNines badge","attributes":[{"trait_type":"Class","value":"'
+_JSON_LEVEL: constant(String[34]) = '"},{"trait_type":"Level","value":"'
+_JSON_WINS: constant(String[32]) = '"},{"trait_type":"Wins","value":'
+_JSON_PREDICTIONS: constant(String[38]) = '},{"trait_type":"Predictions","value":'
+_JSON_STREAK: constant(String[38]) = '},{"trait_type":"Best streak","value":'
+_JSON_RATE: constant(String[35]) = '},{"trait_type":"Win rate","value":'
+_JSON_SOULBOUND: constant(String[37]) = '},{"trait_type":"Soulbound","value":"'
+
+# @dev Masks of `_b64`: spreading 192 bits into 32 bytes of 6 bits, and
+#      the byte-wise constants of the ASCII mapping.
+_B64_96: constant(uint256) = (1 << 96) - 1
+_B64_B: constant(uint256) = 26959946667150544013695710968965983277027175690730860366027041013760  # 0xffffffffffff00000000000000000000ffffffffffff000000000000
+_B64_LB: constant(uint256) = 95780971304117713365029768258430860601845238344974335  # 0xffffffffffff00000000000000000000ffffffffffff
+_B64_C: constant(uint256) = 1766846959466092661121891768420018114985801039493323821558152499151503360  # 0xffffff0000000000ffffff0000000000ffffff0000000000ffffff000000
+_B64_LC: constant(uint256) = 105312285391455451316946254278422481714832844703991640899071246335  # 0xffffff0000000000ffffff0000000000ffffff0000000000ffffff
+_B64_D: constant(uint256) = 452202420747004320037088189298755375265748058553016073083161112050984284160  # 0xfff00000fff00000fff00000fff00000fff00000fff00000fff00000fff000
+_B64_LD: constant(uint256) = 110400981627686601571554733715516449039489272107669939717568630871822335  # 0xfff00000fff00000fff00000fff00000fff00000fff00000fff00000fff
+_B64_E: constant(uint256) = 7124036069350101471699675159152050728074839065718513072512290817424364670912  # 0xfc00fc00fc00fc00fc00fc00fc00fc00fc00fc00fc00fc00fc00fc00fc00fc0
+_B64_LE: constant(uint256) = 111313063583595335495307424361750792626169360401851766758004544022255697983  # 0x3f003f003f003f003f003f003f003f003f003f003f003f003f003f003f003f
+_B64_ONES: constant(uint256) = 454086624460063511464984254936031011189294057512315937409637584344757371137  # 0x101010101010101010101010101010101010101010101010101010101010101
+_B64_HIGH: constant(uint256) = 58123087930888129467517984631811969432229639361576439988433610796128943505536  # 0x8080808080808080808080808080808080808080808080808080808080808080
 
 
 # @dev ERC-5192.
@@ -374,56 +400,26 @@ def level_of(wins: uint256) -> String[7]:
 
 @external
 @view
-def tokenURI(token_id: uint256) -> String[2_765]:
+def tokenURI(token_id: uint256) -> String[2_781]:
     """
     @dev `data:application/json;base64,` + base64 of the JSON metadata
          with an on-chain SVG image (PROTOCOL §8).
     """
     erc721._require_minted(token_id)
-    badge_class: uint256 = token_id >> 128
     s: uint256 = self._stats[token_id]
-    wins: uint256 = s & _U32
-    predictions: uint256 = (s >> 32) & _U32
-    streak: uint256 = (s >> 64) & _U32
-    rate: uint256 = 0
-    if predictions != 0:
-        rate = wins * 100 // predictions
-    name: String[20] = self._class_name(badge_class)
-    level: String[7] = self._level(wins)
+    return self._uri(token_id >> 128, token_id & _SERIAL_MASK, s & _U32, (s >> 32) & _U32, (s >> 64) & _U32)
 
-    svg: String[700] = concat(
-        "<svg xmlns='http://www.w3.org/2000/svg' width='320' height='320' viewBox='0 0 320 320'>",
-        "<style>text{font-family:monospace;fill:#fff;text-anchor:middle}</style>",
-        "<rect width='320' height='320' rx='24' fill='", self._color(wins), "'/>",
-        "<text x='160' y='80' font-size='22'>", name, "</text>",
-        "<text x='160' y='150' font-size='40'>", level, "</text>",
-        "<text x='160' y='215' font-size='20'>", uint2str(wins), " wins</text>",
-        "<text x='160' y='255' font-size='20'>", uint2str(rate), "% win rate</text></svg>",
-    )
-    head: String[747] = concat(
-        '{"name":"', name, " #", uint2str(token_id & _SERIAL_MASK),
-        '","description":"SixNines badge","attributes":[',
-        '{"trait_type":"Class","value":"', name, '"},',
-        '{"trait_type":"Level","value":"', level, '"},',
-        '{"trait_type":"Wins","value":', uint2str(wins), "},",
-        '{"trait_type":"Predictions","value":', uint2str(predictions), "},",
-        '{"trait_type":"Best streak","value":', uint2str(streak), "},",
-        '{"trait_type":"Win rate","value":', uint2str(rate), "},",
-        '{"trait_type":"Soulbound","value":"', "yes" if self._is_soulbound(badge_class) else "no", '"}],',
-    )
-    # base64(a ‖ b) = base64(a) ‖ base64(b) when len(a) % 3 == 0: pad the
-    # first part with JSON whitespace so each part fits base64's 1,024-byte input.
-    pad: uint256 = (3 - len(head) % 3) % 3
-    head_padded: String[749] = concat(head, slice("  ", 0, pad))
-    # at most 35 + 936 + 2 characters (an SVG of at most 700 bytes)
-    tail: String[1_024] = abi_decode(
-        abi_encode(concat('"image":"data:image/svg+xml;base64,', self._b64(convert(svg, Bytes[700])), '"}')), String[1_024]
-    )
-    return concat(
-        "data:application/json;base64,",
-        self._b64(convert(head_padded, Bytes[749])),
-        self._b64(convert(tail, Bytes[1_024])),
-    )
+
+@external
+@pure
+def render(badge_class: uint256, serial: uint256, wins: uint32, predictions: uint32, best_streak: uint32) -> String[2_781]:
+    """
+    @dev What `tokenURI` answers for the token `class << 128 | serial`
+         with these stats, without minting it (previews, off-chain
+         renderers checking their output). Reverts for an unknown class.
+    """
+    assert self._cap(badge_class) != 0, "badges: unknown class"
+    return self._uri(badge_class, serial & _SERIAL_MASK, convert(wins, uint256), convert(predictions, uint256), convert(best_streak, uint256))
 
 
 # ------------------------------------------------------------------------------
@@ -578,37 +574,80 @@ def _color(wins: uint256) -> String[7]:
 
 @internal
 @pure
-def _b64(data: Bytes[1_024]) -> String[1_368]:
+def _uri(badge_class: uint256, serial: uint256, wins: uint256, predictions: uint256, streak: uint256) -> String[2_781]:
     """
-    @dev Joins snekmate's base64 output (an array of 4-character
-         groups) into one string, eight groups at a time, padding
-         the array with empty groups so every index is in range.
+    @dev The token URI of a class, serial and stats (PROTOCOL §8): the
+         SVG and JSON from precomputed fragments, each number written once.
     """
-    groups: DynArray[String[4], 1_368] = base64._encode(data, False)
-    for _: uint256 in range(7):
-        if len(groups) % 8 == 0:
-            break
-        groups.append("")
-    level1: DynArray[String[32], 48] = []
+    rate: uint256 = 0
+    if predictions != 0:
+        rate = wins * 100 // predictions
+    name: String[20] = self._class_name(badge_class)
+    level: String[7] = self._level(wins)
+    w: String[10] = uint2str(convert(wins, uint32))
+    r: String[3] = uint2str(convert(rate, uint8))
+    svg: String[700] = concat(
+        _SVG_HEAD, self._color(wins), _SVG_NAME, name, _SVG_LEVEL, level, _SVG_WINS, w, _SVG_RATE, r, _SVG_TAIL
+    )
+    head: String[747] = concat(
+        '{"name":"', name, " #", uint2str(convert(serial, uint128)), _JSON_CLASS, name, _JSON_LEVEL, level,
+        _JSON_WINS, w, _JSON_PREDICTIONS, uint2str(convert(predictions, uint32)), _JSON_STREAK, uint2str(convert(streak, uint32)),
+        _JSON_RATE, r, _JSON_SOULBOUND, "yes" if self._is_soulbound(badge_class) else "no", '"}],',
+    )
+    # base64(a ‖ b) = base64(a) ‖ base64(b) when len(a) % 3 == 0: pad the
+    # first part with JSON whitespace (PROTOCOL §8: 0-2 spaces before "image").
+    pad: uint256 = (3 - len(head) % 3) % 3
+    head_padded: String[749] = concat(head, slice("  ", 0, pad))
+    # at most 35 + 936 + 2 characters (an SVG of at most 700 bytes)
+    tail: String[1_024] = abi_decode(
+        abi_encode(concat('"image":"data:image/svg+xml;base64,', self._b64(convert(svg, Bytes[700])), '"}')), String[1_024]
+    )
+    return concat(
+        "data:application/json;base64,",
+        self._b64(convert(head_padded, Bytes[749])),
+        self._b64(convert(tail, Bytes[1_024])),
+    )
+
+
+@internal
+@pure
+def _b64(data: Bytes[1_024]) -> String[1_376]:
+    """
+    @dev Base64 (standard alphabet, `=` padding) 24 input bytes at a
+         time: the 32 sextets of a 24-byte chunk are spread into the 32
+         bytes of one word by masks and shifts, then mapped to ASCII in
+         all bytes at once (SWAR). The words are laid out after a string
+         header (offset, length) and decoded as an ABI string.
+    """
+    n: uint256 = len(data)
+    if n == 0:
+        return ""
+    padded: Bytes[1_056] = concat(data, empty(bytes32))
+    length: uint256 = 4 * ((n + 2) // 3)
+    words: DynArray[uint256, 43] = []
     for i: uint256 in range(43):
-        if 8 * i >= len(groups):
+        if 24 * i >= n:
             break
-        k: uint256 = 8 * i
-        level1.append(concat(groups[k], groups[k + 1], groups[k + 2], groups[k + 3], groups[k + 4], groups[k + 5], groups[k + 6], groups[k + 7]))
-    for _: uint256 in range(7):
-        if len(level1) % 8 == 0:
-            break
-        level1.append("")
-    level2: DynArray[String[256], 6] = []
-    for i: uint256 in range(6):
-        if 8 * i >= len(level1):
-            break
-        k: uint256 = 8 * i
-        level2.append(concat(level1[k], level1[k + 1], level1[k + 2], level1[k + 3], level1[k + 4], level1[k + 5], level1[k + 6], level1[k + 7]))
-    for _: uint256 in range(6):
-        if len(level2) == 6:
-            break
-        level2.append("")
-    joined: String[1_536] = concat(level2[0], level2[1], level2[2], level2[3], level2[4], level2[5])
-    # 1,024 input bytes give at most 1,368 characters; abi_decode checks the bound.
-    return abi_decode(abi_encode(joined), String[1_368])
+        x: uint256 = convert(extract32(padded, unsafe_mul(24, i)), uint256) >> 64
+        y: uint256 = ((x >> 96) << 128) | (x & _B64_96)
+        y = ((y & _B64_B) << 16) | (y & _B64_LB)
+        y = ((y & _B64_C) << 8) | (y & _B64_LC)
+        y = ((y & _B64_D) << 4) | (y & _B64_LD)
+        y = ((y & _B64_E) << 2) | (y & _B64_LE)
+        # per byte v < 64: 'A' + v, + 6 from 26 ('a'), - 75 from 52 ('0'), - 15 at 62 ('+'), + 3 at 63 ('/');
+        # no byte carries or borrows (each stays in 43..122), so the word arithmetic cannot overflow
+        words.append(unsafe_sub(
+            unsafe_add(unsafe_add(unsafe_add(y, 65 * _B64_ONES), unsafe_mul(6, (unsafe_add(y, 102 * _B64_ONES) & _B64_HIGH) >> 7)),
+                       unsafe_mul(3, (unsafe_add(y, 65 * _B64_ONES) & _B64_HIGH) >> 7)),
+            unsafe_add(unsafe_mul(75, (unsafe_add(y, 76 * _B64_ONES) & _B64_HIGH) >> 7),
+                       unsafe_mul(15, (unsafe_add(y, 66 * _B64_ONES) & _B64_HIGH) >> 7)),
+        ))
+    # the last 1 or 2 characters of an input not a multiple of 3 are `=`
+    pad: uint256 = (3 - n % 3) % 3
+    if pad != 0:
+        last: uint256 = len(words) - 1
+        bits: uint256 = 8 * (32 * (last + 1) - length)
+        fill: uint256 = 15_677 if pad == 2 else 61  # "==" or "="
+        mask: uint256 = 65_535 if pad == 2 else 255
+        words[last] = (words[last] & ~(mask << bits)) | (fill << bits)
+    return convert(slice(abi_encode(words), 64, length), String[1_376])

@@ -50,6 +50,13 @@ interface IBadges {
     function stats(uint256 token_id) external view returns (uint32, uint32, uint32);
     function level_of(uint256 wins) external pure returns (string memory);
     function tokenURI(uint256 token_id) external view returns (string memory);
+    function render(
+        uint256 badge_class,
+        uint256 serial,
+        uint32 wins,
+        uint32 predictions,
+        uint32 best_streak
+    ) external pure returns (string memory);
     function FIRST_WIN() external view returns (uint256);
     function WINS_100() external view returns (uint256);
     function HOT_STREAK() external view returns (uint256);

@@ -409,7 +409,30 @@ def test_token_uri_names_every_class(badges, owner, minter, accounts):
         assert f">{NAMES[cls]}<" in svg and ">bronze<" in svg and ">0% win rate<" in svg
 
 
-@settings(max_examples=6)  # each tokenURI is ~1M gas of interpreted EVM: keep this small
+LEVELS = [(1000, "diamond", "#1b9aaa"), (500, "gold", "#c9a227"), (100, "silver", "#8a8d91"), (0, "bronze", "#a0522d")]
+
+
+def expected_uri(cls: int, serial: int, wins: int, predictions: int, streak: int) -> str:
+    """The exact tokenURI of PROTOCOL §8, built independently of the contract (Python's base64)."""
+    rate = wins * 100 // predictions if predictions else 0
+    level, colour = next((name, c) for floor, name, c in LEVELS if wins >= floor)
+    name = NAMES[cls]
+    svg = ("<svg xmlns='http://www.w3.org/2000/svg' width='320' height='320' viewBox='0 0 320 320'>"
+           "<style>text{font-family:monospace;fill:#fff;text-anchor:middle}</style>"
+           f"<rect width='320' height='320' rx='24' fill='{colour}'/>"
+           f"<text x='160' y='80' font-size='22'>{name}</text><text x='160' y='150' font-size='40'>{level}</text>"
+           f"<text x='160' y='215' font-size='20'>{wins} wins</text><text x='160' y='255' font-size='20'>{rate}% win rate</text></svg>")
+    head = (f'{{"name":"{name} #{serial}","description":"SixNines badge","attributes":['
+            f'{{"trait_type":"Class","value":"{name}"}},{{"trait_type":"Level","value":"{level}"}},'
+            f'{{"trait_type":"Wins","value":{wins}}},{{"trait_type":"Predictions","value":{predictions}}},'
+            f'{{"trait_type":"Best streak","value":{streak}}},{{"trait_type":"Win rate","value":{rate}}},'
+            f'{{"trait_type":"Soulbound","value":"{"yes" if cls in SOULBOUND else "no"}"}}],')
+    head += " " * ((3 - len(head) % 3) % 3)
+    body = head + '"image":"data:image/svg+xml;base64,' + base64.b64encode(svg.encode()).decode() + '"}'
+    return "data:application/json;base64," + base64.b64encode(body.encode()).decode()
+
+
+@settings(max_examples=40)
 @given(cls=st.sampled_from(SOULBOUND + COLLECTIBLES), predictions=st.integers(0, 2**32 - 1), data=st.data())
 def test_token_uri_always_decodes(badges, owner, accounts, cls, predictions, data):
     wins = data.draw(st.integers(0, predictions))
@@ -417,13 +440,41 @@ def test_token_uri_always_decodes(badges, owner, accounts, cls, predictions, dat
     with boa.env.anchor():
         token_id = badges.mint(accounts[2], cls, 0, sender=owner)
         badges.update_stats(token_id, wins, predictions, streak, sender=owner)
-        meta, svg = decode_uri(badges.tokenURI(token_id))
+        uri = badges.tokenURI(token_id)
+        assert uri == expected_uri(cls, 1, wins, predictions, streak)
+        meta, svg = decode_uri(uri)
         attrs = {a["trait_type"]: a["value"] for a in meta["attributes"]}
         rate = wins * 100 // predictions if predictions else 0
         assert (attrs["Wins"], attrs["Predictions"], attrs["Best streak"], attrs["Win rate"]) == (wins, predictions, streak, rate)
         assert attrs["Level"] == ("diamond" if wins >= 1000 else "gold" if wins >= 500 else "silver" if wins >= 100 else "bronze")
         assert attrs["Soulbound"] == ("yes" if cls in SOULBOUND else "no")
         assert f">{wins} wins<" in svg and f">{rate}% win rate<" in svg
+
+
+@settings(max_examples=60)
+@given(cls=st.sampled_from(sorted(NAMES)), serial=st.integers(0, 2**128 - 1), predictions=st.integers(0, 2**32 - 1), data=st.data())
+def test_render_is_the_token_uri_of_any_stats(badges, cls, serial, predictions, data):
+    """`render` answers exactly PROTOCOL §8's URI (every class, serial and level; base64 of every length mod 3)."""
+    wins = data.draw(st.one_of(st.integers(0, min(predictions, 1_100)), st.integers(0, predictions)))
+    streak = data.draw(st.integers(0, wins))
+    assert badges.render(cls, serial, wins, predictions, streak) == expected_uri(cls, serial, wins, predictions, streak)
+
+
+def test_render_matches_token_uri_and_refuses_unknown_classes(badges, minter, accounts):
+    token_id = badges.mint(accounts[2], CHAMPION, 41, sender=minter)
+    badges.update_stats(token_id, 777, 1_000, 9, sender=minter)
+    assert badges.render(CHAMPION, 41, 777, 1_000, 9) == badges.tokenURI(token_id)
+    for cls in (0, 5, 20, 34, 2**128):
+        with boa.reverts("badges: unknown class"):
+            badges.render(cls, 1, 0, 0, 0)
+
+
+def test_gas_of_token_uri(badges, minter, accounts):
+    """The heaviest card: a diamond with ten-digit stats and a 39-digit season serial."""
+    token_id = badges.mint(accounts[2], CHAMPION, 2**128 - 1, sender=minter)
+    badges.update_stats(token_id, 2**32 - 1, 2**32 - 1, 2**32 - 1, sender=minter)
+    measure("Badges.tokenURI (view, largest card)", badges, "tokenURI", token_id)
+    measure("Badges.render (view, largest card)", badges, "render", CHAMPION, 2**128 - 1, 2**32 - 1, 2**32 - 1, 2**32 - 1)
 
 
 ACTIONS = st.sampled_from(["transfer", "safe", "safe_data", "approve", "operator_transfer"])

@@ -41,7 +41,7 @@ public struct PredictionEngine: Sendable {
     struct User {
         let address: Address
         let addressWord: Bytes32
-        let tier: VIPTier
+        var tier: VIPTier
         let account: AccountID
     }
 
@@ -69,7 +69,7 @@ public struct PredictionEngine: Sendable {
 
     private var assets: [AssetState] = []
     private var assetNumbers: [AssetID: UInt32] = [:]
-    private var users: [User] = []
+    var users: [User] = []  // internal: `setTier` (Tiers.swift) changes a user's tier
     private var rounds: [Round] = []
     private var roundNumbers: [RoundKey: UInt32] = [:]
     private var exposure: [UInt64: UInt64] = [:]

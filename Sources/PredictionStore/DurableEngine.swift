@@ -60,7 +60,7 @@ public final class DurableEngine {
     private static let checkpointEvery = 1 << 20
 
     private enum Kind: Int64 {
-        case addAsset = 1, setEnabled = 2, registerUser = 3, deposit = 4, place = 5, lock = 6, settle = 7
+        case addAsset = 1, setEnabled = 2, registerUser = 3, deposit = 4, place = 5, lock = 6, settle = 7, setTier = 8
     }
 
     /// Opens (or creates) the store at `path` and replays it.
@@ -155,6 +155,12 @@ public final class DurableEngine {
         let user = engine.registerUser(address: address, tier: tier)
         try commit([[ "kind": Kind.registerUser.rawValue, "address": Data(address.bytes), "flag": Int64(tier.rawValue) ]])
         return user
+    }
+
+    /// Changes a user's VIP tier (durably), e.g. when a VIP pass changes hands on chain.
+    public func setTier(_ tier: VIPTier, of user: UserID) throws(DurableError) {
+        do { try engine.setTier(tier, of: user) } catch { throw .ledger(error) }
+        try commit([[ "kind": Kind.setTier.rawValue, "user": Int64(user.raw), "flag": Int64(tier.rawValue) ]])
     }
 
     /// Faucet deposit (durably).
@@ -340,6 +346,9 @@ public final class DurableEngine {
                 let address = try Address(row["address"] as Data)
                 guard let tier = VIPTier(rawValue: UInt8(row["flag"] as Int64)) else { throw DurableError.corrupt("command \(seq): tier") }
                 _ = engine.registerUser(address: address, tier: tier)
+            case .setTier:
+                guard let tier = VIPTier(rawValue: UInt8(row["flag"] as Int64)) else { throw DurableError.corrupt("command \(seq): tier") }
+                try engine.setTier(tier, of: UserID(raw: UInt32(row["user"] as Int64)))
             case .deposit: try engine.deposit(UInt64(row["amount"] as Int64), to: UserID(raw: UInt32(row["user"] as Int64)))
             case .place:
                 let id = try asset()

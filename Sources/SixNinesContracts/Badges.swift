@@ -268,6 +268,18 @@ public struct Badges: ContractBinding {
             inputs: [ABIParameter(name: "token_id", type: .uint(256))],
             outputs: [ABIParameter(name: "", type: .string)],
             stateMutability: "view")
+        /// `function render(uint256 badge_class, uint256 serial, uint32 wins, uint32 predictions, uint32 best_streak) pure returns (string)`
+        public static let render = ABIFunction(
+            name: "render",
+            inputs: [
+                ABIParameter(name: "badge_class", type: .uint(256)),
+                ABIParameter(name: "serial", type: .uint(256)),
+                ABIParameter(name: "wins", type: .uint(32)),
+                ABIParameter(name: "predictions", type: .uint(32)),
+                ABIParameter(name: "best_streak", type: .uint(32)),
+            ],
+            outputs: [ABIParameter(name: "", type: .string)],
+            stateMutability: "pure")
         /// `function FIRST_WIN() view returns (uint256)`
         public static let firstWin = ABIFunction(
             name: "FIRST_WIN",
@@ -489,6 +501,10 @@ public struct Badges: ContractBinding {
         /// Calldata of `tokenURI(uint256)`.
         public static func tokenURI(tokenId: UInt256) throws(ABIError) -> [UInt8] {
             try Functions.tokenURI.encodeCall([.uint(tokenId)])
+        }
+        /// Calldata of `render(uint256,uint256,uint32,uint32,uint32)`.
+        public static func render(badgeClass: UInt256, serial: UInt256, wins: UInt32, predictions: UInt32, bestStreak: UInt32) throws(ABIError) -> [UInt8] {
+            try Functions.render.encodeCall([.uint(badgeClass), .uint(serial), .uint(UInt256(wins)), .uint(UInt256(predictions)), .uint(UInt256(bestStreak))])
         }
         /// Calldata of `FIRST_WIN()`.
         public static func firstWin() throws(ABIError) -> [UInt8] {
@@ -793,6 +809,14 @@ public struct Badges: ContractBinding {
     /// `function tokenURI(uint256 token_id) view returns (string)`
     public func tokenURI(tokenId: UInt256, block: BlockTag = .latest) async throws(ContractError) -> String {
         let output = try await performCall(Functions.tokenURI, [.uint(tokenId)], block: block)
+        do throws(ABIError) {
+            return try output[0].asString()
+        } catch { throw .decoding(error) }
+    }
+
+    /// `function render(uint256 badge_class, uint256 serial, uint32 wins, uint32 predictions, uint32 best_streak) pure returns (string)`
+    public func render(badgeClass: UInt256, serial: UInt256, wins: UInt32, predictions: UInt32, bestStreak: UInt32, block: BlockTag = .latest) async throws(ContractError) -> String {
+        let output = try await performCall(Functions.render, [.uint(badgeClass), .uint(serial), .uint(UInt256(wins)), .uint(UInt256(predictions)), .uint(UInt256(bestStreak))], block: block)
         do throws(ABIError) {
             return try output[0].asString()
         } catch { throw .decoding(error) }

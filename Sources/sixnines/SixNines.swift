@@ -37,6 +37,7 @@ struct SixNines: AsyncParsableCommand {
             CommandGroup(name: "Batch writer", subcommands: [DaemonCommand.self, BatchCommand.self]),
             CommandGroup(name: "Oracle and settlement", subcommands: [OracleCommand.self, CoreCommand.self]),
             CommandGroup(name: "Vault and payouts", subcommands: [VaultCommand.self]),
+            CommandGroup(name: "Badges", subcommands: [BadgesCommand.self]),
         ]
     )
 }
