@@ -133,9 +133,9 @@ struct DaemonTests {
         #expect(try await daemon.json("POST", "/v1/receipts", body: try receiptsBody(receipts)).0 == 200)
         let queue = try SQLiteBatchQueue(path: database)
         try await eventually(30, "a batch of 7 final in the environment's registry") {
-            try queue.batches(kind: .placement, states: [.final], after: nil, limit: 10).first?.count == 7
+            try await queue.batches(kind: .placement, states: [.final], after: nil, limit: 10).first?.count == 7
         }
-        #expect(try queue.setting("registry") == registry.description)
+        #expect(try await queue.setting("registry") == registry.description)
         #expect(daemon.terminate() == 0)
 
         // Unknown keys and bad values are refused before anything starts, naming the setting.
@@ -232,8 +232,8 @@ struct CrashHarness {
         let queue = try SQLiteBatchQueue(path: database)
         try await eventually(120, "every acknowledged receipt in a final batch") {
             for leaf in acknowledged {
-                guard let stored = try queue.receipt(leaf), let batch = stored.batchId,
-                      try queue.batch(try BatchID(word: batch))?.state == .final else { return false }
+                guard let stored = try await queue.receipt(leaf), let batch = stored.batchId,
+                      try await queue.batch(try BatchID(word: batch))?.state == .final else { return false }
             }
             return true
         }
@@ -243,7 +243,7 @@ struct CrashHarness {
         // The invariants, against the chain.
         let events = try await anchorEvents(client: client, registry: registry)
         let reader = ReceiptRegistry(address: registry, connection: ContractConnection(client: client, chainId: 31337))
-        let batches = try queue.batches(kind: nil, states: [], after: nil, limit: .max)
+        let batches = try await queue.batches(kind: nil, states: [], after: nil, limit: .max)
         var inBatches: [Bytes32: Int] = [:]
         var proofsChecked = 0
         var sampleFiles: [String] = []
@@ -251,13 +251,13 @@ struct CrashHarness {
             #expect(batch.state == .final)
             #expect(events[batch.id.word] == 1, "batch \(batch.id) anchored \(events[batch.id.word] ?? 0) times")
             #expect(try await reader.batch(batchId: batch.id.word, root: batch.root).anchored)
-            for r in try queue.receipts(of: batch.id) {
+            for r in try await queue.receipts(of: batch.id) {
                 inBatches[r.leaf, default: 0] += 1
                 #expect(MerkleTree.verify(root: batch.root, leaf: r.leaf, proof: r.proof ?? []))
                 proofsChecked += 1
             }
             // One proof per batch goes through `receipt verify` against the chain.
-            let sample = try #require(try queue.receipts(of: batch.id).first)
+            let sample = try #require(try await queue.receipts(of: batch.id).first)
             let file = try #require(try ProofFiles.proofFile(queue: queue, leaf: sample.leaf))
             let path = dir.appendingPathComponent("\(sample.leaf).json").path
             try file.jsonData().write(to: URL(fileURLWithPath: path))

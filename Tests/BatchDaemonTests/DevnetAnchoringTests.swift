@@ -23,25 +23,25 @@ struct DevnetAnchoringTests {
         let chain = RPCAnchorChain(client: client, signer: KeySigner(key: writer), chain: .local, chainId: 31337, registry: registry)
         var configuration = BatchWriterConfiguration()
         configuration.maxBatchSize = 100
-        let engine = try BatchWriterEngine(queue: queue, chain: chain, configuration: configuration)
+        let engine = try await BatchWriterEngine(queue: queue, chain: chain, configuration: configuration)
 
         let now = try await chain.head().timestamp
         let placements = (0..<250).map { makeReceipt($0, kind: .placement, placedAt: now - 5, tag: "lib") }
         let settlements = (0..<30).map { makeReceipt($0, kind: .settlement, placedAt: now - 5, tag: "lib") }
-        #expect(try engine.ingest(placements + settlements).allSatisfy { $0 == .stored })
+        #expect(try await engine.ingest(placements + settlements).allSatisfy { $0 == .stored })
         let report = try await engine.step(flush: true)
         #expect(report.closed.count == 4)  // 100 + 100 + 50 placements, 30 settlements
         try await eventually(30, "every batch final") {
             try await engine.step()
-            return try queue.batches(kind: nil, states: [.final], after: nil, limit: 100).count == 4
+            return try await queue.batches(kind: nil, states: [.final], after: nil, limit: 100).count == 4
         }
         // Each batch id anchored exactly once, with its root.
         let events = try await anchorEvents(client: client, registry: registry)
-        let batches = try queue.batches(kind: nil, states: [], after: nil, limit: 100)
+        let batches = try await queue.batches(kind: nil, states: [], after: nil, limit: 100)
         for batch in batches {
             #expect(events[batch.id.word] == 1)
             #expect(try await chain.anchoredAt(batch.id, root: batch.root) == batch.anchoredAt)
-            let transactions = try queue.transactions(of: batch.id)
+            let transactions = try await queue.transactions(of: batch.id)
             #expect(transactions.count == 1)
             #expect(transactions[0].gasUsed.map { $0 < 100_000 } == true, "gas \(String(describing: transactions[0].gasUsed))")
         }

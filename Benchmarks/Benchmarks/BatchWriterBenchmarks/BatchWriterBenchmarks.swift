@@ -38,7 +38,7 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             let (queue, path) = freshQueue()
             benchmark.startMeasurement()
-            for b in 0..<10 { blackHole(try! queue.ingest(Array(pool[(b * 10_000)..<((b + 1) * 10_000)]), now: 1)) }
+            for b in 0..<10 { blackHole(try! await queue.ingest(Array(pool[(b * 10_000)..<((b + 1) * 10_000)]), now: 1)) }
             benchmark.stopMeasurement()
             remove(path)
         }
@@ -52,7 +52,7 @@ let benchmarks: @Sendable () -> Void = {
             let slice = Array(pool[next..<(next + 1_000)])
             next = (next + 1_000) % pool.count
             benchmark.startMeasurement()
-            blackHole(try! queue.ingest(slice, now: 1))
+            blackHole(try! await queue.ingest(slice, now: 1))
             benchmark.stopMeasurement()
         }
         remove(path)
@@ -62,12 +62,12 @@ let benchmarks: @Sendable () -> Void = {
               configuration: .init(metrics: [.wallClock], maxDuration: .seconds(30), maxIterations: 5)) { benchmark in
         for _ in benchmark.scaledIterations {
             let (queue, path) = freshQueue()
-            try! queue.pool.write { db in
+            try! await queue.pool.write { db in
                 let statement = try db.makeStatement(sql: "INSERT INTO outbox(kind, leaf, receipt) VALUES (1, ?, ?)")
                 for r in pool[0..<100_000] { try statement.execute(arguments: [Data(r.leaf.bytes), Data(r.abiEncoded)]) }
             }
             benchmark.startMeasurement()
-            while try! queue.claimOutbox(limit: 20_000, now: 1) > 0 {}
+            while try! await queue.claimOutbox(limit: 20_000, now: 1) > 0 {}
             benchmark.stopMeasurement()
             remove(path)
         }
@@ -76,12 +76,12 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("close a batch of 1,000: tree, 1,000 proofs, signed anchor transaction, committed",
               configuration: .init(metrics: [.wallClock], maxDuration: .seconds(20), maxIterations: 100)) { benchmark in
         let (queue, path) = freshQueue()
-        _ = try! queue.ingest(Array(pool[0..<150_000]), now: 1)
+        _ = try! await queue.ingest(Array(pool[0..<150_000]), now: 1)
         var nonce: UInt64 = 0
         for _ in benchmark.scaledIterations {
             benchmark.startMeasurement()
-            let pending = try! queue.pendingReceipts(kind: .placement, maxTime: .max, limit: 1_000)
-            let sequence = try! queue.reserveSequences(kind: .placement, count: 1)
+            let pending = try! await queue.pendingReceipts(kind: .placement, maxTime: .max, limit: 1_000)
+            let sequence = try! await queue.reserveSequences(kind: .placement, count: 1)
             let id = BatchID(kind: .placement, sequence: sequence)
             let tree = try! MerkleTree(leaves: pending.map(\.leaf))
             var proofs: [(leaf: Bytes32, proof: [Bytes32])] = []
@@ -95,7 +95,7 @@ let benchmarks: @Sendable () -> Void = {
             let raw = tx.rawRepresentation
             let record = BatchRecord(id: id, state: .closed, root: tree.root, count: pending.count, firstTime: 1, lastTime: 1,
                                      deadline: 1_795_608_540, closedAt: 1, oldestIngestedAt: 1)
-            try! queue.close(ClosingBatch(record: record, proofs: proofs, treeNodes: tree.nodes, transaction: AnchorTransaction(
+            try! await queue.close(ClosingBatch(record: record, proofs: proofs, treeNodes: tree.nodes, transaction: AnchorTransaction(
                 hash: Keccak256.hash(data: raw), batchId: id.word, nonce: nonce, maxFee: "200000000000", priorityFee: "30000000000",
                 gasLimit: 150_000, raw: raw, createdAt: 1)))
             benchmark.stopMeasurement()
