@@ -2,6 +2,7 @@ import EVM
 import EVMRPC
 import Foundation
 import PredictionStore
+import Receipts
 
 /// The batch writer's settings (every one also a `SIXNINES_*` variable of `sixnines daemon run`).
 public struct BatchWriterConfiguration: Sendable, Hashable, Codable {

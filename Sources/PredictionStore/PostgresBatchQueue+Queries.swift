@@ -1,5 +1,6 @@
 import EVM
 import Foundation
+import NIOCore
 import PostgresNIO
 import Receipts
 
@@ -99,22 +100,20 @@ extension PostgresBatchQueue {
         var query: PostgresQuery = "SELECT \(unescaped: Self.batchColumns) FROM batch_batches WHERE TRUE"
         var sql = query.sql
         var binds = query.binds
-        do {
-            if let kind {
-                binds.append(Int64(kind.rawValue))
-                sql += " AND kind = $\(binds.count)"
-            }
-            if !states.isEmpty {
-                binds.append(states.map(\.rawValue))
-                sql += " AND state = ANY($\(binds.count)::text[])"
-            }
-            if let cursor {
-                binds.append(Self.bytes(cursor.word))
-                sql += " AND id > $\(binds.count)"
-            }
-            binds.append(Int64(min(limit, Int(Int64.max))))
-            sql += " ORDER BY id LIMIT $\(binds.count)"
-        } catch { throw Self.storeError(error) }
+        if let kind {
+            binds.append(Int64(kind.rawValue))
+            sql += " AND kind = $\(binds.count)"
+        }
+        if !states.isEmpty {
+            binds.append(states.map(\.rawValue))
+            sql += " AND state = ANY($\(binds.count)::text[])"
+        }
+        if let cursor {
+            binds.append(Self.bytes(cursor.word))
+            sql += " AND id > $\(binds.count)"
+        }
+        binds.append(Int64(min(limit, Int(Int64.max))))
+        sql += " ORDER BY id LIMIT $\(binds.count)"
         query = PostgresQuery(unsafeSQL: sql, binds: binds)
         return try decode(try await rows(query), Self.record)
     }

@@ -1,5 +1,6 @@
 import EVM
 import Foundation
+import NIOCore
 import PostgresNIO
 import Receipts
 
@@ -80,7 +81,7 @@ extension PostgresBatchQueue {
         try await connection.query("""
             INSERT INTO batch_transactions(hash, batch_id, nonce, max_fee, priority_fee, gas_limit, raw, replaces, state, created_at,
               sent_at, block_number, block_hash, gas_used, sender) VALUES (\(Self.bytes(t.hash)), \(Self.bytes(t.batchId)),
-              \(BatchRows.i64(t.nonce)), \(t.maxFee), \(t.priorityFee), \(BatchRows.i64(t.gasLimit)), \(Data(t.raw)),
+              \(BatchRows.i64(t.nonce)), \(t.maxFee), \(t.priorityFee), \(BatchRows.i64(t.gasLimit)), \(ByteBuffer(bytes: t.raw)),
               \(t.replaces.map(Self.bytes)), \(t.state.rawValue), \(t.createdAt), \(t.sentAt), \(t.blockNumber.map(BatchRows.i64)),
               \(t.blockHash.map(Self.bytes)), \(t.gasUsed.map(BatchRows.i64)), \(t.sender.map(Self.bytes)))
             """, logger: logger)
@@ -94,7 +95,7 @@ extension PostgresBatchQueue {
             INSERT INTO batch_batches(id, kind, sequence, state, root, count, first_time, last_time, deadline, closed_at,
               oldest_ingested_at, tree) VALUES (\(Self.bytes(r.id.word)), \(Int64(r.id.kind.rawValue)), \(BatchRows.i64(r.id.sequence)),
               \(r.state.rawValue), \(Self.bytes(r.root)), \(Int64(r.count)), \(BatchRows.i64(r.firstTime)), \(BatchRows.i64(r.lastTime)),
-              \(BatchRows.i64(r.deadline)), \(r.closedAt), \(r.oldestIngestedAt), \(BatchRows.joined(batch.treeNodes)))
+              \(BatchRows.i64(r.deadline)), \(r.closedAt), \(r.oldestIngestedAt), \(ByteBuffer(bytes: batch.treeNodes.flatMap(\.bytes))))
             """, logger: logger)
         let leaves = batch.proofs.map { Self.buffer($0.leaf) }
         let proofs = batch.proofs.map { ByteBuffer(bytes: $0.proof.flatMap(\.bytes)) }

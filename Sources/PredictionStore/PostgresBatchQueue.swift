@@ -43,7 +43,7 @@ public final class PostgresBatchQueue: BatchQueue {
             config.busyMode = .timeout(10)
             do {
                 let pool = try DatabasePool(path: outboxPath, configuration: config)
-                try pool.write { db in try db.execute(sql: Self.outboxDDL) }
+                try await pool.write { db in try db.execute(sql: Self.outboxDDL) }
                 outbox = pool
             } catch {
                 runner.cancel()
@@ -141,8 +141,10 @@ public final class PostgresBatchQueue: BatchQueue {
         return try result.get()
     }
 
-    static func bytes(_ w: Bytes32) -> Data { Data(w.bytes) }
-    static func bytes(_ a: Address) -> Data { Data(a.bytes) }
+    /// A bytea parameter (a `ByteBuffer`: postgres-nio encodes it without throwing).
+    static func bytes(_ w: Bytes32) -> ByteBuffer { ByteBuffer(bytes: w.bytes) }
+    /// An address as a bytea parameter.
+    static func bytes(_ a: Address) -> ByteBuffer { ByteBuffer(bytes: a.bytes) }
     static func buffer(_ w: Bytes32) -> ByteBuffer { ByteBuffer(bytes: w.bytes) }
 
     // MARK: Ingest
@@ -217,7 +219,7 @@ public final class PostgresBatchQueue: BatchQueue {
             receipts.reserveCapacity(rows.count)
             for (seq, leaf, data) in rows {
                 let receipt = try BatchRows.receipt(data, what: "outbox row \(seq)")
-                if let leaf, leaf != Self.bytes(receipt.leaf) {
+                if let leaf, leaf != Data(receipt.leaf.bytes) {
                     throw BatchQueueError.corrupt("outbox row \(seq): its leaf does not match its receipt")
                 }
                 receipts.append(receipt)

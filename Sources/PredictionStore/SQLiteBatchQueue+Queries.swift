@@ -77,7 +77,7 @@ extension SQLiteBatchQueue {
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         arguments.append(limit)
         let sql = "SELECT \(Self.batchColumns) FROM batch_batches \(whereClause) ORDER BY id LIMIT ?"
-        let statementArguments = StatementArguments(arguments)
+        let statementArguments: StatementArguments = StatementArguments(arguments)
         return try await read { db in
             try Row.fetchAll(db, sql: sql, arguments: statementArguments).map(Self.record)
         }

@@ -258,7 +258,7 @@ struct CrashHarness {
             }
             // One proof per batch goes through `receipt verify` against the chain.
             let sample = try #require(try await queue.receipts(of: batch.id).first)
-            let file = try #require(try ProofFiles.proofFile(queue: queue, leaf: sample.leaf))
+            let file = try #require(try await ProofFiles.proofFile(queue: queue, leaf: sample.leaf))
             let path = dir.appendingPathComponent("\(sample.leaf).json").path
             try file.jsonData().write(to: URL(fileURLWithPath: path))
             sampleFiles.append(path)

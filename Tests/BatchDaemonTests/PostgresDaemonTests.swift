@@ -73,8 +73,9 @@ struct PostgresDaemonTests {
         let expected = Set((posted + fromOutbox).map(\.leaf))
         let store = try await PostgresBatchQueue(url: url)
         try await eventually(120, "every receipt in a final batch") {
-            try await store.backlog().values.reduce(0, +) == 0 && store.batches(kind: nil, states: [.final], after: nil, limit: .max)
-                .reduce(0) { $0 + $1.count } == expected.count
+            let backlog = try await store.backlog().values.reduce(0, +)
+            let final = try await store.batches(kind: nil, states: [.final], after: nil, limit: .max).reduce(0) { $0 + $1.count }
+            return backlog == 0 && final == expected.count
         }
         for daemon in daemons { #expect(daemon.terminate() == 0) }
 
