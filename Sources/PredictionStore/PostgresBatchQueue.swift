@@ -53,7 +53,22 @@ public final class PostgresBatchQueue: BatchQueue {
             outbox = nil
         }
         do {
-            try await Self.deadline(seconds: 30, what: "connecting to \(location)") { () async throws(BatchQueueError) in
+            // One direct connection first: a refused or failed connection is reported now, with its reason (the pool
+            // would keep retrying in the background).
+            let location = location
+            var direct = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
+                                                          password: location.password, database: location.database, tls: .disable)
+            direct.options.connectTimeout = .seconds(5)
+            let configuration = direct
+            try await Self.deadline(seconds: 10, what: "connecting to \(location)") { () async throws(BatchQueueError) in
+                do {
+                    let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+                    try? await connection.close()
+                } catch {
+                    throw Self.connectionError(error, location: location)
+                }
+            }
+            try await Self.deadline(seconds: 30, what: "migrating \(location)") { () async throws(BatchQueueError) in
                 try await self.migrate()
             }
         } catch {
@@ -85,6 +100,13 @@ public final class PostgresBatchQueue: BatchQueue {
             return .store("postgres: \(e.code)")
         }
         return .store("\(error)")
+    }
+
+    /// A failed connection as the queue's error: where, and why (the server's message or the network error).
+    static func connectionError(_ error: any Error, location: PostgresLocation) -> BatchQueueError {
+        guard let e = error as? PSQLError else { return .store("postgres: cannot connect to \(location): \(error)") }
+        if let message = e.serverInfo?[.message] { return .store("postgres: cannot connect to \(location): \(message)") }
+        return .store("postgres: cannot connect to \(location): \(e.underlying.map { "\($0)" } ?? "\(e.code)")")
     }
 
     /// Whether `error` is a serialization failure or deadlock (the transaction can simply run again).
