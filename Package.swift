@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "BatchWriter",
             dependencies: [
-                "EVM", "EVMSigner", "Receipts", "EVMRPC", "SixNinesContracts", "PredictionStore",
+                "EVM", "EVMSigner", "Receipts", "EVMRPC", "SixNinesContracts", "PredictionStore", "PredictionCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]

@@ -33,6 +33,10 @@ public struct BatchWriterConfiguration: Sendable, Hashable, Codable {
     /// batches wait (still durable, still reconciled) instead of paying the spike.
     public var maxFeePerGasGwei: UInt64?
 
+    /// Daily price roots: a UTC day's root is anchored once chain time is this far past the day's end (seconds), so
+    /// that its last marks are settled.
+    public var dailyRootDelaySeconds: UInt64 = 900
+
     /// The defaults.
     public init() {}
 }

@@ -19,9 +19,13 @@ public actor BatchWriterEngine {
     public nonisolated let chain: any AnchorChain
     /// The settings.
     public nonisolated let configuration: BatchWriterConfiguration
-    private var logger: Logger
-    private let now: @Sendable () -> Int64
-    private var cachedFees: Fees?
+    var logger: Logger
+    let now: @Sendable () -> Int64
+    var cachedFees: Fees?
+    /// The prediction core's mark prices, for the daily price root (nil: no daily roots).
+    public nonisolated let prices: CorePriceLog?
+    /// The last complete UTC day whose price roots were checked.
+    var checkedPriceDay: UInt64?
     /// Sequence numbers reserved in the store and not used yet, per kind (`next..<end`).
     private var reserved: [BatchKind: (next: UInt64, end: UInt64)] = [:]
     /// Sequence numbers reserved per commit (a restart leaves at most this many minus one as a gap).
@@ -40,10 +44,13 @@ public actor BatchWriterEngine {
     /// Wall clock in unix milliseconds.
     public static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    /// An engine over `queue` and `chain`; `now` is the wall clock (unix ms) used for ages and replacement timers.
+    /// An engine over `queue` and `chain`; `now` is the wall clock (unix ms) used for ages and replacement timers;
+    /// `prices`, the core's mark prices whose daily roots it anchors (kind 3).
     public init(queue: any BatchQueue, chain: any AnchorChain, configuration: BatchWriterConfiguration = BatchWriterConfiguration(),
-                logger: Logger = Logger(label: "sixnines.batch-writer"), now: @escaping @Sendable () -> Int64 = BatchWriterEngine.wallClock) async throws {
+                logger: Logger = Logger(label: "sixnines.batch-writer"), now: @escaping @Sendable () -> Int64 = BatchWriterEngine.wallClock,
+                prices: CorePriceLog? = nil) async throws {
         self.queue = queue
+        self.prices = prices
         self.chain = chain
         self.configuration = configuration
         self.logger = logger
@@ -86,7 +93,8 @@ public actor BatchWriterEngine {
         try await advance(head: head)
     }
 
-    /// One round: claim the outbox, close due batches (all pending ones with `flush`), send and follow anchors.
+    /// One round: claim the outbox, close due batches (all pending ones with `flush`) and the daily price roots of
+    /// complete days, send and follow anchors.
     @discardableResult
     public func step(flush: Bool = false) async throws -> StepReport {
         var report = StepReport()
@@ -100,13 +108,14 @@ public actor BatchWriterEngine {
                 report.closed.append(closed.id)
             }
         }
+        report.closed += try await closeDailyPriceRoots(head: head).map(\.id)
         report.finalized = try await advance(head: head)
         Gauge(label: "sixnines_backlog_receipts").record(try await queue.backlog().values.reduce(0, +))
         return report
     }
 
     /// Runs a chain call, tracking RPC health.
-    private func chainCall<T>(_ body: () async throws -> T) async throws -> T {
+    func chainCall<T>(_ body: () async throws -> T) async throws -> T {
         do {
             let value = try await body()
             rpcHealthy = true

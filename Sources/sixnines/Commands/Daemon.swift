@@ -152,7 +152,11 @@ struct DaemonRunner {
         let chain = RPCAnchorChain(client: client, signer: KeySigner(key: key), chain: preset, chainId: settings.chainId ?? preset.id, registry: registry)
         let engine: BatchWriterEngine
         do {
-            engine = try await BatchWriterEngine(queue: queue, chain: chain, configuration: settings.batch, logger: Logger(label: "sixnines.batch-writer"))
+            // The core's mark prices (daily price roots): the SQLite database itself, or the core's file beside PostgreSQL.
+            let core = PostgresLocation.isURL(settings.database) ? settings.outboxDatabase : settings.database
+            let prices = try core.map { path throws(BatchQueueError) in try CorePriceLog(path: path) }
+            engine = try await BatchWriterEngine(queue: queue, chain: chain, configuration: settings.batch, logger: Logger(label: "sixnines.batch-writer"),
+                                                 prices: prices)
         } catch {
             await queue.shutdown()
             throw reportingFailure("\(error)")

@@ -96,6 +96,7 @@ struct DaemonSettings: Sendable {
         ("gas_limit", "gas limit of an anchor transaction (default 150000)"),
         ("claim_limit", "outbox rows claimed per step (default 20000)"),
         ("max_fee_per_gas_gwei", "fee ceiling of anchor transactions and replacements, gwei (default none)"),
+        ("daily_root_delay_seconds", "anchor a UTC day's price root this long after the day ends, chain time (default 900)"),
     ]
 
     static var help: String { keys.map { "  \($0.0) (SIXNINES_\($0.0.uppercased())): \($0.1)" }.joined(separator: "\n") }
@@ -192,6 +193,7 @@ struct DaemonSettings: Sendable {
         if let v: UInt64 = try int("gas_limit") { s.batch.gasLimit = v }
         if let v: Int = try int("claim_limit") { s.batch.claimLimit = max(1, v) }
         if let v: UInt64 = try int("max_fee_per_gas_gwei") { s.batch.maxFeePerGasGwei = v }
+        if let v: UInt64 = try int("daily_root_delay_seconds") { s.batch.dailyRootDelaySeconds = v }
         return s
     }
 }
