@@ -200,7 +200,7 @@ let package = Package(
         .testTarget(
             name: "BatchDaemonTests",
             dependencies: [
-                "sixnines", "BatchWriter", "PredictionStore", "Receipts", "EVM", "EVMSigner", "EVMRPC", "SixNinesContracts",
+                "sixnines", "BatchWriter", "PredictionStore", "PredictionCore", "Receipts", "EVM", "EVMSigner", "EVMRPC", "SixNinesContracts",
                 "Deployment", "TestSupport", "DevnetSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
