@@ -34,7 +34,7 @@ public struct CorePriceLog: Sendable {
         } catch { throw .store("the core's prices: \(error)") }
     }
 
-    /// The mark prices of UTC day `day` as a ``PriceHistory`` (whose ``PriceHistory/dailyPriceRoot(day:)`` is the batch).
+    /// The mark prices of UTC day `day` as a `PriceHistory` (whose `dailyPriceRoot(day:)` is the batch).
     public func history(day: UInt64) async throws(BatchQueueError) -> PriceHistory {
         let start = Int64(clamping: day) * 86_400
         let rows: [(String, Int64, Int64?)]

@@ -13,8 +13,6 @@ import Testing
 
 private let postgresDevnetURL = launchDevnet()
 
-/// The private PostgreSQL cluster of this test process (removed when the process exits: its watchdog's stdin closes).
-private let daemonCluster: Result<PostgresCluster, any Error> = Result { try PostgresCluster() }
 
 @Suite("Three daemons with three keys on one PostgreSQL database, against the devnet", .serialized)
 struct PostgresDaemonTests {
@@ -41,7 +39,7 @@ struct PostgresDaemonTests {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let registry = try await registryForThreeWriters()
-        let url = try daemonCluster.get().createDatabase(prefix: "daemons")
+        let url = try testPostgresCluster.get().createDatabase(prefix: "daemons")
         // The prediction core's SQLite database: every daemon may claim its outbox (one claimer at a time).
         let core = dir.appendingPathComponent("core.sqlite").path
         let now = try #require(try await client.block(.latest)).timestamp

@@ -27,6 +27,9 @@ func launchDevnet() -> String {
     return child.readyLine["url"] as! String
 }
 
+/// The private PostgreSQL cluster of this test process (removed when the process exits: its watchdog's stdin closes).
+let testPostgresCluster: Result<PostgresCluster, any Error> = Result { try PostgresCluster() }
+
 /// Children (devnets, fault proxies) kept alive for the life of the test process; they exit when their stdin closes.
 let children = Mutex<[ChildProcess]>([])
 
