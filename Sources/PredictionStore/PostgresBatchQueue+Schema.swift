@@ -119,6 +119,10 @@ extension PostgresBatchQueue {
     public func closeNext(kind: BatchKind, maxTime: UInt64, limit: Int,
                           build: @Sendable ([QueuedReceipt]) async throws(BatchQueueError) -> ClosingBatch?) async throws(BatchQueueError) -> ClosingBatch? {
         try await transaction { connection in
+            // The open-batch index in (deadline, seq) order, never a bitmap scan and a sort of every open receipt (what
+            // the planner picks on a table not analyzed yet: 400 ms instead of 3 ms for 1,000 of 150,000).
+            try await connection.query("SET LOCAL enable_bitmapscan = off", logger: self.logger)
+            try await connection.query("SET LOCAL enable_sort = off", logger: self.logger)
             let rows = try await connection.query("""
                 SELECT leaf, receipt, ingested_at, batch_id, proof FROM batch_receipts
                 WHERE kind = \(Int64(kind.rawValue)) AND batch_id IS NULL AND batch_time <= \(BatchRows.i64(min(maxTime, UInt64(Int64.max))))
