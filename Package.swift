@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // The EVM layer: pure Swift, no dependencies at all.
@@ -69,7 +70,11 @@ let package = Package(
         // Durable storage of the core (SQLite through GRDB): the durable engine and its receipt outbox.
         .target(
             name: "PredictionStore",
-            dependencies: ["EVM", "Receipts", "PredictionCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "EVM", "Receipts", "PredictionCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Chain access: JSON-RPC over HTTP (async-http-client) and WebSocket (NIOWebSocket).
         .target(
@@ -106,7 +111,7 @@ let package = Package(
         .target(
             name: "BatchWriter",
             dependencies: [
-                "EVM", "EVMSigner", "Receipts", "EVMRPC", "SixNinesContracts", "PredictionStore",
+                "EVM", "EVMSigner", "Receipts", "EVMRPC", "SixNinesContracts", "PredictionStore", "PredictionCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -215,14 +220,14 @@ let package = Package(
             name: "BatchWriterTests",
             dependencies: [
                 "BatchWriter", "PredictionStore", "PredictionCore", "Receipts", "EVM", "EVMSigner", "EVMRPC", "SixNinesContracts",
-                "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "TestSupport", "DevnetSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // The batch writer against the real devnet: the library, the daemon process, its HTTP API, crashes.
         .testTarget(
             name: "BatchDaemonTests",
             dependencies: [
-                "sixnines", "BatchWriter", "PredictionStore", "Receipts", "EVM", "EVMSigner", "EVMRPC", "SixNinesContracts",
+                "sixnines", "BatchWriter", "PredictionStore", "PredictionCore", "Receipts", "EVM", "EVMSigner", "EVMRPC", "SixNinesContracts",
                 "Deployment", "TestSupport", "DevnetSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -53,6 +53,7 @@ let package = Package(
                 .product(name: "EVMSigner", package: "SixNines"),
                 .product(name: "Receipts", package: "SixNines"),
                 .product(name: "PredictionStore", package: "SixNines"),
+                .product(name: "DevnetSupport", package: "SixNines"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/BatchWriterBenchmarks",

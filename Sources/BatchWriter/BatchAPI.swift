@@ -97,7 +97,7 @@ public struct BatchAPI: Sendable {
     }
 
     /// `POST /v1/receipts`: a JSON array of receipts; all stored (idempotently) and committed, or none.
-    public func postReceipts(_ body: Data) -> Answer {
+    public func postReceipts(_ body: Data) async -> Answer {
         guard let parsed = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) else {
             return Self.error(400, "the body is not JSON", field: "body")
         }
@@ -115,7 +115,7 @@ public struct BatchAPI: Sendable {
             }
         }
         let outcomes: [IngestOutcome]
-        do { outcomes = try queue.ingest(receipts, now: BatchWriterEngine.wallClock()) } catch {
+        do { outcomes = try await queue.ingest(receipts, now: BatchWriterEngine.wallClock()) } catch {
             if case .conflict(let index, let existing) = error {
                 return Self.error(409, "another receipt \(existing) has this prediction id and kind", field: "[\(index)].predictionId")
             }
@@ -134,15 +134,15 @@ public struct BatchAPI: Sendable {
     }
 
     /// `GET /v1/receipts/{id}`: the receipt, its batch and state, and once final its proof file.
-    public func getReceipt(_ idText: String) -> Answer {
+    public func getReceipt(_ idText: String) async -> Answer {
         guard let id = try? Bytes32(hex: idText) else { return Self.error(400, "expected the receipt id (its 32-byte leaf, hex)", field: "id") }
         do {
-            guard let stored = try queue.receipt(id) else { return Self.error(404, "no receipt \(id)", field: "id") }
+            guard let stored = try await queue.receipt(id) else { return Self.error(404, "no receipt \(id)", field: "id") }
             var object: [String: Any] = ["id": id.description, "receipt": Self.receiptJSON(stored.receipt), "state": "pending"]
-            if let batchWord = stored.batchId, let batchId = try? BatchID(word: batchWord), let batch = try queue.batch(batchId) {
+            if let batchWord = stored.batchId, let batchId = try? BatchID(word: batchWord), let batch = try await queue.batch(batchId) {
                 object["batchId"] = batchWord.description
                 object["state"] = batch.state.rawValue
-                if let file = try ProofFiles.proofFile(queue: queue, leaf: id) {
+                if let file = try await ProofFiles.proofFile(queue: queue, leaf: id) {
                     object["proof"] = try JSONSerialization.jsonObject(with: try file.jsonData())
                 }
             }
@@ -172,7 +172,7 @@ public struct BatchAPI: Sendable {
     }
 
     /// The JSON object of a batch (with its transactions when `detail`).
-    public func batchJSON(_ b: BatchRecord, detail: Bool) throws -> [String: Any] {
+    public func batchJSON(_ b: BatchRecord, detail: Bool) async throws -> [String: Any] {
         var object: [String: Any] = [
             "id": b.id.word.description, "kind": "\(b.id.kind)", "sequence": b.id.sequence, "state": b.state.rawValue,
             "root": b.root.description, "receipts": b.count, "firstTime": b.firstTime, "lastTime": b.lastTime, "deadline": b.deadline,
@@ -184,7 +184,7 @@ public struct BatchAPI: Sendable {
         if let v = b.anchoredAt { object["anchoredAt"] = v }
         if let v = b.leadTime { object["leadTime"] = v }
         if detail {
-            object["transactions"] = try queue.transactions(of: b.id).map { t -> [String: Any] in
+            object["transactions"] = try await queue.transactions(of: b.id).map { t -> [String: Any] in
                 var o: [String: Any] = ["hash": t.hash.description, "nonce": t.nonce, "maxFeePerGas": t.maxFee, "gasLimit": t.gasLimit,
                                         "state": t.state.rawValue, "createdAt": t.createdAt]
                 if let v = t.priorityFee { o["maxPriorityFeePerGas"] = v }
@@ -197,13 +197,13 @@ public struct BatchAPI: Sendable {
                 }
                 return o
             }
-            object["receiptIds"] = try queue.receipts(of: b.id).map { $0.leaf.description }
+            object["receiptIds"] = try await queue.receipts(of: b.id).map { $0.leaf.description }
         }
         return object
     }
 
     /// `GET /v1/batches?kind=&state=&cursor=&limit=`: oldest first; `next` is the cursor of the following page.
-    public func listBatches(kind: String?, state: String?, cursor: String?, limit: String?) -> Answer {
+    public func listBatches(kind: String?, state: String?, cursor: String?, limit: String?) async -> Answer {
         var kindValue: BatchKind?
         if let kind, !kind.isEmpty {
             guard let k = Self.parseKind(kind) else { return Self.error(400, "unknown kind (placement, settlement, daily)", field: "kind") }
@@ -229,8 +229,10 @@ public struct BatchAPI: Sendable {
             count = n
         }
         do {
-            let page = try queue.batches(kind: kindValue, states: states, after: after, limit: count)
-            var object: [String: Any] = ["batches": try page.map { try batchJSON($0, detail: false) }]
+            let page = try await queue.batches(kind: kindValue, states: states, after: after, limit: count)
+            var listed: [[String: Any]] = []
+            for b in page { listed.append(try await batchJSON(b, detail: false)) }
+            var object: [String: Any] = ["batches": listed]
             if page.count == count, let last = page.last { object["next"] = last.id.word.description }
             return Self.json(object)
         } catch {
@@ -239,24 +241,24 @@ public struct BatchAPI: Sendable {
     }
 
     /// `GET /v1/batches/{id}`: the batch with every transaction and replacement and its receipt ids.
-    public func getBatch(_ idText: String) -> Answer {
+    public func getBatch(_ idText: String) async -> Answer {
         guard let id = Self.parseBatchID(idText) else { return Self.error(400, "expected a batch id (0x… or kind:sequence)", field: "id") }
         do {
-            guard let batch = try queue.batch(id) else { return Self.error(404, "no batch \(id)", field: "id") }
-            return Self.json(try batchJSON(batch, detail: true))
+            guard let batch = try await queue.batch(id) else { return Self.error(404, "no batch \(id)", field: "id") }
+            return Self.json(try await batchJSON(batch, detail: true))
         } catch {
             return Self.error(503, "\(error)")
         }
     }
 
     /// The status object: backlog per kind, open batches, last final batch, lead times, RPC health.
-    public func status() throws -> [String: Any] {
+    public func status() async throws -> [String: Any] {
         var backlog: [String: Any] = [:]
-        for (k, n) in try queue.backlog() { backlog["\(k)"] = n }
+        for (k, n) in try await queue.backlog() { backlog["\(k)"] = n }
         var pending: [String: Any] = [:]
-        for k in [BatchKind.placement, .settlement] { pending["\(k)"] = try queue.pending(kind: k).count }
-        let open = try queue.batches(kind: nil, states: [.closed, .sent, .included], after: nil, limit: .max)
-        let finals = try queue.batches(kind: nil, states: [.final], after: nil, limit: .max)
+        for k in [BatchKind.placement, .settlement] { pending["\(k)"] = try await queue.pending(kind: k).count }
+        let open = try await queue.batches(kind: nil, states: [.closed, .sent, .included], after: nil, limit: .max)
+        let finals = try await queue.batches(kind: nil, states: [.final], after: nil, limit: .max)
         let lastFinal = finals.max { ($0.finalAt ?? 0) < ($1.finalAt ?? 0) }
         let leads = finals.compactMap(\.leadTime).sorted()
         func percentile(_ p: Int) -> Int64? { leads.isEmpty ? nil : leads[min(leads.count - 1, (leads.count * p) / 100)] }
@@ -267,8 +269,8 @@ public struct BatchAPI: Sendable {
         var object: [String: Any] = [
             "backlog": backlog, "pending": pending, "openBatches": open.count, "finalBatches": finals.count, "leadTimeSeconds": leadObject,
         ]
-        if let lastFinal { object["lastFinal"] = try batchJSON(lastFinal, detail: false) }
-        if let rpc = try queue.setting("rpc_health"), let data = rpc.data(using: .utf8), let health = try? JSONSerialization.jsonObject(with: data) {
+        if let lastFinal { object["lastFinal"] = try await batchJSON(lastFinal, detail: false) }
+        if let rpc = try await queue.setting("rpc_health"), let data = rpc.data(using: .utf8), let health = try? JSONSerialization.jsonObject(with: data) {
             object["rpc"] = health
         }
         return object

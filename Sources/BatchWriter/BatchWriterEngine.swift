@@ -6,55 +6,12 @@ import Metrics
 import PredictionStore
 import Receipts
 
-/// The batch writer's settings (every one also a `SIXNINES_*` variable of `sixnines daemon run`).
-public struct BatchWriterConfiguration: Sendable, Hashable, Codable {
-    /// A batch closes once it holds this many receipts.
-    public var maxBatchSize: Int = 1000
-    /// A batch closes once its oldest receipt waited this long (milliseconds, wall clock).
-    public var maxAgeMillis: Int64 = 30_000
-    /// Placements: anchored at least this long before their settlement mark (seconds of chain time).
-    public var placementLeadSeconds: UInt64 = 60
-    /// Placements: time allowed for a closed batch to become final (seconds); a placement batch closes once
-    /// `earliest settlesAt − lead − allowance ≤ chain time`.
-    public var anchorAllowanceSeconds: UInt64 = 30
-    /// Confirmations that make a block final (ignored with `useFinalizedTag`).
-    public var confirmations: UInt64 = 1
-    /// Final means covered by the node's `finalized` tag.
-    public var useFinalizedTag: Bool = false
-    /// Replace a transaction not included after this long (milliseconds).
-    public var replaceAfterMillis: Int64 = 60_000
-    /// Fee increase of each replacement, percent (at least 10).
-    public var bumpPercent: Int = 12
-    /// Rebroadcast the same bytes of a transaction not seen in a block after this long (milliseconds).
-    public var rebroadcastAfterMillis: Int64 = 10_000
-    /// Gas limit of an anchor transaction (≈53,400 used, ≈73,300 for the first id of a bitmap word).
-    public var gasLimit: UInt64 = 150_000
-    /// Outbox rows claimed per step.
-    public var claimLimit: Int = 20_000
-    /// Fee ceiling in gwei (nil: none): no transaction or replacement offers more per gas; during a fee spike above it
-    /// batches wait (still durable, still reconciled) instead of paying the spike.
-    public var maxFeePerGasGwei: UInt64?
-
-    /// The defaults.
-    public init() {}
-}
-
-/// What one step did.
-public struct StepReport: Sendable, Hashable {
-    /// Outbox rows claimed.
-    public var claimed = 0
-    /// Batches closed.
-    public var closed: [BatchID] = []
-    /// Batches that became final.
-    public var finalized: [BatchID] = []
-
-    /// An empty report.
-    public init() {}
-}
-
 /// Batching, anchoring and reconciliation over a ``BatchQueue`` and an ``AnchorChain``. One instance owns the
 /// writer key; every state change is committed before the action that depends on it (close before send, replacement
 /// recorded before it is sent), so a restart resumes from the store: ``reconcile()`` then ``step(flush:)``.
+///
+/// Several engines (each with its own key) may share one store (PostgreSQL): each closes batches from receipts no other
+/// engine is taking, and follows only the batches it signed (its key's nonces).
 public actor BatchWriterEngine {
     /// The store.
     public nonisolated let queue: any BatchQueue
@@ -62,9 +19,13 @@ public actor BatchWriterEngine {
     public nonisolated let chain: any AnchorChain
     /// The settings.
     public nonisolated let configuration: BatchWriterConfiguration
-    private var logger: Logger
-    private let now: @Sendable () -> Int64
-    private var cachedFees: Fees?
+    var logger: Logger
+    let now: @Sendable () -> Int64
+    var cachedFees: Fees?
+    /// The prediction core's mark prices, for the daily price root (nil: no daily roots).
+    public nonisolated let prices: CorePriceLog?
+    /// The last complete UTC day whose price roots were checked.
+    var checkedPriceDay: UInt64?
     /// Sequence numbers reserved in the store and not used yet, per kind (`next..<end`).
     private var reserved: [BatchKind: (next: UInt64, end: UInt64)] = [:]
     /// Sequence numbers reserved per commit (a restart leaves at most this many minus one as a gap).
@@ -83,16 +44,19 @@ public actor BatchWriterEngine {
     /// Wall clock in unix milliseconds.
     public static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    /// An engine over `queue` and `chain`; `now` is the wall clock (unix ms) used for ages and replacement timers.
+    /// An engine over `queue` and `chain`; `now` is the wall clock (unix ms) used for ages and replacement timers;
+    /// `prices`, the core's mark prices whose daily roots it anchors (kind 3).
     public init(queue: any BatchQueue, chain: any AnchorChain, configuration: BatchWriterConfiguration = BatchWriterConfiguration(),
-                logger: Logger = Logger(label: "sixnines.batch-writer"), now: @escaping @Sendable () -> Int64 = BatchWriterEngine.wallClock) throws {
+                logger: Logger = Logger(label: "sixnines.batch-writer"), now: @escaping @Sendable () -> Int64 = BatchWriterEngine.wallClock,
+                prices: CorePriceLog? = nil) async throws {
         self.queue = queue
+        self.prices = prices
         self.chain = chain
         self.configuration = configuration
         self.logger = logger
         self.now = now
-        try queue.setSetting("chain_id", String(chain.chainId))
-        try queue.setSetting("registry", chain.registry.description)
+        try await queue.setSetting("chain_id", String(chain.chainId))
+        try await queue.setSetting("registry", chain.registry.description)
     }
 
     /// Whether the last chain call succeeded.
@@ -102,8 +66,8 @@ public actor BatchWriterEngine {
     public var lastChainError: String? { lastRPCError }
 
     /// Stores receipts from another producer (idempotent per receipt id), committed before it returns.
-    public nonisolated func ingest(_ receipts: [Receipts.Receipt]) throws(BatchQueueError) -> [IngestOutcome] {
-        let outcomes = try queue.ingest(receipts, now: Self.wallClock())
+    public nonisolated func ingest(_ receipts: [Receipts.Receipt]) async throws(BatchQueueError) -> [IngestOutcome] {
+        let outcomes = try await queue.ingest(receipts, now: Self.wallClock())
         Counter(label: "sixnines_receipts_ingested_total").increment(by: outcomes.lazy.filter { $0 == .stored }.count)
         return outcomes
     }
@@ -111,29 +75,30 @@ public actor BatchWriterEngine {
     /// Restart reconciliation: every batch not final is checked against its recorded transactions and the registry,
     /// then waits, gets the same bytes again, or a replacement (all through ``advance(head:)``), before anything new.
     public func reconcile() async throws {
-        let open = try queue.batches(kind: nil, states: [.closed, .sent, .included], after: nil, limit: .max)
-        logger.info("reconciling", metadata: ["batches": "\(open.count)"])
-        for batch in open {
+        let open = try await ownLiveBatches()
+        logger.info("reconciling", metadata: ["batches": "\(open.count)", "writer": "\(chain.writer)"])
+        for (batch, _) in open {
             if let at = try await chainCall({ try await self.chain.anchoredAt(batch.id, root: batch.root) }) {
                 logger.info("already anchored on chain", metadata: ["batch_id": "\(batch.id)", "anchored_at": "\(at)"])
             }
         }
         // Force a rebroadcast check of every live transaction: the node may have lost them while we were down.
-        for batch in open {
-            for var t in try queue.transactions(of: batch.id) where t.state == .sent || t.state == .signed {
+        for (_, transactions) in open {
+            for var t in transactions where t.state == .sent || t.state == .signed {
                 t.sentAt = nil
-                try queue.update(t)
+                try await queue.update(t)
             }
         }
         let head = try await chainCall { try await self.chain.head() }
         try await advance(head: head)
     }
 
-    /// One round: claim the outbox, close due batches (all pending ones with `flush`), send and follow anchors.
+    /// One round: claim the outbox, close due batches (all pending ones with `flush`) and the daily price roots of
+    /// complete days, send and follow anchors.
     @discardableResult
     public func step(flush: Bool = false) async throws -> StepReport {
         var report = StepReport()
-        report.claimed = try queue.claimOutbox(limit: configuration.claimLimit, now: now())
+        report.claimed = try await queue.claimOutbox(limit: configuration.claimLimit, now: now())
         let head = try await chainCall { try await self.chain.head() }
         if cachedFees == nil || report.claimed > 0 || flush {
             cachedFees = try await chainCall { try await self.chain.fees() }
@@ -143,13 +108,14 @@ public actor BatchWriterEngine {
                 report.closed.append(closed.id)
             }
         }
+        report.closed += try await closeDailyPriceRoots(head: head).map(\.id)
         report.finalized = try await advance(head: head)
-        Gauge(label: "sixnines_backlog_receipts").record(try queue.backlog().values.reduce(0, +))
+        Gauge(label: "sixnines_backlog_receipts").record(try await queue.backlog().values.reduce(0, +))
         return report
     }
 
     /// Runs a chain call, tracking RPC health.
-    private func chainCall<T>(_ body: () async throws -> T) async throws -> T {
+    func chainCall<T>(_ body: () async throws -> T) async throws -> T {
         do {
             let value = try await body()
             rpcHealthy = true
@@ -175,86 +141,81 @@ public actor BatchWriterEngine {
         return nil
     }
 
-    /// Closes one batch of `kind` when due: tree, root, proofs and the signed transaction, committed together.
+    /// Closes one batch of `kind` when due: tree, root, proofs and the signed transaction, committed together (from
+    /// receipts no other writer of the store is closing).
     public func closeIfDue(kind: BatchKind, head: ChainHead, flush: Bool = false) async throws -> BatchRecord? {
-        let pending = try queue.pending(kind: kind)
+        let pending = try await queue.pending(kind: kind)
         guard let reason = closeReason(kind: kind, pending: pending, head: head, flush: flush) else { return nil }
-        // The registry refuses `last_time > block.timestamp`: receipts from the chain's future wait.
-        let receipts = try queue.pendingReceipts(kind: kind, maxTime: head.timestamp, limit: configuration.maxBatchSize)
-        guard !receipts.isEmpty else { return nil }
         if cachedFees == nil { cachedFees = try await chainCall { try await self.chain.fees() } }
         let pendingNonce = try await chainCall { try await self.chain.nonce(pending: true) }
+        let nonce = max(pendingNonce, (try await queue.highestNonce(sender: chain.writer)).map { $0 + 1 } ?? 0)
+        let fees = capped(cachedFees!)  // invariant: set just above
         let started = ContinuousClock.now
-        let sequence = try nextSequence(kind: kind)
-        let id = BatchID(kind: kind, sequence: sequence)
-        let tree = try MerkleTree(leaves: receipts.map(\.leaf))
-        var proofs: [(leaf: Bytes32, proof: [Bytes32])] = []
-        proofs.reserveCapacity(receipts.count)
-        for (index, r) in receipts.enumerated() { proofs.append((r.leaf, try tree.proof(forLeaf: index))) }
-        let times = receipts.map(\.batchTime)
-        let call = AnchorCall(batchId: id, root: tree.root, count: UInt32(receipts.count), firstTime: times.min()!, lastTime: times.max()!)
-        let nonce = max(pendingNonce, (try queue.highestNonce()).map { $0 + 1 } ?? 0)
-        let fees = capped(cachedFees!)
-        let signed = try await chain.sign(call, nonce: nonce, fees: fees, gasLimit: configuration.gasLimit)
-        let closedAt = now()
-        let record = BatchRecord(id: id, state: .closed, root: tree.root, count: receipts.count, firstTime: call.firstTime,
-                                 lastTime: call.lastTime, deadline: receipts.map(\.receipt.settlesAt).min()!, closedAt: closedAt,
-                                 oldestIngestedAt: receipts.map(\.ingestedAt).min()!)
-        try queue.close(ClosingBatch(record: record, proofs: proofs, treeNodes: tree.nodes,
-                                     transaction: Self.transaction(signed, batch: id, replaces: nil, at: closedAt)))
+        // The registry refuses `last_time > block.timestamp`: receipts from the chain's future wait.
+        let closing = try await queue.closeNext(kind: kind, maxTime: head.timestamp, limit: configuration.maxBatchSize) {
+            (receipts) async throws(BatchQueueError) -> ClosingBatch? in
+            try await self.build(receipts, kind: kind, nonce: nonce, fees: fees)
+        }
+        guard let closing else { return nil }
+        let record = closing.record
         let elapsed = ContinuousClock.now - started
         closeTimer.recordNanoseconds(Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        logger.info("batch closed", metadata: ["batch_id": "\(id)", "kind": "\(kind)", "sequence": "\(sequence)", "receipts": "\(receipts.count)",
-                                               "root": "\(tree.root)", "reason": "\(reason)", "tx": "\(signed.hash)", "nonce": "\(nonce)"])
+        logger.info("batch closed", metadata: ["batch_id": "\(record.id)", "kind": "\(kind)", "sequence": "\(record.id.sequence)",
+                                               "receipts": "\(record.count)", "root": "\(record.root)", "reason": "\(reason)",
+                                               "tx": "\(closing.transaction.hash)", "nonce": "\(nonce)", "writer": "\(chain.writer)"])
         return record
     }
 
+    /// Builds the batch of `receipts`: its id, tree, proofs and signed anchor transaction.
+    private func build(_ receipts: [QueuedReceipt], kind: BatchKind, nonce: UInt64, fees: Fees) async throws(BatchQueueError) -> ClosingBatch? {
+        guard let deadline = receipts.map(\.receipt.settlesAt).min(), let oldest = receipts.map(\.ingestedAt).min() else { return nil }
+        let times = receipts.map(\.batchTime)
+        let sequence = try await nextSequence(kind: kind)
+        let id = BatchID(kind: kind, sequence: sequence)
+        let tree: MerkleTree
+        var proofs: [(leaf: Bytes32, proof: [Bytes32])] = []
+        do {
+            tree = try MerkleTree(leaves: receipts.map(\.leaf))
+            proofs.reserveCapacity(receipts.count)
+            for (index, r) in receipts.enumerated() { proofs.append((r.leaf, try tree.proof(forLeaf: index))) }
+        } catch { throw .refused("batch \(id): \(error)") }
+        let call = AnchorCall(batchId: id, root: tree.root, count: UInt32(receipts.count), firstTime: times.min() ?? 0, lastTime: times.max() ?? 0)
+        let signed: RawTransaction
+        do { signed = try await chain.sign(call, nonce: nonce, fees: fees, gasLimit: configuration.gasLimit) } catch {
+            throw .refused("cannot sign the anchor of batch \(id): \(error)")
+        }
+        let closedAt = now()
+        let record = BatchRecord(id: id, state: .closed, root: tree.root, count: receipts.count, firstTime: call.firstTime,
+                                 lastTime: call.lastTime, deadline: deadline, closedAt: closedAt, oldestIngestedAt: oldest)
+        return ClosingBatch(record: record, proofs: proofs, treeNodes: tree.nodes,
+                            transaction: transaction(signed, batch: id, replaces: nil, at: closedAt))
+    }
+
     /// The next unused sequence number of `kind`, reserving a block in the store when the last one is used up.
-    private func nextSequence(kind: BatchKind) throws -> UInt64 {
+    private func nextSequence(kind: BatchKind) async throws(BatchQueueError) -> UInt64 {
         if let r = reserved[kind], r.next < r.end {
             reserved[kind] = (r.next + 1, r.end)
             return r.next
         }
-        let first = try queue.reserveSequences(kind: kind, count: Self.sequenceBlock)
+        let first = try await queue.reserveSequences(kind: kind, count: Self.sequenceBlock)
         reserved[kind] = (first + 1, first + UInt64(Self.sequenceBlock))
         return first
     }
 
-    static func transaction(_ signed: RawTransaction, batch: BatchID, replaces: Bytes32?, at time: Int64) -> AnchorTransaction {
+    /// The record of a transaction this engine signed (its sender: the writer).
+    func transaction(_ signed: RawTransaction, batch: BatchID, replaces: Bytes32?, at time: Int64) -> AnchorTransaction {
         let (maxFee, tip): (String, String?) = switch signed.fees {
         case .eip1559(let maxFee, let tip): (maxFee.description, tip.description)
         case .legacy(let price): (price.description, nil)
         }
         return AnchorTransaction(hash: signed.hash, batchId: batch.word, nonce: signed.nonce, maxFee: maxFee, priorityFee: tip,
-                                 gasLimit: signed.gasLimit, raw: signed.raw, replaces: replaces, createdAt: time)
-    }
-
-    /// `fees` under the configured ceiling.
-    func capped(_ fees: Fees) -> Fees {
-        guard let gwei = configuration.maxFeePerGasGwei else { return fees }
-        let cap = UInt256(gwei) * UInt256(1_000_000_000)
-        switch fees {
-        case .eip1559(let maxFee, let tip):
-            let m = Swift.min(maxFee, cap)
-            return .eip1559(maxFeePerGas: m, maxPriorityFeePerGas: Swift.min(tip, m))
-        case .legacy(let price):
-            return .legacy(gasPrice: Swift.min(price, cap))
-        }
-    }
-
-    static func fees(of t: AnchorTransaction) -> Fees {
-        let maxFee = (try? UInt256(decimalString: t.maxFee)) ?? .zero
-        if let tip = t.priorityFee { return .eip1559(maxFeePerGas: maxFee, maxPriorityFeePerGas: (try? UInt256(decimalString: tip)) ?? .zero) }
-        return .legacy(gasPrice: maxFee)
+                                 gasLimit: signed.gasLimit, raw: signed.raw, replaces: replaces, createdAt: time, sender: chain.writer)
     }
 
     /// Follows every batch not final: sends, rebroadcasts, replaces, notes inclusions, reorgs and finality.
     @discardableResult
     public func advance(head: ChainHead) async throws -> [BatchID] {
-        var live: [(BatchRecord, [AnchorTransaction])] = []
-        for batch in try queue.batches(kind: nil, states: [.closed, .sent, .included], after: nil, limit: .max) {
-            live.append((batch, try queue.transactions(of: batch.id).filter { $0.state != .superseded }))
-        }
+        var live = try await ownLiveBatches().map { ($0.0, $0.1.filter { $0.state != .superseded }) }
         // Lowest nonce first: nodes may refuse or park a nonce beyond a gap.
         live.sort { ($0.1.map(\.nonce).min() ?? .max) < ($1.1.map(\.nonce).min() ?? .max) }
         guard !live.isEmpty else { return [] }
@@ -265,6 +226,17 @@ public actor BatchWriterEngine {
             if try await follow(batch, transactions, head: head, latestNonce: latestNonce, finalized: finalized) { finals.append(batch.id) }
         }
         return finals
+    }
+
+    /// The batches not final that this engine's key signed (rows without a sender count as its own), with their transactions.
+    private func ownLiveBatches() async throws -> [(BatchRecord, [AnchorTransaction])] {
+        var result: [(BatchRecord, [AnchorTransaction])] = []
+        for batch in try await queue.batches(kind: nil, states: [.closed, .sent, .included], after: nil, limit: .max) {
+            let transactions = try await queue.transactions(of: batch.id)
+            guard transactions.last.map({ $0.sender == nil || $0.sender == chain.writer }) ?? true else { continue }
+            result.append((batch, transactions))
+        }
+        return result
     }
 
     /// Follows one batch; returns whether it became final.
@@ -279,7 +251,7 @@ public actor BatchWriterEngine {
                 if try await chainCall({ try await self.chain.anchoredAt(batch.id, root: batch.root) }) != nil { continue }
                 logger.error("anchor transaction reverted; batch abandoned, its receipts go back to the open batch",
                              metadata: meta.merging(["tx": "\(t.hash)"]) { $1 })
-                try queue.abandon(batch.id)
+                try await queue.abandon(batch.id)
                 return false
             }
             if t.state != .included || t.blockHash != inclusion.blockHash {
@@ -287,7 +259,7 @@ public actor BatchWriterEngine {
                 t.blockNumber = inclusion.blockNumber
                 t.blockHash = inclusion.blockHash
                 t.gasUsed = inclusion.gasUsed
-                try queue.update(t)
+                try await queue.update(t)
             }
             let depth = head.number >= inclusion.blockNumber ? head.number - inclusion.blockNumber + 1 : 0
             let isFinal = configuration.useFinalizedTag ? (finalized.map { $0 >= inclusion.blockNumber } ?? false)
@@ -309,12 +281,12 @@ public actor BatchWriterEngine {
                             "lead_time": "\(lead)", "required": "\(configuration.placementLeadSeconds)", "deadline": "\(batch.deadline)"]) { $1 })
                     }
                 }
-                try queue.update(batch)
+                try await queue.update(batch)
                 t.state = .final
-                try queue.update(t)
+                try await queue.update(t)
                 for var other in transactions where other.hash != t.hash {
                     other.state = .superseded
-                    try queue.update(other)
+                    try await queue.update(other)
                 }
                 gasPerReceipt.record(Int64(inclusion.gasUsed) / Int64(max(1, batch.count)))
                 finalTimer.recordMilliseconds(max(0, batch.finalAt! - batch.oldestIngestedAt))
@@ -325,7 +297,7 @@ public actor BatchWriterEngine {
             }
             if batch.state != .included {
                 batch.state = .included
-                try queue.update(batch)
+                try await queue.update(batch)
             }
             return false
         }
@@ -336,13 +308,13 @@ public actor BatchWriterEngine {
             batch.state = .sent
             batch.anchorTransaction = nil
             batch.blockNumber = nil
-            try queue.update(batch)
+            try await queue.update(batch)
             for var t in transactions where t.state == .included {
                 t.state = .sent
                 t.blockNumber = nil
                 t.blockHash = nil
                 t.sentAt = nil
-                try queue.update(t)
+                try await queue.update(t)
             }
         }
         guard var latest = transactions.last else { return false }
@@ -353,20 +325,20 @@ public actor BatchWriterEngine {
                 batch.state = .final
                 batch.anchoredAt = at
                 batch.finalAt = now()
-                try queue.update(batch)
+                try await queue.update(batch)
                 logger.warning("batch found anchored by an unrecorded transaction", metadata: meta)
                 return true
             }
             let fees = capped(try await chainCall { try await self.chain.fees() })
-            let nonce = max(try await chainCall { try await self.chain.nonce(pending: true) }, (try queue.highestNonce() ?? 0) + 1)
+            let nonce = max(try await chainCall { try await self.chain.nonce(pending: true) }, (try await queue.highestNonce(sender: chain.writer) ?? 0) + 1)
             let call = AnchorCall(batchId: batch.id, root: batch.root, count: UInt32(batch.count), firstTime: batch.firstTime, lastTime: batch.lastTime)
             let signed = try await chain.sign(call, nonce: nonce, fees: fees, gasLimit: configuration.gasLimit)
-            let fresh = Self.transaction(signed, batch: batch.id, replaces: nil, at: now())
+            let fresh = transaction(signed, batch: batch.id, replaces: nil, at: now())
             for var t in transactions {
                 t.state = .superseded
-                try queue.update(t)
+                try await queue.update(t)
             }
-            try queue.record(fresh, superseding: nil)
+            try await queue.record(fresh, superseding: nil)
             logger.warning("nonce used by another transaction: re-signed with a new nonce",
                            metadata: meta.merging(["old_nonce": "\(latest.nonce)", "nonce": "\(nonce)", "tx": "\(fresh.hash)"]) { $1 })
             latest = fresh
@@ -385,8 +357,8 @@ public actor BatchWriterEngine {
             let fees = bumped
             let call = AnchorCall(batchId: batch.id, root: batch.root, count: UInt32(batch.count), firstTime: batch.firstTime, lastTime: batch.lastTime)
             let signed = try await chain.sign(call, nonce: latest.nonce, fees: fees, gasLimit: latest.gasLimit)
-            let replacement = Self.transaction(signed, batch: batch.id, replaces: latest.hash, at: clock)
-            try queue.record(replacement, superseding: nil)  // recorded before it is sent; the old one may still be mined
+            let replacement = transaction(signed, batch: batch.id, replaces: latest.hash, at: clock)
+            try await queue.record(replacement, superseding: nil)  // recorded before it is sent; the old one may still be mined
             replacements.increment()
             logger.warning("replacing a stuck anchor transaction", metadata: meta.merging([
                 "old_tx": "\(latest.hash)", "tx": "\(replacement.hash)", "fees": "\(fees)"]) { $1 })
@@ -399,10 +371,10 @@ public actor BatchWriterEngine {
                 // nonceUsed: one of ours is in a block (seen next round) or another transaction took it (step 3 next round).
                 latest.state = .sent
                 latest.sentAt = clock
-                try queue.update(latest)
+                try await queue.update(latest)
                 if batch.state == .closed {
                     batch.state = .sent
-                    try queue.update(batch)
+                    try await queue.update(batch)
                 }
                 if result == .accepted {
                     logger.debug("anchor transaction broadcast", metadata: meta.merging(["tx": "\(latest.hash)", "nonce": "\(latest.nonce)"]) { $1 })
@@ -411,7 +383,7 @@ public actor BatchWriterEngine {
                 // Not in the pool: try the same bytes again after the rebroadcast interval, and replace it (higher fees)
                 // once it is older than `replaceAfter` (a fee cap under the base fee is refused until replaced).
                 latest.sentAt = clock
-                try queue.update(latest)
+                try await queue.update(latest)
                 logger.warning("node refused the anchor transaction", metadata: meta.merging(["tx": "\(latest.hash)", "error": "\(why)"]) { $1 })
             }
         }
@@ -419,37 +391,7 @@ public actor BatchWriterEngine {
     }
 
     /// The proof file of a receipt once its batch is final (nil before; throws for an unknown receipt).
-    public nonisolated func proofFile(for leaf: Bytes32) throws -> ReceiptProofFile? {
-        try ProofFiles.proofFile(queue: queue, leaf: leaf, chainId: chain.chainId, registry: chain.registry)
-    }
-}
-
-/// Proof files from the store.
-public enum ProofFiles {
-    /// Errors of proof lookups.
-    public enum Failure: Error, CustomStringConvertible {
-        /// No receipt with this id.
-        case unknownReceipt(Bytes32)
-        /// The store lacks the chain settings.
-        case noSettings
-
-        public var description: String {
-            switch self {
-            case .unknownReceipt(let id): return "no receipt \(id) in the store"
-            case .noSettings: return "the store has no chain id / registry (the daemon never ran on it)"
-            }
-        }
-    }
-
-    /// The `sixnines-receipt-proof-v1` file of the receipt `leaf` once its batch is final (nil before).
-    public static func proofFile(queue: any BatchQueue, leaf: Bytes32, chainId: UInt64? = nil, registry: Address? = nil) throws -> ReceiptProofFile? {
-        guard let stored = try queue.receipt(leaf) else { throw Failure.unknownReceipt(leaf) }
-        guard let batchWord = stored.batchId, let proof = stored.proof else { return nil }
-        let id = try BatchID(word: batchWord)
-        guard let batch = try queue.batch(id), batch.state == .final else { return nil }
-        guard let chainId = try chainId ?? queue.setting("chain_id").flatMap(UInt64.init),
-              let registry = try registry ?? queue.setting("registry").flatMap({ try? Address($0) }) else { throw Failure.noSettings }
-        return ReceiptProofFile(chainId: chainId, registry: registry, batchId: batchWord, batchKind: id.kind.rawValue, root: batch.root,
-                                receipt: stored.receipt, opening: nil, proof: proof)
+    public nonisolated func proofFile(for leaf: Bytes32) async throws -> ReceiptProofFile? {
+        try await ProofFiles.proofFile(queue: queue, leaf: leaf, chainId: chain.chainId, registry: chain.registry)
     }
 }

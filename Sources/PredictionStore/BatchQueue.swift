@@ -3,7 +3,8 @@ import Foundation
 import Receipts
 
 // The batch writer's queue: receipts waiting for a batch, batches and their anchor transactions. One protocol,
-// implemented over SQLite (`SQLiteBatchQueue`, beside the core's tables and its `outbox`).
+// implemented over SQLite (`SQLiteBatchQueue`, beside the core's tables and its `outbox`) and PostgreSQL
+// (`PostgresBatchQueue`, shared by several writers, each with its own key).
 //
 // Receipt id: the receipt's Merkle leaf (`keccak256(keccak256(abi.encode(fields)))`, docs/PROTOCOL.md §3). Two
 // submissions of the same fields are the same receipt (idempotent); a different receipt with the same
@@ -110,11 +111,14 @@ public struct AnchorTransaction: Sendable, Hashable, Codable {
     public var blockHash: Bytes32?
     /// Gas it used, once included.
     public var gasUsed: UInt64?
+    /// The account that signed it (nil for rows recorded before senders were stored).
+    public var sender: Address?
 
     /// A freshly signed transaction record.
     public init(hash: Bytes32, batchId: Bytes32, nonce: UInt64, maxFee: String, priorityFee: String?, gasLimit: UInt64,
                 raw: [UInt8], replaces: Bytes32? = nil, state: AnchorTransactionState = .signed, createdAt: Int64,
-                sentAt: Int64? = nil, blockNumber: UInt64? = nil, blockHash: Bytes32? = nil, gasUsed: UInt64? = nil) {
+                sentAt: Int64? = nil, blockNumber: UInt64? = nil, blockHash: Bytes32? = nil, gasUsed: UInt64? = nil,
+                sender: Address? = nil) {
         self.hash = hash
         self.batchId = batchId
         self.nonce = nonce
@@ -129,6 +133,7 @@ public struct AnchorTransaction: Sendable, Hashable, Codable {
         self.blockNumber = blockNumber
         self.blockHash = blockHash
         self.gasUsed = gasUsed
+        self.sender = sender
     }
 }
 
@@ -244,52 +249,64 @@ public enum BatchQueueError: Error, Sendable, Equatable, CustomStringConvertible
 }
 
 /// The batch writer's storage: every method is one transaction; nothing is acknowledged before its commit.
+///
+/// Several writers may share one store (PostgreSQL): each closes batches from receipts no other writer is taking
+/// (``closeNext(kind:maxTime:limit:build:)``), each with its own key; a transaction records its `sender`, and nonces are
+/// tracked per sender (``highestNonce(sender:)``).
 public protocol BatchQueue: Sendable {
     /// Stores receipts (idempotent per receipt id), acknowledged together after one commit; all or nothing: a
     /// conflicting receipt (same prediction id and kind, other fields) throws ``BatchQueueError/conflict(index:existing:)``.
-    func ingest(_ receipts: [Receipt], now: Int64) throws(BatchQueueError) -> [IngestOutcome]
+    func ingest(_ receipts: [Receipt], now: Int64) async throws(BatchQueueError) -> [IngestOutcome]
     /// Moves up to `limit` rows of the core's `outbox` into the queue (a cursor, advanced in the same transaction).
-    func claimOutbox(limit: Int, now: Int64) throws(BatchQueueError) -> Int
+    func claimOutbox(limit: Int, now: Int64) async throws(BatchQueueError) -> Int
     /// The open batch of `kind`.
-    func pending(kind: BatchKind) throws(BatchQueueError) -> PendingSummary
+    func pending(kind: BatchKind) async throws(BatchQueueError) -> PendingSummary
     /// Up to `limit` receipts of `kind` not in a batch whose batch time is at most `maxTime`, earliest deadline first.
-    func pendingReceipts(kind: BatchKind, maxTime: UInt64, limit: Int) throws(BatchQueueError) -> [QueuedReceipt]
+    func pendingReceipts(kind: BatchKind, maxTime: UInt64, limit: Int) async throws(BatchQueueError) -> [QueuedReceipt]
     /// Takes the next `count` sequence numbers of `kind` and returns the first (committed: never handed out twice;
     /// numbers a crash leaves unused are gaps, which docs/PROTOCOL.md §4 allows).
-    func reserveSequences(kind: BatchKind, count: Int) throws(BatchQueueError) -> UInt64
-    /// The highest nonce recorded for any transaction (nil if none).
-    func highestNonce() throws(BatchQueueError) -> UInt64?
+    func reserveSequences(kind: BatchKind, count: Int) async throws(BatchQueueError) -> UInt64
+    /// The highest nonce recorded for a transaction of `sender` (nil if none).
+    func highestNonce(sender: Address) async throws(BatchQueueError) -> UInt64?
     /// Commits a closed batch: record, receipts' batch and proofs, tree, signed transaction. Refuses a receipt
     /// already in a batch.
-    func close(_ batch: ClosingBatch) throws(BatchQueueError)
+    func close(_ batch: ClosingBatch) async throws(BatchQueueError)
+    /// Closes the next batch of `kind` in one transaction: takes up to `limit` receipts of the open batch (as
+    /// ``pendingReceipts(kind:maxTime:limit:)``, skipping receipts another writer is closing), hands them to `build`
+    /// (tree, proofs, signed transaction; nil: nothing to close) and commits its result as ``close(_:)`` does.
+    /// Returns what was committed (nil when no receipt was free or `build` returned nil).
+    func closeNext(kind: BatchKind, maxTime: UInt64, limit: Int,
+                   build: @Sendable ([QueuedReceipt]) async throws(BatchQueueError) -> ClosingBatch?) async throws(BatchQueueError) -> ClosingBatch?
     /// Records another transaction of a batch (a replacement or a re-signing), before it is sent.
-    func record(_ transaction: AnchorTransaction, superseding: Bytes32?) throws(BatchQueueError)
+    func record(_ transaction: AnchorTransaction, superseding: Bytes32?) async throws(BatchQueueError)
     /// Updates a transaction's state, broadcast time, block and gas.
-    func update(_ transaction: AnchorTransaction) throws(BatchQueueError)
+    func update(_ transaction: AnchorTransaction) async throws(BatchQueueError)
     /// Updates a batch's state and anchoring fields.
-    func update(_ batch: BatchRecord) throws(BatchQueueError)
+    func update(_ batch: BatchRecord) async throws(BatchQueueError)
     /// Abandons a batch: its receipts go back to the open batch, its id stays used.
-    func abandon(_ batch: BatchID) throws(BatchQueueError)
+    func abandon(_ batch: BatchID) async throws(BatchQueueError)
     /// Batches in the given states (all if empty), oldest first, after `cursor` (exclusive), up to `limit`.
-    func batches(kind: BatchKind?, states: [BatchState], after cursor: BatchID?, limit: Int) throws(BatchQueueError) -> [BatchRecord]
+    func batches(kind: BatchKind?, states: [BatchState], after cursor: BatchID?, limit: Int) async throws(BatchQueueError) -> [BatchRecord]
     /// One batch.
-    func batch(_ id: BatchID) throws(BatchQueueError) -> BatchRecord?
+    func batch(_ id: BatchID) async throws(BatchQueueError) -> BatchRecord?
     /// A batch's transactions, in recording order.
-    func transactions(of id: BatchID) throws(BatchQueueError) -> [AnchorTransaction]
+    func transactions(of id: BatchID) async throws(BatchQueueError) -> [AnchorTransaction]
     /// A batch's receipts with their proofs.
-    func receipts(of id: BatchID) throws(BatchQueueError) -> [QueuedReceipt]
+    func receipts(of id: BatchID) async throws(BatchQueueError) -> [QueuedReceipt]
     /// A batch's tree nodes.
-    func treeNodes(of id: BatchID) throws(BatchQueueError) -> [Bytes32]
+    func treeNodes(of id: BatchID) async throws(BatchQueueError) -> [Bytes32]
     /// One receipt by id (its leaf).
-    func receipt(_ leaf: Bytes32) throws(BatchQueueError) -> QueuedReceipt?
+    func receipt(_ leaf: Bytes32) async throws(BatchQueueError) -> QueuedReceipt?
     /// Receipts not yet in a final batch, per kind (the backlog).
-    func backlog() throws(BatchQueueError) -> [BatchKind: Int]
+    func backlog() async throws(BatchQueueError) -> [BatchKind: Int]
     /// A stored setting (the chain id and registry the batches are anchored in: `chain_id`, `registry`).
-    func setting(_ key: String) throws(BatchQueueError) -> String?
+    func setting(_ key: String) async throws(BatchQueueError) -> String?
     /// Stores a setting.
-    func setSetting(_ key: String, _ value: String) throws(BatchQueueError)
+    func setSetting(_ key: String, _ value: String) async throws(BatchQueueError)
     /// Whether the database answers.
-    func ping() -> Bool
+    func ping() async -> Bool
+    /// Releases the connections (the queue is unusable afterwards).
+    func shutdown() async
 }
 
 extension Receipt {

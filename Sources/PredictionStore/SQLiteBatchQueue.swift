@@ -62,34 +62,33 @@ public final class SQLiteBatchQueue: BatchQueue {
                 CREATE INDEX batch_transactions_batch ON batch_transactions(batch_id, seq);
                 """)
         }
+        // Several writers (keys): each transaction records its sender; nonces are tracked per sender.
+        m.registerMigration("batch-v2") { db in
+            try db.execute(sql: """
+                ALTER TABLE batch_transactions ADD COLUMN sender BLOB;
+                CREATE INDEX batch_transactions_sender ON batch_transactions(sender, nonce);
+                """)
+        }
         return m
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws(BatchQueueError) -> T {
-        do { return try pool.write(body) } catch let e as BatchQueueError { throw e } catch { throw .store("\(error)") }
+    /// One write transaction on GRDB's writer queue (awaited, not blocking a cooperative thread).
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(BatchQueueError) -> T {
+        do { return try await pool.write(body) } catch let e as BatchQueueError { throw e } catch { throw .store("\(error)") }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws(BatchQueueError) -> T {
-        do { return try pool.read(body) } catch let e as BatchQueueError { throw e } catch { throw .store("\(error)") }
+    /// One read transaction (a snapshot beside the writer).
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(BatchQueueError) -> T {
+        do { return try await pool.read(body) } catch let e as BatchQueueError { throw e } catch { throw .store("\(error)") }
     }
 
-    private static func blob(_ b: Bytes32) -> Data { Data(b.bytes) }
-    private static func i64(_ v: UInt64) -> Int64 { Int64(bitPattern: v) }
-    private static func u64(_ v: Int64) -> UInt64 { UInt64(bitPattern: v) }
-    private static func word(_ d: Data?) throws -> Bytes32 {
-        guard let d, d.count == 32 else { throw BatchQueueError.corrupt("a 32-byte value has \(d?.count ?? 0) bytes") }
-        return try Bytes32(d)
-    }
-    private static func words(_ d: Data) throws -> [Bytes32] {
-        guard d.count % 32 == 0 else { throw BatchQueueError.corrupt("a hash list has \(d.count) bytes") }
-        let bytes = [UInt8](d)
-        return try stride(from: 0, to: bytes.count, by: 32).map { try Bytes32(bytes[$0..<($0 + 32)]) }
-    }
-    private static func joined(_ ws: [Bytes32]) -> Data {
-        var d = Data(capacity: ws.count * 32)
-        for w in ws { d.append(contentsOf: w.bytes) }
-        return d
-    }
+    static func blob(_ b: Bytes32) -> Data { Data(b.bytes) }
+    static func blob(_ a: Address) -> Data { Data(a.bytes) }
+    static func i64(_ v: UInt64) -> Int64 { BatchRows.i64(v) }
+    static func u64(_ v: Int64) -> UInt64 { BatchRows.u64(v) }
+    static func word(_ d: Data?) throws -> Bytes32 { try BatchRows.word(d) }
+    static func words(_ d: Data) throws -> [Bytes32] { try BatchRows.words(d) }
+    static func joined(_ ws: [Bytes32]) -> Data { BatchRows.joined(ws) }
 
     /// Inserts receipts through two prepared statements bound straight from the ABI encoding (no argument arrays, no
     /// `Data` copies): the receipt insert (`ON CONFLICT DO NOTHING`) and, when nothing was inserted, the lookup that
@@ -141,8 +140,8 @@ public final class SQLiteBatchQueue: BatchQueue {
     }
 
     /// Stores receipts in one transaction (all or nothing on a conflict); see ``BatchQueue/ingest(_:now:)``.
-    public func ingest(_ receipts: [Receipt], now: Int64) throws(BatchQueueError) -> [IngestOutcome] {
-        try write { db in
+    public func ingest(_ receipts: [Receipt], now: Int64) async throws(BatchQueueError) -> [IngestOutcome] {
+        try await write { db in
             let insert = try Inserter(db)
             var outcomes: [IngestOutcome] = []
             outcomes.reserveCapacity(receipts.count)
@@ -166,8 +165,8 @@ public final class SQLiteBatchQueue: BatchQueue {
     }
 
     /// Copies up to `limit` rows of the core's `outbox` after the cursor and advances it, in one transaction.
-    public func claimOutbox(limit: Int, now: Int64) throws(BatchQueueError) -> Int {
-        try write { db in
+    public func claimOutbox(limit: Int, now: Int64) async throws(BatchQueueError) -> Int {
+        try await write { db in
             let cursor = try Int64.fetchOne(db, sql: "SELECT value FROM batch_meta WHERE key = 'outbox_cursor'") ?? 0
             let rows = try Row.fetchAll(db, sql: "SELECT seq, leaf, receipt FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
                                         arguments: [cursor, limit])
@@ -199,8 +198,8 @@ public final class SQLiteBatchQueue: BatchQueue {
     }
 
     /// Count, oldest acknowledgement and earliest deadline of the open batch of `kind`.
-    public func pending(kind: BatchKind) throws(BatchQueueError) -> PendingSummary {
-        try read { db in
+    public func pending(kind: BatchKind) async throws(BatchQueueError) -> PendingSummary {
+        try await read { db in
             let row = try Row.fetchOne(db, sql: """
                 SELECT COUNT(*) AS n, MIN(ingested_at) AS oldest, MIN(deadline) AS deadline FROM batch_receipts
                 WHERE kind = ? AND batch_id IS NULL
@@ -210,7 +209,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
-    private static func queued(_ row: Row) throws -> QueuedReceipt {
+    static func queued(_ row: Row) throws -> QueuedReceipt {
         let data: Data = row["receipt"]
         let receipt: Receipt
         do { receipt = try Receipt(abiEncoded: data) } catch { throw BatchQueueError.corrupt("receipt: \(error)") }
@@ -221,8 +220,8 @@ public final class SQLiteBatchQueue: BatchQueue {
     }
 
     /// Receipts of the open batch of `kind` up to `maxTime`, earliest deadline first.
-    public func pendingReceipts(kind: BatchKind, maxTime: UInt64, limit: Int) throws(BatchQueueError) -> [QueuedReceipt] {
-        try read { db in
+    public func pendingReceipts(kind: BatchKind, maxTime: UInt64, limit: Int) async throws(BatchQueueError) -> [QueuedReceipt] {
+        try await read { db in
             try Row.fetchAll(db, sql: """
                 SELECT leaf, receipt, ingested_at, batch_id, proof FROM batch_receipts INDEXED BY batch_receipts_open
                 WHERE kind = ? AND batch_id IS NULL AND batch_time <= ? ORDER BY deadline, seq LIMIT ?
@@ -231,8 +230,8 @@ public final class SQLiteBatchQueue: BatchQueue {
     }
 
     /// Reserves `count` sequence numbers of `kind` (one commit) and returns the first.
-    public func reserveSequences(kind: BatchKind, count: Int) throws(BatchQueueError) -> UInt64 {
-        try write { db in
+    public func reserveSequences(kind: BatchKind, count: Int) async throws(BatchQueueError) -> UInt64 {
+        try await write { db in
             let key = "sequence.\(kind.rawValue)"
             let first = (try Int64.fetchOne(db, sql: "SELECT value FROM batch_meta WHERE key = ?", arguments: [key]) ?? 0) + 1
             try db.execute(sql: "INSERT INTO batch_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -241,23 +240,36 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
-    /// The highest nonce of any recorded transaction.
-    public func highestNonce() throws(BatchQueueError) -> UInt64? {
-        try read { db in try Int64.fetchOne(db, sql: "SELECT MAX(nonce) FROM batch_transactions").map(Self.u64) }
+    /// The highest nonce recorded for `sender` (rows without a sender, from before senders were stored, count as anyone's).
+    public func highestNonce(sender: Address) async throws(BatchQueueError) -> UInt64? {
+        try await read { db in
+            try Int64.fetchOne(db, sql: "SELECT MAX(nonce) FROM batch_transactions WHERE sender = ? OR sender IS NULL",
+                               arguments: [Self.blob(sender)]).map(Self.u64)
+        }
     }
 
-    private static func insertTransaction(_ db: Database, _ t: AnchorTransaction) throws {
+    static func insertTransaction(_ db: Database, _ t: AnchorTransaction) throws {
         try db.execute(sql: """
             INSERT INTO batch_transactions(hash, batch_id, nonce, max_fee, priority_fee, gas_limit, raw, replaces, state, created_at,
-              sent_at, block_number, block_hash, gas_used) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              sent_at, block_number, block_hash, gas_used, sender) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [blob(t.hash), blob(t.batchId), i64(t.nonce), t.maxFee, t.priorityFee, i64(t.gasLimit), Data(t.raw),
                              t.replaces.map(blob), t.state.rawValue, t.createdAt, t.sentAt, t.blockNumber.map(i64),
-                             t.blockHash.map(blob), t.gasUsed.map(i64)])
+                             t.blockHash.map(blob), t.gasUsed.map(i64), t.sender.map(blob)])
+    }
+
+    /// Takes the open batch's receipts, builds the batch and commits it (one writer per SQLite file: nothing else closes
+    /// batches between the read and the commit; ``close(_:)`` still refuses a receipt already in a batch).
+    public func closeNext(kind: BatchKind, maxTime: UInt64, limit: Int,
+                          build: @Sendable ([QueuedReceipt]) async throws(BatchQueueError) -> ClosingBatch?) async throws(BatchQueueError) -> ClosingBatch? {
+        let receipts = try await pendingReceipts(kind: kind, maxTime: maxTime, limit: limit)
+        guard !receipts.isEmpty, let closing = try await build(receipts) else { return nil }
+        try await close(closing)
+        return closing
     }
 
     /// Commits a closed batch, its proofs and its signed transaction together.
-    public func close(_ batch: ClosingBatch) throws(BatchQueueError) {
-        try write { db in
+    public func close(_ batch: ClosingBatch) async throws(BatchQueueError) {
+        try await write { db in
             let r = batch.record
             try db.execute(sql: """
                 INSERT INTO batch_batches(id, kind, sequence, state, root, count, first_time, last_time, deadline, closed_at,
@@ -296,164 +308,5 @@ public final class SQLiteBatchQueue: BatchQueue {
             }
             try Self.insertTransaction(db, batch.transaction)
         }
-    }
-
-    /// Records a transaction before it is sent (optionally marking another superseded).
-    public func record(_ transaction: AnchorTransaction, superseding: Bytes32?) throws(BatchQueueError) {
-        try write { db in
-            if let old = superseding {
-                try db.execute(sql: "UPDATE batch_transactions SET state = ? WHERE hash = ?",
-                               arguments: [AnchorTransactionState.superseded.rawValue, Self.blob(old)])
-            }
-            try Self.insertTransaction(db, transaction)
-        }
-    }
-
-    /// Updates a transaction's state, broadcast time, block and gas.
-    public func update(_ t: AnchorTransaction) throws(BatchQueueError) {
-        try write { db in
-            try db.execute(sql: """
-                UPDATE batch_transactions SET state = ?, sent_at = ?, block_number = ?, block_hash = ?, gas_used = ? WHERE hash = ?
-                """, arguments: [t.state.rawValue, t.sentAt, t.blockNumber.map(Self.i64), t.blockHash.map(Self.blob),
-                                 t.gasUsed.map(Self.i64), Self.blob(t.hash)])
-        }
-    }
-
-    /// Updates a batch's state and anchoring fields.
-    public func update(_ r: BatchRecord) throws(BatchQueueError) {
-        try write { db in
-            try db.execute(sql: """
-                UPDATE batch_batches SET state = ?, final_at = ?, anchor_tx = ?, block_number = ?, anchored_at = ?, lead_time = ?
-                WHERE id = ?
-                """, arguments: [r.state.rawValue, r.finalAt, r.anchorTransaction.map(Self.blob), r.blockNumber.map(Self.i64),
-                                 r.anchoredAt.map(Self.i64), r.leadTime, Self.blob(r.id.word)])
-        }
-    }
-
-    /// Abandons a batch: its receipts return to the open batch.
-    public func abandon(_ id: BatchID) throws(BatchQueueError) {
-        try write { db in
-            try db.execute(sql: "UPDATE batch_batches SET state = ? WHERE id = ?", arguments: [BatchState.abandoned.rawValue, Self.blob(id.word)])
-            try db.execute(sql: "UPDATE batch_receipts SET batch_id = NULL, proof = NULL WHERE batch_id = ?", arguments: [Self.blob(id.word)])
-        }
-    }
-
-    private static func record(_ row: Row) throws -> BatchRecord {
-        let idData: Data = row["id"]
-        let id: BatchID
-        do { id = try BatchID(word: try word(idData)) } catch { throw BatchQueueError.corrupt("batch id: \(error)") }
-        guard let state = BatchState(rawValue: row["state"]) else { throw BatchQueueError.corrupt("batch state \(row["state"] as String)") }
-        let tx: Data? = row["anchor_tx"]
-        let block: Int64? = row["block_number"]
-        let anchoredAt: Int64? = row["anchored_at"]
-        return BatchRecord(id: id, state: state, root: try word(row["root"]), count: row["count"], firstTime: u64(row["first_time"]),
-                           lastTime: u64(row["last_time"]), deadline: u64(row["deadline"]), closedAt: row["closed_at"],
-                           finalAt: row["final_at"], anchorTransaction: try tx.map { try word($0) }, blockNumber: block.map(u64),
-                           anchoredAt: anchoredAt.map(u64), leadTime: row["lead_time"], oldestIngestedAt: row["oldest_ingested_at"])
-    }
-
-    private static let batchColumns = """
-        id, state, root, count, first_time, last_time, deadline, closed_at, final_at, anchor_tx, block_number, anchored_at,
-        lead_time, oldest_ingested_at
-        """
-
-    /// Batches by kind and states, in id order after `cursor`.
-    public func batches(kind: BatchKind?, states: [BatchState], after cursor: BatchID?, limit: Int) throws(BatchQueueError) -> [BatchRecord] {
-        try read { db in
-            var clauses: [String] = []
-            var arguments: [any DatabaseValueConvertible] = []
-            if let kind { clauses.append("kind = ?"); arguments.append(Int64(kind.rawValue)) }
-            if !states.isEmpty {
-                clauses.append("state IN (\(states.map { _ in "?" }.joined(separator: ",")))")
-                arguments.append(contentsOf: states.map(\.rawValue))
-            }
-            if let cursor { clauses.append("id > ?"); arguments.append(Self.blob(cursor.word)) }
-            let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-            arguments.append(limit)
-            return try Row.fetchAll(db, sql: "SELECT \(Self.batchColumns) FROM batch_batches \(whereClause) ORDER BY id LIMIT ?",
-                                    arguments: StatementArguments(arguments)).map(Self.record)
-        }
-    }
-
-    /// One batch.
-    public func batch(_ id: BatchID) throws(BatchQueueError) -> BatchRecord? {
-        try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.batchColumns) FROM batch_batches WHERE id = ?", arguments: [Self.blob(id.word)])
-                .map(Self.record)
-        }
-    }
-
-    /// A batch's transactions in recording order.
-    public func transactions(of id: BatchID) throws(BatchQueueError) -> [AnchorTransaction] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM batch_transactions WHERE batch_id = ? ORDER BY seq", arguments: [Self.blob(id.word)]).map { row in
-                guard let state = AnchorTransactionState(rawValue: row["state"]) else { throw BatchQueueError.corrupt("transaction state") }
-                let replaces: Data? = row["replaces"]
-                let block: Int64? = row["block_number"]
-                let blockHash: Data? = row["block_hash"]
-                let gas: Int64? = row["gas_used"]
-                let raw: Data = row["raw"]
-                return AnchorTransaction(hash: try Self.word(row["hash"]), batchId: try Self.word(row["batch_id"]), nonce: Self.u64(row["nonce"]),
-                                         maxFee: row["max_fee"], priorityFee: row["priority_fee"], gasLimit: Self.u64(row["gas_limit"]),
-                                         raw: [UInt8](raw), replaces: try replaces.map { try Self.word($0) }, state: state,
-                                         createdAt: row["created_at"], sentAt: row["sent_at"], blockNumber: block.map(Self.u64),
-                                         blockHash: try blockHash.map { try Self.word($0) }, gasUsed: gas.map(Self.u64))
-            }
-        }
-    }
-
-    /// A batch's receipts with their proofs.
-    public func receipts(of id: BatchID) throws(BatchQueueError) -> [QueuedReceipt] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT leaf, receipt, ingested_at, batch_id, proof FROM batch_receipts WHERE batch_id = ? ORDER BY seq",
-                             arguments: [Self.blob(id.word)]).map(Self.queued)
-        }
-    }
-
-    /// A batch's tree nodes.
-    public func treeNodes(of id: BatchID) throws(BatchQueueError) -> [Bytes32] {
-        try read { db in
-            guard let data = try Data.fetchOne(db, sql: "SELECT tree FROM batch_batches WHERE id = ?", arguments: [Self.blob(id.word)]) else { return [] }
-            return try Self.words(data)
-        }
-    }
-
-    /// One receipt by id (leaf).
-    public func receipt(_ leaf: Bytes32) throws(BatchQueueError) -> QueuedReceipt? {
-        try read { db in
-            try Row.fetchOne(db, sql: "SELECT leaf, receipt, ingested_at, batch_id, proof FROM batch_receipts WHERE leaf = ?",
-                             arguments: [Self.blob(leaf)]).map(Self.queued)
-        }
-    }
-
-    /// Receipts not yet in a final batch, per kind.
-    public func backlog() throws(BatchQueueError) -> [BatchKind: Int] {
-        try read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT r.kind AS kind, COUNT(*) AS n FROM batch_receipts r LEFT JOIN batch_batches b ON b.id = r.batch_id
-                WHERE r.batch_id IS NULL OR b.state != 'final' GROUP BY r.kind
-                """)
-            var result: [BatchKind: Int] = [:]
-            for row in rows { if let k = BatchKind(rawValue: UInt8(row["kind"] as Int64)) { result[k] = row["n"] } }
-            return result
-        }
-    }
-
-    /// A stored setting.
-    public func setting(_ key: String) throws(BatchQueueError) -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT value FROM batch_settings WHERE key = ?", arguments: [key]) }
-    }
-
-    /// Stores a setting.
-    public func setSetting(_ key: String, _ value: String) throws(BatchQueueError) {
-        try write { db in
-            try db.execute(sql: "INSERT INTO batch_settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                           arguments: [key, value])
-        }
-    }
-
-    /// Whether a read succeeds.
-    public func ping() -> Bool {
-        (try? pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }
 }

@@ -133,9 +133,9 @@ struct DaemonTests {
         #expect(try await daemon.json("POST", "/v1/receipts", body: try receiptsBody(receipts)).0 == 200)
         let queue = try SQLiteBatchQueue(path: database)
         try await eventually(30, "a batch of 7 final in the environment's registry") {
-            try queue.batches(kind: .placement, states: [.final], after: nil, limit: 10).first?.count == 7
+            try await queue.batches(kind: .placement, states: [.final], after: nil, limit: 10).first?.count == 7
         }
-        #expect(try queue.setting("registry") == registry.description)
+        #expect(try await queue.setting("registry") == registry.description)
         #expect(daemon.terminate() == 0)
 
         // Unknown keys and bad values are refused before anything starts, naming the setting.
@@ -156,6 +156,15 @@ struct DaemonTests {
             try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: path))
         }
     }
+
+    @Test func survivesSIGKILLOnPostgreSQLWhileReceiptsStreamIn() async throws {
+        let kills = Int(ProcessInfo.processInfo.environment["SIXNINES_CRASH_KILLS_POSTGRES"] ?? "") ?? 10
+        let url = try testPostgresCluster.get().createDatabase(prefix: "crash")
+        let report = try await CrashHarness(client: client, rpc: daemonDevnetURL, kills: kills, postgresURL: url).run()
+        if let path = ProcessInfo.processInfo.environment["SIXNINES_CRASH_REPORT_POSTGRES"] {
+            try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: path))
+        }
+    }
 }
 
 /// SIGKILLs the daemon at random moments while receipts stream in (POST and the core's outbox), then checks, against
@@ -164,6 +173,8 @@ struct CrashHarness {
     let client: RPCClient
     let rpc: String
     let kills: Int
+    /// The daemon's PostgreSQL database (nil: SQLite); the core's outbox stays in the SQLite file either way.
+    var postgresURL: String? = nil
 
     func run() async throws -> [String: Any] {
         let started = ContinuousClock.now
@@ -172,13 +183,17 @@ struct CrashHarness {
         defer { try? FileManager.default.removeItem(at: dir) }
         let registry = try await deployRegistry(client: client, writer: devKeys[1].address)
         let database = dir.appendingPathComponent("db.sqlite").path
-        let config = try daemonConfig(dir: dir, database: database, rpc: rpc, registry: registry,
-                                      extra: ["max_batch_size": 40, "max_age_ms": 100, "poll_interval_ms": 20])
-        // The core's side: its outbox table in the same database (created by the queue's migration if first).
-        _ = try SQLiteBatchQueue(path: database)
+        var extra: [String: Any] = ["max_batch_size": 40, "max_age_ms": 100, "poll_interval_ms": 20]
+        if postgresURL != nil { extra["outbox_database"] = database }
+        let config = try daemonConfig(dir: dir, database: postgresURL ?? database, rpc: rpc, registry: registry, extra: extra)
+        // The core's side: its outbox table in its SQLite database (the queue creates it too, if first).
+        if postgresURL == nil { _ = try SQLiteBatchQueue(path: database) }
         var coreConfiguration = Configuration()
         coreConfiguration.busyMode = .timeout(10)  // the daemon writes the same file
         let core = try DatabaseQueue(path: database, configuration: coreConfiguration)
+        try await core.write { db in
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS outbox(seq INTEGER PRIMARY KEY, kind INTEGER NOT NULL, leaf BLOB NOT NULL, receipt BLOB NOT NULL)")
+        }
         var acknowledged = Set<Bytes32>()
         var generator = SeededRandom(seed: 20261204)
         var counter = 0
@@ -229,11 +244,11 @@ struct CrashHarness {
         let daemon = try DaemonProcess(config: config, logDirectory: dir)
         var drained = false
         defer { if !drained { daemon.kill() } }
-        let queue = try SQLiteBatchQueue(path: database)
+        let queue: any BatchQueue = if let postgresURL { try await PostgresBatchQueue(url: postgresURL) } else { try SQLiteBatchQueue(path: database) }
         try await eventually(120, "every acknowledged receipt in a final batch") {
             for leaf in acknowledged {
-                guard let stored = try queue.receipt(leaf), let batch = stored.batchId,
-                      try queue.batch(try BatchID(word: batch))?.state == .final else { return false }
+                guard let stored = try await queue.receipt(leaf), let batch = stored.batchId,
+                      try await queue.batch(try BatchID(word: batch))?.state == .final else { return false }
             }
             return true
         }
@@ -243,7 +258,7 @@ struct CrashHarness {
         // The invariants, against the chain.
         let events = try await anchorEvents(client: client, registry: registry)
         let reader = ReceiptRegistry(address: registry, connection: ContractConnection(client: client, chainId: 31337))
-        let batches = try queue.batches(kind: nil, states: [], after: nil, limit: .max)
+        let batches = try await queue.batches(kind: nil, states: [], after: nil, limit: .max)
         var inBatches: [Bytes32: Int] = [:]
         var proofsChecked = 0
         var sampleFiles: [String] = []
@@ -251,14 +266,14 @@ struct CrashHarness {
             #expect(batch.state == .final)
             #expect(events[batch.id.word] == 1, "batch \(batch.id) anchored \(events[batch.id.word] ?? 0) times")
             #expect(try await reader.batch(batchId: batch.id.word, root: batch.root).anchored)
-            for r in try queue.receipts(of: batch.id) {
+            for r in try await queue.receipts(of: batch.id) {
                 inBatches[r.leaf, default: 0] += 1
                 #expect(MerkleTree.verify(root: batch.root, leaf: r.leaf, proof: r.proof ?? []))
                 proofsChecked += 1
             }
             // One proof per batch goes through `receipt verify` against the chain.
-            let sample = try #require(try queue.receipts(of: batch.id).first)
-            let file = try #require(try ProofFiles.proofFile(queue: queue, leaf: sample.leaf))
+            let sample = try #require(try await queue.receipts(of: batch.id).first)
+            let file = try #require(try await ProofFiles.proofFile(queue: queue, leaf: sample.leaf))
             let path = dir.appendingPathComponent("\(sample.leaf).json").path
             try file.jsonData().write(to: URL(fileURLWithPath: path))
             sampleFiles.append(path)

@@ -65,15 +65,17 @@ struct FaultProxyTests {
             #expect(status == 200, "\(answer)")
             all += receipts
         }
-        func finalCount() throws -> Int {
-            try all.filter { r in
-                guard let b = try queue.receipt(r.leaf)?.batchId else { return false }
-                return try queue.batch(try BatchID(word: b))?.state == .final
-            }.count
+        func finalCount() async throws -> Int {
+            var n = 0
+            for r in all {
+                guard let b = try await queue.receipt(r.leaf)?.batchId else { continue }
+                if try await queue.batch(try BatchID(word: b))?.state == .final { n += 1 }
+            }
+            return n
         }
 
         try await post(40)
-        try await eventually(30, "the first receipts final") { try finalCount() == all.count }
+        try await eventually(30, "the first receipts final") { try await finalCount() == all.count }
 
         // The node is gone: ingest keeps acknowledging, the backlog grows, readiness says so.
         try await proxy.set("down")
@@ -82,7 +84,7 @@ struct FaultProxyTests {
             let (status, _) = try await daemon.json("GET", "/ready")
             return status == 503
         }
-        let backlog = try queue.backlog().values.reduce(0, +)
+        let backlog = try await queue.backlog().values.reduce(0, +)
         #expect(backlog >= 90)
         let status = try CLI.run(["daemon", "status", "--db", database, "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
@@ -102,10 +104,10 @@ struct FaultProxyTests {
         try await eventually(30, "a send whose answer was dropped") { (try await proxy.stats()["dropped_sends"] ?? 0) >= 1 }
 
         try await proxy.set("ok")
-        try await eventually(60, "every acknowledged receipt final") { try finalCount() == all.count }
+        try await eventually(60, "every acknowledged receipt final") { try await finalCount() == all.count }
 
         let events = try await anchorEvents(client: client, registry: registry)
-        let finals = try queue.batches(kind: nil, states: [.final], after: nil, limit: .max)
+        let finals = try await queue.batches(kind: nil, states: [.final], after: nil, limit: .max)
         #expect(events.values.allSatisfy { $0 == 1 }, "a batch id anchored twice")
         #expect(events.count == finals.count)
         for b in finals { #expect(events[b.id.word] == 1) }

@@ -54,14 +54,14 @@ struct LoadTests {
         }
         let elapsed = ContinuousClock.now - started
         let queue = try SQLiteBatchQueue(path: database)
-        try await eventually(120, "everything final") { try queue.backlog().values.reduce(0, +) == 0 }
+        try await eventually(120, "everything final") { try await queue.backlog().values.reduce(0, +) == 0 }
         var latencies: [Int64] = []
         var leads: [Int64] = []
         var gas: [UInt64] = []
-        for batch in try queue.batches(kind: nil, states: [.final], after: nil, limit: .max) {
-            for r in try queue.receipts(of: batch.id) { latencies.append(batch.finalAt! - r.ingestedAt) }
+        for batch in try await queue.batches(kind: nil, states: [.final], after: nil, limit: .max) {
+            for r in try await queue.receipts(of: batch.id) { latencies.append(batch.finalAt! - r.ingestedAt) }
             if let lead = batch.leadTime { leads.append(lead) }
-            if let used = try queue.transactions(of: batch.id).first(where: { $0.state == .final })?.gasUsed { gas.append(used) }
+            if let used = try await queue.transactions(of: batch.id).first(where: { $0.state == .final })?.gasUsed { gas.append(used) }
         }
         latencies.sort()
         leads.sort()

@@ -16,6 +16,7 @@ let devKeyHex = [
     "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
     "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
     "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+    "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
 ]
 let devKeys = devKeyHex.map { try! PrivateKey(hex: $0) }
 
@@ -25,6 +26,9 @@ func launchDevnet() -> String {
     children.withLock { $0.append(child) }
     return child.readyLine["url"] as! String
 }
+
+/// The private PostgreSQL cluster of this test process (removed when the process exits: its watchdog's stdin closes).
+let testPostgresCluster: Result<PostgresCluster, any Error> = Result { try PostgresCluster() }
 
 /// Children (devnets, fault proxies) kept alive for the life of the test process; they exit when their stdin closes.
 let children = Mutex<[ChildProcess]>([])

@@ -39,7 +39,12 @@ final class FakeChain: AnchorChain {
     let state = Mutex(State())
     let chainId: UInt64 = 31337
     let registry = try! Address("0x5FbDB2315678afecb367f032d93F642f64180aa3")
-    let writer = try! Address("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
+    let writer: Address
+
+    /// A chain whose writer account is `writer`.
+    init(writer: Address = try! Address("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")) {
+        self.writer = writer
+    }
 
     struct Down: Error {}
 

@@ -1,10 +1,13 @@
-// The batch writer's hot paths (issue 15 targets: durable ingest ≥ 100,000 receipts/s with SQLite, acknowledged after
-// commit; closing a batch of 1,000 — tree, proofs stored, transaction signed — under 20 ms).
+// The batch writer's hot paths (issue 15 targets: durable ingest ≥ 100,000 receipts/s with SQLite, ≥ 20,000/s with
+// PostgreSQL, acknowledged after commit; closing a batch of 1,000 — tree, proofs stored, transaction signed — under
+// 20 ms), on both stores. PostgreSQL: a private cluster with PostgreSQL's durable defaults (fsync on, synchronous
+// commit), started for this process (Tests/DevnetSupport/PostgresCluster.swift) and removed when it exits.
 //
 // "close" below is the work of `BatchWriterEngine.closeIfDue` without its two RPC reads (fees are cached, the pending
 // nonce is one call): reserve the sequence (one commit), build the tree, compute 1,000 proofs, sign the anchor
 // transaction (EIP-1559, secp256k1), commit batch + proofs + signed transaction (one commit).
 import Benchmark
+import DevnetSupport
 import EVM
 import EVMSigner
 import Foundation
@@ -28,6 +31,39 @@ func remove(_ path: String) {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 }
 
+/// The private cluster (durable settings), started on first use.
+let cluster = Result { try PostgresCluster(durable: true) }
+
+/// A fresh PostgreSQL queue in a new database.
+func freshPostgresQueue() async -> PostgresBatchQueue {
+    let url = try! cluster.get().createDatabase(prefix: "bench")
+    return try! await PostgresBatchQueue(url: url)
+}
+
+/// Closes a batch of 1,000 as `BatchWriterEngine.closeIfDue` does without its RPC reads: the store's `closeNext`
+/// (PostgreSQL: `FOR UPDATE SKIP LOCKED`) around reserve, tree, proofs, signature.
+func closeOne(_ queue: any BatchQueue, nonce: UInt64) async {
+    _ = try! await queue.closeNext(kind: .placement, maxTime: .max, limit: 1_000) { pending throws(BatchQueueError) in
+        let sequence = try await queue.reserveSequences(kind: .placement, count: 1)
+        let id = BatchID(kind: .placement, sequence: sequence)
+        let tree = try! MerkleTree(leaves: pending.map(\.leaf))
+        var proofs: [(leaf: Bytes32, proof: [Bytes32])] = []
+        proofs.reserveCapacity(pending.count)
+        for (i, r) in pending.enumerated() { proofs.append((r.leaf, try! tree.proof(forLeaf: i))) }
+        var data = [UInt8](repeating: 0, count: 4 + 6 * 32)  // anchor(...) calldata shape
+        data[35] = 1
+        let tx = try! DynamicFeeTransaction(chainId: 137, nonce: nonce, maxPriorityFeePerGas: UInt256(30_000_000_000),
+                                            maxFeePerGas: UInt256(200_000_000_000), gasLimit: 150_000,
+                                            to: try! Address("0x5FbDB2315678afecb367f032d93F642f64180aa3"), value: .zero, data: data).signed(by: key)
+        let raw = tx.rawRepresentation
+        let record = BatchRecord(id: id, state: .closed, root: tree.root, count: pending.count, firstTime: 1, lastTime: 1,
+                                 deadline: 1_795_608_540, closedAt: 1, oldestIngestedAt: 1)
+        return ClosingBatch(record: record, proofs: proofs, treeNodes: tree.nodes, transaction: AnchorTransaction(
+            hash: Keccak256.hash(data: raw), batchId: id.word, nonce: nonce, maxFee: "200000000000", priorityFee: "30000000000",
+            gasLimit: 150_000, raw: raw, createdAt: 1))
+    }
+}
+
 let key = try! PrivateKey(hex: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")
 
 let benchmarks: @Sendable () -> Void = {
@@ -38,7 +74,7 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             let (queue, path) = freshQueue()
             benchmark.startMeasurement()
-            for b in 0..<10 { blackHole(try! queue.ingest(Array(pool[(b * 10_000)..<((b + 1) * 10_000)]), now: 1)) }
+            for b in 0..<10 { blackHole(try! await queue.ingest(Array(pool[(b * 10_000)..<((b + 1) * 10_000)]), now: 1)) }
             benchmark.stopMeasurement()
             remove(path)
         }
@@ -52,7 +88,7 @@ let benchmarks: @Sendable () -> Void = {
             let slice = Array(pool[next..<(next + 1_000)])
             next = (next + 1_000) % pool.count
             benchmark.startMeasurement()
-            blackHole(try! queue.ingest(slice, now: 1))
+            blackHole(try! await queue.ingest(slice, now: 1))
             benchmark.stopMeasurement()
         }
         remove(path)
@@ -62,12 +98,12 @@ let benchmarks: @Sendable () -> Void = {
               configuration: .init(metrics: [.wallClock], maxDuration: .seconds(30), maxIterations: 5)) { benchmark in
         for _ in benchmark.scaledIterations {
             let (queue, path) = freshQueue()
-            try! queue.pool.write { db in
+            try! await queue.pool.write { db in
                 let statement = try db.makeStatement(sql: "INSERT INTO outbox(kind, leaf, receipt) VALUES (1, ?, ?)")
                 for r in pool[0..<100_000] { try statement.execute(arguments: [Data(r.leaf.bytes), Data(r.abiEncoded)]) }
             }
             benchmark.startMeasurement()
-            while try! queue.claimOutbox(limit: 20_000, now: 1) > 0 {}
+            while try! await queue.claimOutbox(limit: 20_000, now: 1) > 0 {}
             benchmark.stopMeasurement()
             remove(path)
         }
@@ -76,12 +112,12 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("close a batch of 1,000: tree, 1,000 proofs, signed anchor transaction, committed",
               configuration: .init(metrics: [.wallClock], maxDuration: .seconds(20), maxIterations: 100)) { benchmark in
         let (queue, path) = freshQueue()
-        _ = try! queue.ingest(Array(pool[0..<150_000]), now: 1)
+        _ = try! await queue.ingest(Array(pool[0..<150_000]), now: 1)
         var nonce: UInt64 = 0
         for _ in benchmark.scaledIterations {
             benchmark.startMeasurement()
-            let pending = try! queue.pendingReceipts(kind: .placement, maxTime: .max, limit: 1_000)
-            let sequence = try! queue.reserveSequences(kind: .placement, count: 1)
+            let pending = try! await queue.pendingReceipts(kind: .placement, maxTime: .max, limit: 1_000)
+            let sequence = try! await queue.reserveSequences(kind: .placement, count: 1)
             let id = BatchID(kind: .placement, sequence: sequence)
             let tree = try! MerkleTree(leaves: pending.map(\.leaf))
             var proofs: [(leaf: Bytes32, proof: [Bytes32])] = []
@@ -95,12 +131,65 @@ let benchmarks: @Sendable () -> Void = {
             let raw = tx.rawRepresentation
             let record = BatchRecord(id: id, state: .closed, root: tree.root, count: pending.count, firstTime: 1, lastTime: 1,
                                      deadline: 1_795_608_540, closedAt: 1, oldestIngestedAt: 1)
-            try! queue.close(ClosingBatch(record: record, proofs: proofs, treeNodes: tree.nodes, transaction: AnchorTransaction(
+            try! await queue.close(ClosingBatch(record: record, proofs: proofs, treeNodes: tree.nodes, transaction: AnchorTransaction(
                 hash: Keccak256.hash(data: raw), batchId: id.word, nonce: nonce, maxFee: "200000000000", priorityFee: "30000000000",
                 gasLimit: 150_000, raw: raw, createdAt: 1)))
             benchmark.stopMeasurement()
             nonce += 1
         }
         remove(path)
+    }
+
+    Benchmark("PostgreSQL ingest: 100k receipts, commits of 10,000 (fsync on)",
+              configuration: .init(metrics: [.wallClock, .cpuUser], maxDuration: .seconds(60), maxIterations: 5)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let queue = await freshPostgresQueue()
+            benchmark.startMeasurement()
+            for b in 0..<10 { blackHole(try! await queue.ingest(Array(pool[(b * 10_000)..<((b + 1) * 10_000)]), now: 1)) }
+            benchmark.stopMeasurement()
+            await queue.shutdown()
+        }
+    }
+
+    Benchmark("PostgreSQL ingest: one commit of 1,000 receipts (= acknowledgement latency)",
+              configuration: .init(metrics: [.wallClock], maxDuration: .seconds(10), maxIterations: 150)) { benchmark in
+        let queue = await freshPostgresQueue()
+        var next = 0
+        for _ in benchmark.scaledIterations {
+            let slice = Array(pool[next..<(next + 1_000)])
+            next = (next + 1_000) % pool.count
+            benchmark.startMeasurement()
+            blackHole(try! await queue.ingest(slice, now: 1))
+            benchmark.stopMeasurement()
+        }
+        await queue.shutdown()
+    }
+
+    Benchmark("close a batch of 1,000 through closeNext (SQLite)",
+              configuration: .init(metrics: [.wallClock], maxDuration: .seconds(20), maxIterations: 100)) { benchmark in
+        let (queue, path) = freshQueue()
+        _ = try! await queue.ingest(Array(pool[0..<150_000]), now: 1)
+        var nonce: UInt64 = 0
+        for _ in benchmark.scaledIterations {
+            benchmark.startMeasurement()
+            await closeOne(queue, nonce: nonce)
+            benchmark.stopMeasurement()
+            nonce += 1
+        }
+        remove(path)
+    }
+
+    Benchmark("PostgreSQL close a batch of 1,000 through closeNext (SKIP LOCKED, one transaction)",
+              configuration: .init(metrics: [.wallClock], maxDuration: .seconds(20), maxIterations: 100)) { benchmark in
+        let queue = await freshPostgresQueue()
+        _ = try! await queue.ingest(Array(pool[0..<150_000]), now: 1)
+        var nonce: UInt64 = 0
+        for _ in benchmark.scaledIterations {
+            benchmark.startMeasurement()
+            await closeOne(queue, nonce: nonce)
+            benchmark.stopMeasurement()
+            nonce += 1
+        }
+        await queue.shutdown()
     }
 }

@@ -24,8 +24,9 @@ struct BatchCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let api = BatchAPI(queue: try reportingErrors { try store.open() })
-            let answer = api.listBatches(kind: kind, state: state, cursor: cursor, limit: String(limit))
+            let queue = try await reportingErrors { try await store.open() }
+            let answer = await BatchAPI(queue: queue).listBatches(kind: kind, state: state, cursor: cursor, limit: String(limit))
+            await queue.shutdown()
             let object = try reportingErrors { try JSONValue(parsing: String(decoding: answer.body, as: UTF8.self)) }
             guard answer.status == 200 else {
                 throw reportingFailure("\(object["field"].map { "--\(plain($0)): " } ?? "")\(plain(object["error"]))")
@@ -45,8 +46,9 @@ struct BatchCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let api = BatchAPI(queue: try reportingErrors { try store.open() })
-            let answer = api.getBatch(id)
+            let queue = try await reportingErrors { try await store.open() }
+            let answer = await BatchAPI(queue: queue).getBatch(id)
+            await queue.shutdown()
             let object = try reportingErrors { try JSONValue(parsing: String(decoding: answer.body, as: UTF8.self)) }
             guard answer.status == 200 else { throw reportingFailure(plain(object["error"])) }
             if output.json { try printJSON(object); return }
@@ -76,11 +78,12 @@ extension ReceiptCommand {
         @Option(name: .shortAndLong, help: "Write the file here instead of stdout.") var output: String?
 
         func run() async throws {
-            let queue = try reportingErrors { try store.open() }
+            let queue = try await reportingErrors { try await store.open() }
+            defer { Task { await queue.shutdown() } }
             let leaf = try reportingErrors { () throws -> Bytes32 in
                 do { return try Bytes32(hex: receiptId) } catch { throw CLIError("<receipt-id>: expected 32 bytes of hex") }
             }
-            guard let file = try reportingErrors({ try ProofFiles.proofFile(queue: queue, leaf: leaf) }) else {
+            guard let file = try await reportingErrors({ try await ProofFiles.proofFile(queue: queue, leaf: leaf) }) else {
                 reportError(CLIError("receipt \(leaf) is not in a final batch yet"))
                 throw ExitCode(3)
             }

@@ -50,8 +50,10 @@ struct DaemonCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let api = BatchAPI(queue: try reportingErrors { try store.open() })
-            let status = try reportingErrors { try api.status() }
+            let queue = try await reportingErrors { try await store.open() }
+            let api = BatchAPI(queue: queue)
+            let status = try await reportingErrors { try await api.status() }
+            await queue.shutdown()
             if output.json { try printJSON(status); return }
             func line(_ name: String, _ value: Any?) { print("\(name): \(value.map { "\($0)" } ?? "-")") }
             let backlog = status["backlog"] as? [String: Any] ?? [:]
@@ -77,14 +79,14 @@ struct DaemonCommand: AsyncParsableCommand {
 /// The anchoring loop as a service: reconcile first, then step until shutdown; a step in progress finishes.
 struct WriterService: Service {
     let engine: BatchWriterEngine
-    let queue: SQLiteBatchQueue
+    let queue: any BatchQueue
     let interval: Duration
     let logger: Logger
 
-    func recordHealth(_ error: (any Error)?) {
+    func recordHealth(_ error: (any Error)?) async {
         var object: [String: Any] = ["healthy": error == nil, "checkedAt": BatchWriterEngine.wallClock()]
         if let error { object["error"] = "\(error)" }
-        if let text = try? jsonValue(object).jsonText { try? queue.setSetting("rpc_health", text) }
+        if let text = try? jsonValue(object).jsonText { try? await queue.setSetting("rpc_health", text) }
     }
 
     func pause() async {
@@ -95,11 +97,11 @@ struct WriterService: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 try await engine.reconcile()
-                recordHealth(nil)
+                await recordHealth(nil)
                 break
             } catch {
                 logger.warning("reconciliation failed; retrying", metadata: ["error": "\(error)"])
-                recordHealth(error)
+                await recordHealth(error)
                 await pause()
             }
         }
@@ -108,10 +110,10 @@ struct WriterService: Service {
             do {
                 let report = try await engine.step()
                 busy = !report.closed.isEmpty || report.claimed > 0
-                recordHealth(nil)
+                await recordHealth(nil)
             } catch {
                 logger.warning("step failed; the backlog waits", metadata: ["error": "\(error)"])
-                recordHealth(error)
+                await recordHealth(error)
             }
             if !busy { await pause() }
         }
@@ -143,13 +145,27 @@ struct DaemonRunner {
         let registry = try reportingErrors { try parseAddress(registryText, what: "registry") }
         let preset = Chain.named(settings.chain) ?? .local
         let client = try reportingErrors { try ChainOptions.client(urls: settings.rpcURLs, timeout: Double(settings.rpcTimeoutMillis) / 1000) }
-        let queue: SQLiteBatchQueue
-        do { queue = try SQLiteBatchQueue(path: settings.database) } catch { throw reportingFailure("\(error)") }
+        let queue: any BatchQueue
+        do { queue = try await openBatchQueue(database: settings.database, outbox: settings.outboxDatabase) } catch {
+            throw reportingFailure("\(error)")
+        }
         let chain = RPCAnchorChain(client: client, signer: KeySigner(key: key), chain: preset, chainId: settings.chainId ?? preset.id, registry: registry)
-        let engine = try BatchWriterEngine(queue: queue, chain: chain, configuration: settings.batch, logger: Logger(label: "sixnines.batch-writer"))
+        let engine: BatchWriterEngine
+        do {
+            // The core's mark prices (daily price roots): the SQLite database itself, or the core's file beside PostgreSQL.
+            let core = PostgresLocation.isURL(settings.database) ? settings.outboxDatabase : settings.database
+            let prices = try core.map { path throws(BatchQueueError) in try CorePriceLog(path: path) }
+            engine = try await BatchWriterEngine(queue: queue, chain: chain, configuration: settings.batch, logger: Logger(label: "sixnines.batch-writer"),
+                                                 prices: prices)
+        } catch {
+            await queue.shutdown()
+            throw reportingFailure("\(error)")
+        }
         let ingested = Counter(label: "sixnines_receipts_ingested_total")
         let api = BatchAPI(queue: queue, maxReceiptsPerRequest: settings.maxReceiptsPerRequest, onStored: { ingested.increment(by: $0) })
-        logger.info("batch writer starting", metadata: ["database": "\(settings.database)", "registry": "\(registry)",
+        let shownDatabase = PostgresLocation.isURL(settings.database) ? ((try? PostgresLocation(url: settings.database))?.description ?? "?")
+                                                                       : settings.database
+        logger.info("batch writer starting", metadata: ["database": "\(shownDatabase)", "registry": "\(registry)",
                                                        "writer": "\(key.address)", "chain_id": "\(chain.chainId)"])
 
         let router = Router()
@@ -158,9 +174,6 @@ struct DaemonRunner {
             Response(status: HTTPResponse.Status(code: answer.status), headers: [.contentType: "application/json"],
                      body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
         }
-        @Sendable func offload(_ body: @escaping @Sendable () -> BatchAPI.Answer) async -> BatchAPI.Answer {
-            (try? await NIOThreadPool.singleton.runIfActive(body)) ?? BatchAPI.error(503, "shutting down")
-        }
         router.post("/v1/receipts") { request, _ -> Response in
             var request = request
             let buffer: ByteBuffer
@@ -168,24 +181,24 @@ struct DaemonRunner {
                 return respond(BatchAPI.error(413, "body larger than \(maxBody) bytes", field: "body"))
             }
             let data = Data(buffer.readableBytesView)
-            return respond(await offload { api.postReceipts(data) })
+            return respond(await api.postReceipts(data))
         }
         router.get("/v1/receipts/:id") { _, context -> Response in
             let id = context.parameters.get("id") ?? ""
-            return respond(await offload { api.getReceipt(id) })
+            return respond(await api.getReceipt(id))
         }
         router.get("/v1/batches") { request, _ -> Response in
             let q = request.uri.queryParameters
             let (kind, state, cursor, limit) = (q.get("kind"), q.get("state"), q.get("cursor"), q.get("limit"))
-            return respond(await offload { api.listBatches(kind: kind, state: state, cursor: cursor, limit: limit) })
+            return respond(await api.listBatches(kind: kind, state: state, cursor: cursor, limit: limit))
         }
         router.get("/v1/batches/:id") { _, context -> Response in
             let id = context.parameters.get("id") ?? ""
-            return respond(await offload { api.getBatch(id) })
+            return respond(await api.getBatch(id))
         }
         router.get("/health") { _, _ -> Response in respond(BatchAPI.Answer(status: 200, body: Data(#"{"status":"ok"}"#.utf8))) }
         router.get("/ready") { _, _ -> Response in
-            let database = queue.ping()
+            let database = await queue.ping()
             var rpcError: String?
             do { _ = try await chain.head() } catch { rpcError = "\(error)" }
             var object: [String: Any] = ["database": database, "rpc": rpcError == nil]
@@ -235,9 +248,11 @@ struct DaemonRunner {
         } catch {
             logger.error("daemon failed", metadata: ["error": "\(error)"])
             await client.shutdown()
+            await queue.shutdown()
             throw ExitCode(1)
         }
         await client.shutdown()
+        await queue.shutdown()
         logger.info("daemon stopped")
     }
 }

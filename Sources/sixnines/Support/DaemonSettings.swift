@@ -16,25 +16,42 @@ import Synchronization
 
 /// `--db`: the store (default `$SIXNINES_DATABASE`, else the `database` of `--config`).
 struct StoreOptions: ParsableArguments {
-    @Option(help: "The SQLite database of the batch writer (default: $SIXNINES_DATABASE, else the database of --config).")
+    @Option(help: "The batch writer's store: a SQLite file or postgres://user@host:port/db (default: $SIXNINES_DATABASE, else the database of --config).")
     var db: String?
 
     @Option(help: "A daemon config file to take the database from.")
     var config: String?
 
-    /// Opens the queue.
-    func open() throws -> SQLiteBatchQueue {
-        var path = db ?? ProcessInfo.processInfo.environment["SIXNINES_DATABASE"]
-        if path == nil, let config { path = try DaemonSettings.load(file: config).database }
-        guard let path else { throw CLIError("no database: give --db, $SIXNINES_DATABASE or --config") }
-        guard FileManager.default.fileExists(atPath: path) else { throw CLIError("no database at \(terminalSafe(path))") }
-        do { return try SQLiteBatchQueue(path: path) } catch { throw CLIError("\(error)") }
+    /// Opens the queue (an existing SQLite file, or a PostgreSQL database).
+    func open() async throws -> any BatchQueue {
+        var location = db ?? ProcessInfo.processInfo.environment["SIXNINES_DATABASE"]
+        if location == nil, let config { location = try DaemonSettings.load(file: config).database }
+        guard let location else { throw CLIError("no database: give --db, $SIXNINES_DATABASE or --config") }
+        if !PostgresLocation.isURL(location) {
+            guard FileManager.default.fileExists(atPath: location) else { throw CLIError("no database at \(terminalSafe(location))") }
+        }
+        return try await openBatchQueue(database: location, outbox: nil)
+    }
+}
+
+/// The batch queue at `database`: PostgreSQL for a `postgres://` URL (claiming the outbox of the core's SQLite database
+/// `outbox`, if given), else the SQLite file (whose own `outbox` is claimed).
+func openBatchQueue(database: String, outbox: String?) async throws -> any BatchQueue {
+    do {
+        if PostgresLocation.isURL(database) { return try await PostgresBatchQueue(url: database, outboxPath: outbox) }
+        if outbox != nil { throw CLIError("outbox_database is for a PostgreSQL database: a SQLite database claims its own outbox") }
+        return try SQLiteBatchQueue(path: database)
+    } catch let error as CLIError {
+        throw error
+    } catch {
+        throw CLIError("\(error)")
     }
 }
 
 /// The daemon's settings: the JSON config file, then `SIXNINES_*` variables on top.
 struct DaemonSettings: Sendable {
     var database = "sixnines.sqlite"
+    var outboxDatabase: String?
     var rpcURLs: [String] = ["http://127.0.0.1:8545"]
     var chain = "local"
     var chainId: UInt64?
@@ -54,7 +71,8 @@ struct DaemonSettings: Sendable {
 
     /// Keys with their help text.
     static let keys: [(String, String)] = [
-        ("database", "SQLite file shared with the prediction core (default sixnines.sqlite)"),
+        ("database", "SQLite file shared with the prediction core, or postgres://user@host:port/db shared by several daemons, one key each (default sixnines.sqlite)"),
+        ("outbox_database", "with PostgreSQL: the core's SQLite file whose outbox this daemon claims (default none: POST /v1/receipts only)"),
         ("rpc_url", "JSON-RPC endpoint(s), comma-separated (default http://127.0.0.1:8545)"),
         ("chain", "chain preset for the fee floor: polygon, amoy, ethereum, sepolia, local (default local)"),
         ("chain_id", "chain id (default: the preset's)"),
@@ -82,6 +100,7 @@ struct DaemonSettings: Sendable {
         ("gas_limit", "gas limit of an anchor transaction (default 150000)"),
         ("claim_limit", "outbox rows claimed per step (default 20000)"),
         ("max_fee_per_gas_gwei", "fee ceiling of anchor transactions and replacements, gwei (default none)"),
+        ("daily_root_delay_seconds", "anchor a UTC day's price root this long after the day ends, chain time (default 900)"),
     ]
 
     static var help: String { keys.map { "  \($0.0) (SIXNINES_\($0.0.uppercased())): \($0.1)" }.joined(separator: "\n") }
@@ -134,7 +153,13 @@ struct DaemonSettings: Sendable {
             default: throw CLIError("setting \(key): expected true or false")
             }
         }
-        if let v = values["database"] { s.database = v }
+        if let v = values["database"] {
+            if PostgresLocation.isURL(v) {
+                do { _ = try PostgresLocation(url: v) } catch { throw CLIError("setting database: \(error)") }
+            }
+            s.database = v
+        }
+        s.outboxDatabase = values["outbox_database"]
         if let v = values["rpc_url"] { s.rpcURLs = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         if let v = values["chain"] {
             guard Chain.named(v) != nil else { throw CLIError("setting chain: unknown preset \(terminalSafe(v).debugDescription)") }
@@ -174,6 +199,7 @@ struct DaemonSettings: Sendable {
         if let v: UInt64 = try int("gas_limit") { s.batch.gasLimit = v }
         if let v: Int = try int("claim_limit") { s.batch.claimLimit = max(1, v) }
         if let v: UInt64 = try int("max_fee_per_gas_gwei") { s.batch.maxFeePerGasGwei = v }
+        if let v: UInt64 = try int("daily_root_delay_seconds") { s.batch.dailyRootDelaySeconds = v }
         return s
     }
 }
@@ -203,5 +229,17 @@ struct JSONLogHandler: LogHandler {
         guard let text = try? jsonValue(object).jsonText else { return }
         let data = Data((text + "\n").utf8)
         Self.lock.withLock { _ in FileHandle.standardError.write(data) }
+    }
+}
+
+/// Runs the async `body`, turning any thrown error into one stderr line and exit code 1 (as the synchronous one).
+func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        reportError(error)
+        throw ExitCode(1)
     }
 }
