@@ -121,7 +121,9 @@ struct SharedStoreTests {
     @Test func anUnreachableServerIsAnErrorNotAHang() async throws {
         let started = ContinuousClock.now
         let error = await #expect(throws: BatchQueueError.self) { try await PostgresBatchQueue(url: "postgres://postgres@127.0.0.1:1/none") }
-        #expect(ContinuousClock.now - started < .seconds(12))
+        // Alone this takes about 2 s; under the whole suite's parallel load it measured 45 s once (the event loops are
+        // shared with every other test's clients). A hang never returns, so the bound only has to be finite.
+        #expect(ContinuousClock.now - started < .seconds(90))
         #expect("\(error.map { "\($0)" } ?? "")".contains("cannot connect to postgres://postgres@127.0.0.1:1/none"))
         // A database that does not exist: the server's own words.
         let cluster = try postgresCluster.get()
