@@ -32,7 +32,8 @@ def test_demo_ci_runs_every_stage_and_summarises():
     elapsed = time.monotonic() - started
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     out = run.stdout
-    for stage in ("devnet", "deploy-suite", "batch-writer daemon", "prediction rounds", "3-of-5 payout", "receipt verify", "summary"):
+    for stage in ("devnet", "deploy-suite", "batch-writer daemon", "prediction rounds", "3-of-5 payout", "badge sync", "receipt verify",
+                  "summary"):
         assert f"==> {stage}" in out, stage
     rounds = re.search(r"rounds settled\s+(\d+)", out)
     assert rounds and int(rounds.group(1)) == 2 * 3
@@ -43,6 +44,8 @@ def test_demo_ci_runs_every_stage_and_summarises():
     assert re.search(r"verified receipt\s+VALID", out)
     payouts = re.search(r"payouts \(3 of 5\)\s+(\d+) in (\d+) batch\(es\), reconciled: True", out)
     assert payouts and int(payouts.group(1)) > 0, out[-2000:]
+    badges = re.search(r"badges\s+(\d+) minted \((\d+) transactions with level updates\); a rerun sent 0", out)
+    assert badges and int(badges.group(1)) > 0, out[-2000:]
     assert "on the oracle's FINAL price" in out
     assert elapsed < 180
     assert children_alive(out) == []
