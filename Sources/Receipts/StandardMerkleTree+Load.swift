@@ -122,15 +122,6 @@ private struct DumpReader {
         return word
     }
 
-    static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
-
     /// `{"value": [...], "treeIndex": N}` in either order.
     mutating func entry(_ types: [ABIType]) throws -> ([ABIValue], Int) {
         var value: [ABIValue]?, index: Int?
@@ -194,10 +185,7 @@ private struct DumpReader {
             let s = try rawString()
             guard s.count == 2 + 2 * n, s[0] == UInt8(ascii: "0"), s[1] == UInt8(ascii: "x") else { throw Unexpected() }
             var raw = [UInt8](repeating: 0, count: n)
-            for k in 0..<n {
-                guard let hi = Self.nibble(s[2 + 2 * k]), let lo = Self.nibble(s[3 + 2 * k]) else { throw Unexpected() }
-                raw[k] = hi << 4 | lo
-            }
+            guard raw.withUnsafeMutableBufferPointer({ Hex16.decode(s.baseAddress! + 2, count: n, into: $0.baseAddress!) }) else { throw Unexpected() }
             return .fixedBytes(raw)
         default:
             throw Unexpected()
