@@ -1,4 +1,5 @@
 import ArgumentParser
+import Deployment
 import EVM
 import EVMRPC
 import EVMSigner
@@ -85,14 +86,14 @@ struct DemoCommand: AsyncParsableCommand {
             await client.shutdown()
         }
 
-        /// The address of `name` in `<directory>/<chainId>.json`.
+        /// The address of `name` in `<directory>/<chainId>.json` (deploy-suite's record).
         static func deployedAddress(_ name: String, directory: String, chainId: UInt64) throws -> Address {
-            let path = "\(directory)/\(chainId).json"
-            let text = try InputFile.readText(path, what: "--deployments")
-            guard let json = try? JSONValue(parsing: text), let address = json["contracts"]?[name]?["address"]?.stringValue else {
+            let path = DeploymentsFile.path(directory: directory, chainId: chainId)
+            guard FileManager.default.fileExists(atPath: path),
+                  let address = try DeploymentsFile(directory: directory, chainId: chainId, deployer: .zero).deployedAddress(name) else {
                 throw CLIError("\(path): no \(name) address (run deploy-suite first)")
             }
-            return try parseAddress(address, what: "\(path) \(name)")
+            return address
         }
     }
 }
