@@ -82,7 +82,7 @@ struct DaemonTests {
         #expect(bad["error"] != nil)
 
         // Every receipt becomes final with a proof.
-        try await eventually(30, "the receipts to be final") {
+        try await eventually(120, "the receipts to be final") {
             let (_, object) = try await daemon.json("GET", "/v1/receipts/\(receipts[119].leaf)")
             return object["state"] as? String == "final" && object["proof"] != nil
         }
@@ -132,7 +132,7 @@ struct DaemonTests {
         let receipts = (0..<7).map { makeReceipt($0, kind: .placement, placedAt: now - 2, tag: "env") }
         #expect(try await daemon.json("POST", "/v1/receipts", body: try receiptsBody(receipts)).0 == 200)
         let queue = try SQLiteBatchQueue(path: database)
-        try await eventually(30, "a batch of 7 final in the environment's registry") {
+        try await eventually(120, "a batch of 7 final in the environment's registry") {
             try await queue.batches(kind: .placement, states: [.final], after: nil, limit: 10).first?.count == 7
         }
         #expect(try await queue.setting("registry") == registry.description)

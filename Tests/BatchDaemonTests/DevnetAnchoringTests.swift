@@ -32,7 +32,7 @@ struct DevnetAnchoringTests {
         #expect(try await engine.ingest(placements + settlements).allSatisfy { $0 == .stored })
         let report = try await engine.step(flush: true)
         #expect(report.closed.count == 4)  // 100 + 100 + 50 placements, 30 settlements
-        try await eventually(30, "every batch final") {
+        try await eventually(120, "every batch final") {
             try await engine.step()
             return try await queue.batches(kind: nil, states: [.final], after: nil, limit: 100).count == 4
         }
@@ -103,7 +103,7 @@ struct DevnetAnchoringTests {
         let engine = try await BatchWriterEngine(queue: try SQLiteBatchQueue(path: path), chain: chain, configuration: configuration,
                                                  prices: try CorePriceLog(path: path))
         let id = BatchID(kind: .dailyPriceRoot, sequence: day)
-        try await eventually(30, "the daily price root final") {
+        try await eventually(120, "the daily price root final") {
             try await engine.step()
             return try await engine.queue.batch(id)?.state == .final
         }

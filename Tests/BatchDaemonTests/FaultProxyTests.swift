@@ -75,12 +75,12 @@ struct FaultProxyTests {
         }
 
         try await post(40)
-        try await eventually(30, "the first receipts final") { try await finalCount() == all.count }
+        try await eventually(120, "the first receipts final") { try await finalCount() == all.count }
 
         // The node is gone: ingest keeps acknowledging, the backlog grows, readiness says so.
         try await proxy.set("down")
         for _ in 0..<3 { try await post(30) }
-        try await eventually(30, "the daemon to notice the outage") {
+        try await eventually(120, "the daemon to notice the outage") {
             let (status, _) = try await daemon.json("GET", "/ready")
             return status == 503
         }
@@ -101,10 +101,10 @@ struct FaultProxyTests {
         // Answers to sends are lost after the node accepted them.
         try await proxy.set("drop-after-send")
         try await post(40)
-        try await eventually(30, "a send whose answer was dropped") { (try await proxy.stats()["dropped_sends"] ?? 0) >= 1 }
+        try await eventually(120, "a send whose answer was dropped") { (try await proxy.stats()["dropped_sends"] ?? 0) >= 1 }
 
         try await proxy.set("ok")
-        try await eventually(60, "every acknowledged receipt final") { try await finalCount() == all.count }
+        try await eventually(120, "every acknowledged receipt final") { try await finalCount() == all.count }
 
         let events = try await anchorEvents(client: client, registry: registry)
         let finals = try await queue.batches(kind: nil, states: [.final], after: nil, limit: .max)

@@ -63,7 +63,7 @@ func makeReceipt(_ n: Int, kind: Receipts.Receipt.Kind, placedAt: UInt64, tag: S
 }
 
 /// Polls `condition` until it holds or `seconds` pass.
-func eventually(_ seconds: Double = 30, _ what: String, _ condition: () async throws -> Bool) async throws {
+func eventually(_ seconds: Double = 120, _ what: String, _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
     while ContinuousClock.now < deadline {
         if try await condition() { return }

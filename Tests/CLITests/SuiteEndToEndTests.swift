@@ -242,7 +242,7 @@ struct SuiteEndToEndTests {
             try await oracle.submit(asset: asset, settlesAt: mark, price: UInt256(64_000_000_000 + UInt64(i) * 1_000_000))
         }
         #expect(try await oracleView.reports(asset: asset, settlesAt: mark).count == 3)
-        let windowClosed = mark + UInt64(try await oracleView.reportWindow()) + 1
+        let windowClosed = max(mark + UInt64(try await oracleView.reportWindow()) + 1, try await timestamp(client) + 1)
         try await mine(at: windowClosed, client)
         let anyone = PriceOracle(address: oracleAddress, connection: connection(devKeys[8], client))
         let finalized = try await anyone.finalize(asset: asset, settlesAt: mark)
@@ -250,7 +250,9 @@ struct SuiteEndToEndTests {
         let provisional = try await oracleView.price(asset: asset, settlesAt: mark)
         #expect(provisional.arg0 == UInt256(64_001_000_000))
         #expect(provisional.arg1 == 1)
-        try await mine(at: windowClosed + UInt64(try await oracleView.disputeWindow()) + 1, client)
+        // The dispute window runs from the finalising block's time, which may be later than `windowClosed`
+        // (the devnet's clock keeps running between blocks): count from the latest block, not from the request.
+        try await mine(at: try await timestamp(client) + UInt64(try await oracleView.disputeWindow()) + 1, client)
         #expect(try await oracleView.price(asset: asset, settlesAt: mark).arg1 == 2)
 
         // 5. The minter mints a badge; its tokenURI is on-chain JSON.

@@ -82,7 +82,7 @@ actor Devnet {
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes (no sleeping as synchronisation).
-func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws -> Bool {
+func eventually(timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
