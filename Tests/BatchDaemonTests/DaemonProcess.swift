@@ -13,6 +13,8 @@ import Testing
 /// A `sixnines daemon run` child process.
 final class DaemonProcess: @unchecked Sendable {
     let process = Process()
+    /// The waiter for the daemon's exit (no run loop: ``ProcessExit``).
+    let exited: ProcessExit
     let base: String
     let stderrPath: String
 
@@ -29,7 +31,7 @@ final class DaemonProcess: @unchecked Sendable {
         stderrPath = logDirectory.appendingPathComponent("daemon-\(UUID()).log").path
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)!
-        try process.run()
+        exited = try process.start()
         var line = Data()
         while true {
             let byte = out.fileHandleForReading.readData(ofLength: 1)
@@ -48,13 +50,18 @@ final class DaemonProcess: @unchecked Sendable {
     /// SIGKILL, then waits for the exit.
     func kill() {
         Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        exited.wait()
     }
 
     /// SIGTERM, then waits; returns the exit status.
     func terminate() -> Int32 {
         process.terminate()
-        process.waitUntilExit()
+        // A daemon that ignores SIGTERM for two minutes fails the test instead of hanging the run.
+        if !exited.wait(seconds: 120) {
+            Issue.record("the daemon did not exit within 120 s of SIGTERM; killed")
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            exited.wait()
+        }
         return process.terminationStatus
     }
 

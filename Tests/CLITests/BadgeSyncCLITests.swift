@@ -1,6 +1,7 @@
 import BadgeKit
 import EVM
 import EVMRPC
+import DevnetSupport
 import Foundation
 import SixNinesContracts
 import Testing
@@ -58,14 +59,14 @@ struct BadgeSyncCLITests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let processExit = try process.start()
         let deadline = ContinuousClock.now + .seconds(180)
         while try await client.nonce(of: minterAddress) < start + 12, process.isRunning, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
         let killedMidway = process.isRunning
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        processExit.wait()
         #expect(killedMidway, "the sync finished before it could be killed")
 
         let resumed = try json(try CLI.value(["badges", "sync", "--private-key", minterKey, "--json"] + common))

@@ -1,6 +1,7 @@
 import EVM
 import Receipts
 import TestSupport
+import DevnetSupport
 import Foundation
 import Testing
 
@@ -50,9 +51,9 @@ struct ChainCommandTests {
         curl.arguments = ["curl", "-s", "-H", "Content-Type: application/json", "-d", body, url]
         let out = Pipe()
         curl.standardOutput = out
-        try curl.run()
+        let curlExit = try curl.start()
         let answer = out.fileHandleForReading.readDataToEndOfFile()
-        curl.waitUntilExit()
+        curlExit.wait()
         let object = try #require(try JSONSerialization.jsonObject(with: answer) as? [String: Any])
         let hash = try #require(object["result"] as? String)
         let plain = try CLI.value(["tx-receipt", hash, "--rpc-url", url]).split(separator: "\n")
@@ -226,7 +227,7 @@ extension ChainCommandTests {
         let recipients = (0..<50).map { "0x" + String(format: "%040x", 0xB0B0_0000 + $0) }
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("sixnines-cache-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: cache) }
-        var processes: [(Process, Pipe, Pipe)] = []
+        var processes: [(Process, ProcessExit, Pipe, Pipe)] = []
         for recipient in recipients {
             let process = Process()
             process.executableURL = CLI.executable
@@ -237,14 +238,14 @@ extension ChainCommandTests {
             let out = Pipe(), err = Pipe()
             process.standardOutput = out
             process.standardError = err
-            try process.run()
-            processes.append((process, out, err))
+            let processExit = try process.start()
+            processes.append((process, processExit, out, err))
         }
         var failures: [String] = []
-        for (process, out, err) in processes {
+        for (process, processExit, out, err) in processes {
             let stdout = out.fileHandleForReading.readDataToEndOfFile()
             let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            processExit.wait()
             if process.terminationStatus != 0 {
                 failures.append("exit \(process.terminationStatus): \(String(decoding: stderr, as: UTF8.self)) \(String(decoding: stdout, as: UTF8.self))")
             }

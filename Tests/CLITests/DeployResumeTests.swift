@@ -1,4 +1,5 @@
 import EVM
+import DevnetSupport
 import Foundation
 import TestSupport
 import Testing
@@ -14,9 +15,9 @@ struct DeployResumeTests {
                           #"{"jsonrpc":"2.0","id":1,"method":"\#(method)","params":\#(params)}"#, url]
         let out = Pipe()
         curl.standardOutput = out
-        try curl.run()
+        let curlExit = try curl.start()
         let answer = out.fileHandleForReading.readDataToEndOfFile()
-        curl.waitUntilExit()
+        curlExit.wait()
         return (try JSONSerialization.jsonObject(with: answer) as? [String: Any])?["result"]
     }
 
@@ -43,7 +44,7 @@ struct DeployResumeTests {
                              "--deployments", dir.path, "--replace-after", "1"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        let processExit = try process.start()
         // Wait until a replacement of the registry's creation is recorded, then kill the process.
         var recorded: [[String: Any]] = []
         let deadline = ContinuousClock.now + .seconds(60)
@@ -58,7 +59,7 @@ struct DeployResumeTests {
             usleep(50_000)
         }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        processExit.wait()
         try #require(recorded.count >= 2, "no replacement was recorded")
         // Now the pool's transaction (the last replacement) is mined.
         _ = try Self.rpc(url, "evm_mine")

@@ -1,4 +1,5 @@
 import EVM
+import DevnetSupport
 import Foundation
 import PredictionCore
 import PredictionStore
@@ -87,7 +88,7 @@ struct DurableCrashTests {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        let processExit = try process.start()
         var text = ""
         var acks = 0
         while acks < afterAcks {
@@ -97,7 +98,7 @@ struct DurableCrashTests {
             acks = text.components(separatedBy: "ack ").count - 1
         }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        processExit.wait()
         // Everything printed before the kill was acknowledged; keep complete lines only.
         text += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         return text.split(separator: "\n").filter { $0.hasPrefix("ack ") && $0.count == 4 + 66 }.map { String($0.dropFirst(4)) }

@@ -1,5 +1,6 @@
 import EVM
 import EVMRPC
+import DevnetSupport
 import Foundation
 import Payouts
 import EVMSigner
@@ -76,9 +77,9 @@ struct VaultGovernanceTests {
         vyper.arguments = ["-f", "bytecode", "--evm-version", "cancun", repositoryRoot.appendingPathComponent("Contracts/tests/mocks/MockERC20.vy").path]
         let pipe = Pipe()
         vyper.standardOutput = pipe
-        try vyper.run()
+        let vyperExit = try vyper.start()
         let bytecode = try Hex.decode(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-        vyper.waitUntilExit()
+        vyperExit.wait()
         let deployer = f.sender(try PrivateKey(hex: VaultFixture.devKeyHex[0]))
         let created = try await deployer.send(TransactionRequest(to: nil, data: bytecode, chainId: 31337), options: VaultFixture.sendOptions)
         let token = try #require(created.contractAddress)

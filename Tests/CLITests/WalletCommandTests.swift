@@ -1,5 +1,6 @@
 import EVM
 import EVMSigner
+import DevnetSupport
 import Foundation
 import Testing
 
@@ -36,9 +37,9 @@ struct WalletCommandTests {
         process.environment = ["SIXNINES_PRIVATE_KEY": Self.key]
         let out = Pipe()
         process.standardOutput = out
-        try process.run()
+        let processExit = try process.start()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        processExit.wait()
         #expect(text == Self.address + "\n")
         try CLI.fails(["wallet", "address"], mentioning: "no key")
     }
@@ -74,9 +75,9 @@ struct WalletCommandTests {
         let err = Pipe()
         detached.standardError = err
         detached.standardOutput = Pipe()
-        try detached.run()
+        let detachedExit = try detached.start()
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        detached.waitUntilExit()
+        detachedExit.wait()
         #expect(detached.terminationStatus == 1)
         #expect(message.contains("give --password-file"), "\(message)")
 

@@ -21,6 +21,8 @@ public final class ChildProcess: @unchecked Sendable {
     public let stdin = Pipe()
     /// The JSON object of its readiness line.
     public let readyLine: [String: Any]
+    /// The waiter for its exit (no run loop: ``ProcessExit``).
+    private let exited: ProcessExit
 
     /// Starts `executable` with `arguments` and waits for its readiness line.
     public init(executable: URL, arguments: [String]) throws {
@@ -30,7 +32,7 @@ public final class ChildProcess: @unchecked Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        exited = try process.start()
         var line = Data()
         while true {
             let byte = stdout.fileHandleForReading.readData(ofLength: 1)
@@ -47,7 +49,7 @@ public final class ChildProcess: @unchecked Sendable {
     public func stop() {
         try? stdin.fileHandleForWriting.close()
         if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        exited.wait()
     }
 }
 

@@ -39,9 +39,9 @@ public final class PostgresCluster: @unchecked Sendable {
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let processExit = try process.start()
         let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        processExit.wait()
         guard process.terminationStatus == 0 else {
             throw ChildProcessError(description: "createdb \(name): \(String(decoding: message, as: UTF8.self))")
         }

@@ -1,5 +1,6 @@
 import EVM
 import EVMSigner
+import DevnetSupport
 import Foundation
 import Testing
 
@@ -133,11 +134,11 @@ import Testing
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        try? process.run()
+        let processExit = try? process.start()
         input.fileHandleForWriting.write(Data(bytes))
         try? input.fileHandleForWriting.close()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        processExit?.wait()
         return (try? Hex.decode(String(text.prefix(64)))) ?? []
     }
 }

@@ -1,4 +1,5 @@
 import EVM
+import DevnetSupport
 import Foundation
 import Testing
 
@@ -10,9 +11,9 @@ func fixtureText(_ relativePath: String) throws -> String {
         process.arguments = ["-dc", repositoryRoot.appendingPathComponent("Tests/Fixtures/\(relativePath)").path]
         let output = Pipe()
         process.standardOutput = output
-        try process.run()
+        let processExit = try process.start()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        processExit.wait()
         return String(decoding: data, as: UTF8.self)
     }
     return String(decoding: try fixtureData(relativePath), as: UTF8.self)

@@ -178,25 +178,38 @@ func simulatedPrice(_ asset: AssetID, _ mark: UInt64, seed: UInt64 = 7) throws -
 /// A `sixnines` daemon started in the background (`--follow`), its stdout collected line by line as it comes.
 final class Daemon: @unchecked Sendable {
     let process = Process()
-    private let out = Pipe(), err = Pipe()
-    private final class Lines: Sendable { let all = Mutex<[String]>([]) }
+    private let out = Pipe()
+    /// stderr goes to a file: a pipe nobody reads would stall a chatty daemon once 64 KiB are written.
+    private let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("sixnines-daemon-\(UUID()).err").path
+    private final class Lines: Sendable { let all = Mutex<[String]>([]); let partial = Mutex<String>("") }
     private let collected = Lines()
+    private let exited: ProcessExit
 
     init(_ arguments: [String]) throws {
         process.executableURL = CLI.executable
         process.arguments = arguments
         process.standardOutput = out
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        guard let err = FileHandle(forWritingAtPath: errPath) else { throw CocoaError(.fileWriteUnknown) }
         process.standardError = err
-        process.standardInput = Pipe()
+        process.standardInput = FileHandle.nullDevice
         let collected = self.collected
         out.fileHandleForReading.readabilityHandler = { handle in
             let text = String(decoding: handle.availableData, as: UTF8.self)
-            collected.all.withLock { $0.append(contentsOf: text.split(separator: "\n").map(String.init)) }
+            collected.partial.withLock { partial in
+                var lines = (partial + text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                partial = lines.removeLast()
+                collected.all.withLock { $0.append(contentsOf: lines.filter { !$0.isEmpty }) }
+            }
         }
-        try process.run()
+        exited = try process.start()
+        try? err.close()
     }
 
-    deinit { if process.isRunning { process.terminate() } }
+    deinit {
+        if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(atPath: errPath)
+    }
 
     /// The stdout lines so far.
     var lines: [String] { collected.all.withLock { $0 } }
@@ -214,8 +227,13 @@ final class Daemon: @unchecked Sendable {
     /// Sends `signal`, waits for the exit; returns the exit status and everything written to stderr.
     func stop(_ signal: Int32 = SIGTERM) -> (status: Int32, log: String) {
         kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        if !exited.wait(seconds: 120) {
+            Issue.record("sixnines \(process.arguments ?? []) did not exit within 120 s of signal \(signal); killed")
+            kill(process.processIdentifier, SIGKILL)
+            exited.wait()
+        }
         out.fileHandleForReading.readabilityHandler = nil
-        return (process.terminationStatus, String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        let log = FileManager.default.contents(atPath: errPath) ?? Data()
+        return (process.terminationStatus, String(decoding: log, as: UTF8.self))
     }
 }

@@ -1,3 +1,4 @@
+import DevnetSupport
 import Foundation
 import Testing
 
@@ -37,16 +38,28 @@ public enum CLI {
             for (k, v) in environment { env[k] = v }
             process.environment = env
         }
-        let out = Pipe(), err = Pipe(), input = Pipe()
+        // Standard streams are files, not pipes: a child that fills one pipe while the other is being drained cannot
+        // stall the test, and the exit is awaited without a run loop (ProcessExit).
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("sixnines-cli-\(UUID().uuidString)")
+        let inPath = base.path + ".in", outPath = base.path + ".out", errPath = base.path + ".err"
+        defer { for path in [inPath, outPath, errPath] { try? FileManager.default.removeItem(atPath: path) } }
+        guard FileManager.default.createFile(atPath: inPath, contents: stdin ?? Data()),
+              FileManager.default.createFile(atPath: outPath, contents: nil),
+              FileManager.default.createFile(atPath: errPath, contents: nil),
+              let input = FileHandle(forReadingAtPath: inPath), let out = FileHandle(forWritingAtPath: outPath),
+              let err = FileHandle(forWritingAtPath: errPath) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: base.path])
+        }
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let exit = try process.start()
+        try? input.close()
+        try? out.close()
+        try? err.close()
+        exit.wait()
+        let stdout = FileManager.default.contents(atPath: outPath) ?? Data()
+        let stderr = FileManager.default.contents(atPath: errPath) ?? Data()
         return CLIResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                          stderr: String(decoding: stderr, as: UTF8.self))
     }

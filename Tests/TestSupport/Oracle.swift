@@ -46,7 +46,7 @@ public enum PythonOracle {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
+        let processExit = try process.start()
         let payload = try JSONSerialization.data(withJSONObject: cases)
         // Write on another thread so a large answer cannot deadlock against a large question.
         let writer = Thread {
@@ -56,7 +56,7 @@ public enum PythonOracle {
         writer.start()
         let answer = output.fileHandleForReading.readDataToEndOfFile()
         let stderrText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        processExit.wait()
         guard process.terminationStatus == 0 else {
             throw OracleError(description: "oracle \(op) exited \(process.terminationStatus): \(stderrText)")
         }
@@ -107,9 +107,9 @@ public func fixtureGzipJSON(_ relativePath: String) throws -> Any {
     process.arguments = ["-dc", repositoryRoot.appendingPathComponent("Tests/Fixtures/\(relativePath)").path]
     let output = Pipe()
     process.standardOutput = output
-    try process.run()
+    let processExit = try process.start()
     let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    processExit.wait()
     guard process.terminationStatus == 0 else { throw OracleError(description: "gzip failed on \(relativePath)") }
     return try JSONSerialization.jsonObject(with: data)
 }

@@ -25,6 +25,7 @@ struct BadgesCommand: AsyncParsableCommand {
 
     struct Plan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "plan",
             abstract: "Show what a sync would do: mints, stats updates (level changes), earners a full class leaves out.",
             discussion: """
                 Compares the badges earned in the core with the contract's mints and stats, and prints one line per action, then a total. Nothing is sent. With --json: {"mints", "updates", "capReached", "upToDate", "transactions", "badges", "block"}.
@@ -63,6 +64,7 @@ struct BadgesCommand: AsyncParsableCommand {
 
     struct Sync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sync",
             abstract: "Mint and update badges until the chain matches what users earned; set VIP fee tiers from chain.",
             discussion: """
                 First finishes whatever an earlier sync left (the badge_journal table of --db), then mints, then sets stats. Every transaction is recorded before it is sent, so a sync killed at any point is finished by the next one without minting twice; a rerun with nothing new sends nothing. Earners of a full class are listed, not failed. Then (unless --no-vip) the holders of VIP passes get their fee tier in the core (Diamond: no fee, Gold: half), from the Transfer events since the cached block. The minter's key comes from --private-key, --keystore or SIXNINES_PRIVATE_KEY. Exit code 1 when a transaction reverted.
@@ -126,6 +128,7 @@ struct BadgesCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "A user's badges: token id, class, level and stats (and, with --db, the user's statistics).",
             discussion: """
                 Reads the contract's logs: every badge the address holds, and those minted to it that it no longer holds. Plain output: one line per token (id, class#serial, level, wins/predictions/streak, held or moved). With --db also the core's statistics of the user at that address.

@@ -14,7 +14,7 @@ struct BatchCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Batches, oldest first: id, kind, sequence, state, receipts, block, lead time.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Batches, oldest first: id, kind, sequence, state, receipts, block, lead time.")
 
         @OptionGroup var store: StoreOptions
         @Option(help: "Only this kind: placement, settlement, daily.") var kind: String?
@@ -39,7 +39,7 @@ struct BatchCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One batch: root, receipts, every transaction and replacement, block, state.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "One batch: root, receipts, every transaction and replacement, block, state.")
 
         @Argument(help: "The batch id: 0x… (32 bytes) or kind:sequence (placement:3).") var id: String
         @OptionGroup var store: StoreOptions
@@ -69,6 +69,7 @@ extension ReceiptCommand {
     /// `sixnines receipt proof`: the proof file of a stored receipt.
     struct Proof: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "proof",
             abstract: "Write the proof file (sixnines-receipt-proof-v1) of a receipt the batch writer anchored, for `receipt verify`.",
             discussion: "Exit code 0 with the file; 1 for an unknown receipt; 3 when its batch is not final yet."
         )

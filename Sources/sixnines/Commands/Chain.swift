@@ -73,6 +73,7 @@ struct BlockCommand: AsyncParsableCommand {
 /// `sixnines balance`.
 struct Balance: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+            commandName: "balance",
         abstract: "Print the balance of an address, in wei (or ether with --ether).",
         discussion: "Example:\n  sixnines balance 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266 --ether   # 10000")
     @OptionGroup var options: ChainOptions

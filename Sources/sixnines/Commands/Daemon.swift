@@ -24,6 +24,7 @@ struct DaemonCommand: AsyncParsableCommand {
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Run the batch writer: outbox and POST /v1/receipts in, anchored batches and proofs out.",
             discussion: """
                 Every setting is a key of the JSON config file and a SIXNINES_<KEY> environment variable (the variable wins):
@@ -44,6 +45,7 @@ struct DaemonCommand: AsyncParsableCommand {
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Backlog per kind, open batches, last final batch, lead times (p50/p99/min) and RPC health, from the store.")
 
         @OptionGroup var store: StoreOptions

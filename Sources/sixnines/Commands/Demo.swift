@@ -16,6 +16,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     struct Rounds: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rounds",
             abstract: "Run prediction rounds against a devnet: place, anchor, oracle reports, finalize, settle on the oracle price.",
             discussion: """
                 Moves the devnet's clock (evm_setNextBlockTimestamp): to each round's cutoff (the batch-writer daemon, which

@@ -16,6 +16,7 @@ struct MerkleCommand: ParsableCommand {
 
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "build",
             abstract: "Build a tree from values and print its root.",
             discussion: """
                 Values: a JSON array of arrays (one JSON value per type), or CSV with one row per value (cast-style text per column: decimal or 0x numbers, addresses, 0x bytes, true/false, [a,b] arrays).
@@ -64,6 +65,7 @@ struct MerkleCommand: ParsableCommand {
 
     struct Prove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "prove",
             abstract: "Print the proof of one value of a dumped tree (one hash per line; --json for an object).",
             discussion: """
                 Examples:
@@ -119,6 +121,7 @@ struct MerkleCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check a value's proof against a root; prints valid/invalid, exit code 0 only when valid.",
             discussion: """
                 Example:

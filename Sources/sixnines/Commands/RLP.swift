@@ -15,6 +15,7 @@ struct RLPCommand: ParsableCommand {
 
     struct Encode: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "encode",
             abstract: "Encode nested JSON arrays of 0x-hex strings as RLP (prints 0x-hex).",
             discussion: """
                 Example:
@@ -53,6 +54,7 @@ struct RLPCommand: ParsableCommand {
 
     struct Decode: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "decode",
             abstract: "Decode canonical RLP (0x-hex) into nested JSON arrays of 0x-hex strings.",
             discussion: """
                 Decoding is strict: non-canonical encodings and trailing bytes are errors naming the byte offset.

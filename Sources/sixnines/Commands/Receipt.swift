@@ -16,6 +16,7 @@ struct ReceiptCommand: ParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check a receipt proof file offline, and against a registry you trust on chain with --rpc-url.",
             discussion: """
                 Offline checks recompute the receipt's leaf from its fields, fold the proof up to the batch root, and check the batch kind, the settlement mark and the outcome against the receipt's kind and prices. With --rpc-url (or $SIXNINES_RPC_URL) it also checks the chain id, reads the batch from the registry (anchored with this root, same kind), has the registry rebuild the leaf and verify the proof (verify_receipt), and for a placement receipt that the batch was anchored before the round settled. The registry is the one you trust: --registry, else the ReceiptRegistry of <deployments>/<chain-id>.json; a proof file naming another registry is INVALID. With neither, the verdict is UNCHECKED unless --trust-proof-registry accepts the file's own registry.
@@ -124,6 +125,7 @@ struct ReceiptCommand: ParsableCommand {
 
     struct Leaf: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "leaf",
             abstract: "Print the Merkle leaf of a receipt given as JSON fields (docs/PROTOCOL.md §2).",
             discussion: """
                 Example:

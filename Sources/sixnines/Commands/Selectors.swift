@@ -7,6 +7,7 @@ import ContractGen
 /// `sixnines sig`: the 4-byte selector of a function or error signature.
 struct Sig: ParsableCommand {
     static let configuration = CommandConfiguration(
+            commandName: "sig",
         abstract: "Print the 4-byte selector of a function or error signature.",
         discussion: """
             Accepts canonical signatures and human-readable declarations (parameter names, `function`/`error` keywords, modifiers and `returns (…)` are ignored).
@@ -74,6 +75,7 @@ struct SigEvent: ParsableCommand {
 /// `sixnines calldata`.
 struct Calldata: ParsableCommand {
     static let configuration = CommandConfiguration(
+            commandName: "calldata",
         abstract: "Encode a function call: the 4-byte selector then the ABI-encoded arguments.",
         discussion: """
             Arguments as for `abi encode`.

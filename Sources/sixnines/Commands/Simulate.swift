@@ -8,6 +8,7 @@ import Receipts
 /// `sixnines simulate`: rounds on simulated feeds with simulated users, settled pari-mutuel.
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
+            commandName: "simulate",
         abstract: "Run prediction rounds on simulated prices with simulated users.",
         discussion: """
             Accelerated time from 2026-11-25 12:09:00 UTC (--start): each round opens at a mark, locks at the cutoff (mark − 30 s) with the median of the simulated sources, and settles at the next mark. Prints, per round and asset: lock and settlement prices, pools, the outcome, fees, dust, refusals, receipts emitted and the conservation check (stakes = payouts + refunds + fees + dust). The same seed gives the same output, byte for byte. Money is in USDC (6 decimals), prices in USD (8 decimals).
@@ -138,6 +139,7 @@ struct Simulate: ParsableCommand {
 /// `sixnines rounds`: the round schedule.
 struct Rounds: ParsableCommand {
     static let configuration = CommandConfiguration(
+            commandName: "rounds",
         abstract: "Round schedule: settlement marks (:09, :19 … :59 UTC) and cutoffs.",
         subcommands: [Next.self]
     )
@@ -145,6 +147,7 @@ struct Rounds: ParsableCommand {
     /// `sixnines rounds next`.
     struct Next: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "next",
             abstract: "The next round open for predictions at a time: its settlement mark and cutoff.",
             discussion: """
                 Prints "<settlesAt> <cutoff>" (unix seconds): the round a prediction placed at --at would join, that is the first mark after --at, or the one after it when --at is already past that mark's cutoff. --json adds ISO times and the mark right after --at even when it is closed.

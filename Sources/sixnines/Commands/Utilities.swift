@@ -5,6 +5,7 @@ import Foundation
 /// `sixnines keccak`: Keccak-256 of hex bytes, text, or a file.
 struct Keccak: ParsableCommand {
     static let configuration = CommandConfiguration(
+            commandName: "keccak",
         abstract: "Keccak-256 of bytes, text or a file.",
         discussion: """
             0x-prefixed input is hashed as the bytes it encodes; anything else as UTF-8 text.
@@ -81,6 +82,7 @@ struct Keccak: ParsableCommand {
 /// `sixnines to-checksum`: EIP-55 form of an address.
 struct ToChecksum: ParsableCommand {
     static let configuration = CommandConfiguration(
+            commandName: "to-checksum",
         abstract: "Print an address in its EIP-55 checksummed form.",
         discussion: """
             Accepts lower-case, upper-case or correctly checksummed input; a mixed-case address with a wrong checksum is an error.

@@ -37,6 +37,7 @@ struct WalletCommand: ParsableCommand {
 
     struct Sign: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sign",
             abstract: "Sign a message as an EIP-191 personal message (prints r‖s‖v, v 27/28).",
             discussion: """
                 0x-hex is signed as the bytes it encodes, anything else as UTF-8 text.
@@ -107,6 +108,7 @@ struct WalletCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check that an address signed an EIP-191 message (65-byte or EIP-2098 signature).",
             discussion: """
                 Prints the signer and exits 0 when it matches; an error naming the real signer otherwise.
@@ -140,6 +142,7 @@ struct WalletCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Encrypt an existing private key into a keystore directory; print its address.",
             discussion: """
                 Example:
@@ -177,6 +180,7 @@ struct WalletCommand: ParsableCommand {
 
     struct Decrypt: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "decrypt",
             abstract: "Decrypt a keystore: print its address (and the private key with --show-private-key).",
             discussion: """
                 A wrong password is an error (MAC mismatch), never a wrong key.

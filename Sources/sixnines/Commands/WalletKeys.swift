@@ -6,6 +6,7 @@ import Foundation
 extension WalletCommand {
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "new",
             abstract: "Create a key (random, or from a new BIP-39 mnemonic); print its address.",
             discussion: """
                 A random key must be kept: give --keystore DIR (encrypted) or --show-private-key. With --mnemonic a
@@ -92,6 +93,7 @@ extension WalletCommand {
 
     struct Derive: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "derive",
             abstract: "Derive keys from a BIP-39 mnemonic (BIP-32/44 paths); print their addresses.",
             discussion: """
                 The phrase comes from --mnemonic-file FILE (- for stdin) or $SIXNINES_MNEMONIC; an optional BIP-39

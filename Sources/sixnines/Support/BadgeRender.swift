@@ -2,6 +2,7 @@ import ArgumentParser
 import BadgeKit
 import EVM
 import EVMRPC
+import Dispatch
 import Foundation
 import SixNinesContracts
 
@@ -9,6 +10,7 @@ extension BadgesCommand {
     /// `sixnines badges render`.
     struct Render: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "render",
             abstract: "Draw a badge card: the SVG the contract's tokenURI holds, rendered off chain; a PNG with rsvg-convert.",
             discussion: """
                 Either a minted token (its stats are read from the contract; --on-chain takes the SVG out of the contract's own tokenURI instead of rendering it), or a card from --class with --stats WINS,PREDICTIONS,STREAK and/or --level (a level alone shows its fewest wins). The SVG goes to stdout or --out; --png FILE converts it with rsvg-convert (Debian: apt-get install librsvg2-bin). --json prints the token id, class, level, stats, metadata JSON, SVG and tokenURI.
@@ -135,12 +137,15 @@ extension BadgesCommand {
             process.standardInput = input
             process.standardOutput = output
             process.standardError = errors
+            // The exit is awaited on a semaphore: `waitUntilExit()` spins a run loop that can miss it off the main thread.
+            let exited = DispatchSemaphore(value: 0)
+            process.terminationHandler = { _ in exited.signal() }
             do { try process.run() } catch { throw CLIError("--png: cannot run \(tool): \(error)") }
             input.fileHandleForWriting.write(Data(svg.utf8))
             try? input.fileHandleForWriting.close()
             let data = output.fileHandleForReading.readDataToEndOfFile()
             let why = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            exited.wait()
             guard process.terminationStatus == 0, !data.isEmpty else {
                 throw CLIError("--png: rsvg-convert failed: \(String(decoding: why, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))")
             }
