@@ -121,9 +121,10 @@ struct SharedStoreTests {
     @Test func anUnreachableServerIsAnErrorNotAHang() async throws {
         let started = ContinuousClock.now
         let error = await #expect(throws: BatchQueueError.self) { try await PostgresBatchQueue(url: "postgres://postgres@127.0.0.1:1/none") }
-        // Alone this takes about 2 s; under the whole suite's parallel load it measured 45 s once (the event loops are
-        // shared with every other test's clients). A hang never returns, so the bound only has to be finite.
-        #expect(ContinuousClock.now - started < .seconds(90))
+        // Alone this takes about 2 s; under the whole suite's parallel load on 2 cores it measured 45 s and once 148 s
+        // (while three builds ran beside it): the suite's synchronous subprocess tests hold the two cooperative threads.
+        // A hang never returns, so the bound only has to be finite.
+        #expect(ContinuousClock.now - started < .seconds(300))
         #expect("\(error.map { "\($0)" } ?? "")".contains("cannot connect to postgres://postgres@127.0.0.1:1/none"))
         // A database that does not exist: the server's own words.
         let cluster = try postgresCluster.get()

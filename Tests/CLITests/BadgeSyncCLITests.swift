@@ -60,13 +60,11 @@ struct BadgeSyncCLITests {
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         let processExit = try process.start()
-        let deadline = ContinuousClock.now + .seconds(180)
-        while try await client.nonce(of: minterAddress) < start + 12, process.isRunning, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
+        let nonceArguments = ["nonce", minterAddress.checksummed, "--rpc-url", url]
+        let killedMidway = killWhen(process, exit: processExit, within: 180) {
+            let answer = (try? CLI.run(nonceArguments))?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            return (UInt64(answer) ?? 0) >= start + 12
         }
-        let killedMidway = process.isRunning
-        kill(process.processIdentifier, SIGKILL)
-        processExit.wait()
         #expect(killedMidway, "the sync finished before it could be killed")
 
         let resumed = try json(try CLI.value(["badges", "sync", "--private-key", minterKey, "--json"] + common))

@@ -44,3 +44,42 @@ extension Process {
         return exit
     }
 }
+
+/// SIGKILLs `process` once `reached()` holds, polling every `interval` seconds from a thread of its own; returns whether
+/// the process was still running when it was killed (false: it ended first, or `seconds` passed).
+///
+/// The watch runs outside Swift concurrency's cooperative pool: the suite's synchronous subprocess tests can hold both
+/// of its threads for seconds on this 2-core machine, long enough for an async polling loop to miss the moment.
+public func killWhen(_ process: Process, exit: ProcessExit, within seconds: Double, interval: Double = 0.01,
+                     _ reached: @escaping @Sendable () -> Bool) -> Bool {
+    let outcome = OneShot()
+    let pid = process.processIdentifier
+    let watcher = Thread {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if exit.wait(seconds: 0) { outcome.set(false); return }
+            if reached() {
+                // Still running at the moment of the kill: the kill lands mid-way.
+                let running = !exit.wait(seconds: 0)
+                kill(pid, SIGKILL)
+                outcome.set(running)
+                return
+            }
+            Thread.sleep(forTimeInterval: interval)
+        }
+        kill(pid, SIGKILL)
+        outcome.set(false)
+    }
+    watcher.start()
+    exit.wait()
+    return outcome.get()
+}
+
+/// A Bool set once by one thread and read by another.
+private final class OneShot: @unchecked Sendable {
+    private let lock = NSLock()
+    private let done = DispatchSemaphore(value: 0)
+    private var value = false
+    func set(_ v: Bool) { lock.lock(); value = v; lock.unlock(); done.signal() }
+    func get() -> Bool { done.wait(); done.signal(); lock.lock(); defer { lock.unlock() }; return value }
+}
