@@ -1,4 +1,7 @@
 import CKeccakX4
+#if canImport(Glibc)
+import Glibc
+#endif
 import EVM
 
 /// EIP-55 checksums of many addresses, four Keccak hashes at a time where the CPU allows. A letter is upper case
@@ -20,14 +23,22 @@ enum EIP55 {
                         hash.withUnsafeBytes { (digests + 32 * k).update(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 32) }
                     }
                 }
-                for k in 0..<n {
-                    for j in 0..<40 where lower[40 * k + j] >= UInt8(ascii: "a") {
-                        let nibble = j % 2 == 0 ? digests[32 * k + j / 2] >> 4 : digests[32 * k + j / 2] & 0xF
-                        if nibble >= 8 { lower[40 * k + j] -= 0x20 }
-                    }
-                }
+                for k in 0..<n { applyDigest(digests + 32 * k, to: lower + 40 * k) }
                 i += n
             }
+        }
+    }
+
+    /// Upper-cases each letter of the 40 lower-case digits at `hex` whose nibble of `digest` is 8 or more, without
+    /// branches: a letter (0x61–0x66) has bit 6 set and a decimal digit (0x30–0x39) has not; the nibble's top bit is
+    /// bit 7 (even digits) or bit 3 (odd digits) of the digest byte.
+    @inline(__always)
+    static func applyDigest(_ digest: UnsafePointer<UInt8>, to hex: UnsafeMutablePointer<UInt8>) {
+        for j in 0..<20 {
+            let d = digest[j]
+            let c0 = hex[2 * j], c1 = hex[2 * j + 1]
+            hex[2 * j] = c0 &- (((c0 &>> 6) & (d &>> 7)) &<< 5)
+            hex[2 * j + 1] = c1 &- (((c1 &>> 6) & ((d &>> 3) & 1)) &<< 5)
         }
     }
 
@@ -53,11 +64,11 @@ enum EIP55 {
                 let n = min(4, offsets.count - i)
                 for k in 0..<n {
                     let digits = bytes.baseAddress! + offsets[i + k]
-                    for j in 0..<40 { expected[40 * k + j] = digits[j] | (digits[j] >= UInt8(ascii: "A") ? 0x20 : 0) }
+                    // Lower case: letters (bit 6 set) get bit 5; digits keep theirs.
+                    for j in 0..<40 { expected[40 * k + j] = digits[j] | ((digits[j] &>> 6) &<< 5) }
                 }
                 applyChecksums(expected.baseAddress!, count: n)
-                for k in 0..<n where !UnsafeBufferPointer(start: bytes.baseAddress! + offsets[i + k], count: 40)
-                    .elementsEqual(UnsafeBufferPointer(start: expected.baseAddress! + 40 * k, count: 40)) {
+                for k in 0..<n where memcmp(bytes.baseAddress! + offsets[i + k], expected.baseAddress! + 40 * k, 40) != 0 {
                     return false
                 }
                 i += n

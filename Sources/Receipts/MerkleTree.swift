@@ -100,11 +100,20 @@ public struct MerkleTree: Sendable {
 
     /// Rebuilds a tree from its serialised nodes (an OpenZeppelin dump's `tree`), checking every parent.
     public init(nodes: [Bytes32], treeIndices: [Int]) throws(MerkleError) {
+        try self.init(nodes: nodes, treeIndices: treeIndices, firstInconsistentParent: Self.firstInconsistentParent(nodes))
+    }
+
+    /// The first parent of `nodes` whose hash is not that of its children (nil: all consistent, or too few nodes).
+    static func firstInconsistentParent(_ nodes: [Bytes32]) -> Int? {
+        guard nodes.count >= 3 else { return nil }
+        return nodes.withUnsafeBufferPointer { PairHashing.firstInconsistentParent($0.baseAddress!, upper: nodes.count / 2 - 1) }
+    }
+
+    /// The checks of ``init(nodes:treeIndices:)`` with the parents already checked (by `firstInconsistentParent(_:)`).
+    init(nodes: [Bytes32], treeIndices: [Int], firstInconsistentParent bad: Int?) throws(MerkleError) {
         guard !nodes.isEmpty, nodes.count % 2 == 1 else { throw .emptyTree }
         let leafStart = nodes.count / 2
-        if leafStart > 0, let bad = nodes.withUnsafeBufferPointer({ PairHashing.firstInconsistentParent($0.baseAddress!, upper: leafStart - 1) }) {
-            throw .inconsistentTree(treeIndex: bad)
-        }
+        if let bad { throw .inconsistentTree(treeIndex: bad) }
         for index in treeIndices where index < leafStart || index >= nodes.count {
             throw .notALeaf(treeIndex: index)
         }

@@ -1,4 +1,9 @@
+import Dispatch
 import EVM
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Loading a standard-v1 dump straight from its bytes: node hashes and the values of simple types (uintN, address,
 // bool, bytesN) are read in place, the rest of each value through `JSONValue` and `ABIValue(json:as:)`; then the same
@@ -12,8 +17,8 @@ extension StandardMerkleTree {
             var reader = DumpReader(bytes: buffer)
             return try reader.read()
         }) {
-            let (encoding, nodes, values, indices) = fast
-            let tree = try MerkleTree(nodes: nodes, treeIndices: indices)
+            let (encoding, nodes, values, indices, badParent) = fast
+            let tree = try MerkleTree(nodes: nodes, treeIndices: indices, firstInconsistentParent: badParent)
             let leaves = try StandardMerkleTree.leafHashes(values, types: encoding)
             for (i, leaf) in leaves.enumerated() where leaf != nodes[indices[i]] { throw Failure.valueMismatch(index: i) }
             self.init(checked: encoding, values: values, tree: tree)
@@ -33,8 +38,13 @@ private struct DumpReader {
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    mutating func read() throws -> ([ABIType], [Bytes32], [[ABIValue]], [Int]) {
-        var format: String?, encoding: [ABIType]?, nodes: [Bytes32]?, values: [[ABIValue]]?, indices: [Int]?
+    /// The dump's parts and the first inconsistent parent node (the tree array is read and its parents checked on a
+    /// second thread while this one reads the values).
+    mutating func read() throws -> ([ABIType], [Bytes32], [[ABIValue]], [Int], Int?) {
+        var format: String?, encoding: [ABIType]?, values: [[ABIValue]]?, indices: [Int]?
+        var treeJob: TreeJob?
+        // However this ends, the worker is done with the buffer before the caller's pointer goes away.
+        defer { treeJob?.wait() }
         try expect(UInt8(ascii: "{"))
         repeat {
             let key = try string()
@@ -45,11 +55,14 @@ private struct DumpReader {
                 var types: [ABIType] = []
                 try array { r in types.append(try ABIType(try r.string())) }
                 encoding = types
-            case "tree" where nodes == nil:
-                var list: [Bytes32] = []
-                list.reserveCapacity(bytes.count / 70)
-                try array { r in list.append(try r.word()) }
-                nodes = list
+            case "tree" where treeJob == nil:
+                // Node hashes are hex strings: the array ends at the first `]` (anything else fails the worker's read).
+                skipSpace()
+                guard i < bytes.count, bytes[i] == UInt8(ascii: "["),
+                      let close = memchr(bytes.baseAddress! + i, Int32(UInt8(ascii: "]")), bytes.count - i) else { throw Unexpected() }
+                let end = bytes.baseAddress!.distance(to: close.assumingMemoryBound(to: UInt8.self)) + 1
+                treeJob = TreeJob(UnsafeBufferPointer(rebasing: bytes[i..<end]))
+                i = end
             case "values" where values == nil && encoding != nil:
                 let types = encoding!  // invariant: checked in the case pattern
                 var list: [[ABIValue]] = [], positions: [Int] = []
@@ -65,9 +78,11 @@ private struct DumpReader {
             }
         } while try next(UInt8(ascii: "}"))
         skipSpace()
-        guard i == bytes.count, format == "standard-v1", let encoding, let nodes, !nodes.isEmpty, let values, let indices else { throw Unexpected() }
+        guard i == bytes.count, format == "standard-v1", let encoding, let treeJob, let values, let indices else { throw Unexpected() }
         guard EIP55.verify(bytes, offsets: mixedCase) else { throw Unexpected() }
-        return (encoding, nodes, values, indices)
+        treeJob.wait()
+        guard let (nodes, badParent) = treeJob.result, !nodes.isEmpty else { throw Unexpected() }
+        return (encoding, nodes, values, indices, badParent)
     }
 
     mutating func skipSpace() {
@@ -111,6 +126,11 @@ private struct DumpReader {
 
     mutating func string() throws -> String { String(decoding: try rawString(), as: UTF8.self) }
 
+    /// Whether the raw bytes of a string are exactly `text` (a key compared without making a `String`).
+    static func equals(_ raw: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        raw.count == text.utf8CodeUnitCount && memcmp(raw.baseAddress!, text.utf8Start, raw.count) == 0
+    }
+
     mutating func word() throws -> Bytes32 {
         let s = try rawString()
         guard s.count == 66, s[0] == UInt8(ascii: "0"), s[1] == UInt8(ascii: "x") || s[1] == UInt8(ascii: "X") else { throw Unexpected() }
@@ -127,9 +147,9 @@ private struct DumpReader {
         var value: [ABIValue]?, index: Int?
         try expect(UInt8(ascii: "{"))
         repeat {
-            let key = try string()
+            let key = try rawString()
             try expect(UInt8(ascii: ":"))
-            if key == "value", value == nil {
+            if Self.equals(key, "value"), value == nil {
                 var items: [ABIValue] = []
                 items.reserveCapacity(types.count)
                 try array { r in
@@ -138,12 +158,14 @@ private struct DumpReader {
                 }
                 guard items.count == types.count else { throw Unexpected() }
                 value = items
-            } else if key == "treeIndex", index == nil {
+            } else if Self.equals(key, "treeIndex"), index == nil {
                 skipSpace()
                 let start = i
-                while i < bytes.count, bytes[i] &- UInt8(ascii: "0") < 10 { i += 1 }
-                guard i > start, i - start <= 18 else { throw Unexpected() }
-                index = Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+                var n = 0
+                while i < bytes.count, bytes[i] &- UInt8(ascii: "0") < 10 { n = n &* 10 &+ Int(bytes[i] &- UInt8(ascii: "0")); i += 1 }
+                // At most 18 digits: no overflow. A leading zero is JSON the general path refuses the same way.
+                guard i > start, i - start <= 18, i - start == 1 || bytes[start] != UInt8(ascii: "0") else { throw Unexpected() }
+                index = n
             } else {
                 throw Unexpected()
             }
@@ -170,17 +192,24 @@ private struct DumpReader {
             let s = try rawString()
             guard s.count == 42, s[0] == UInt8(ascii: "0"), s[1] == UInt8(ascii: "x") else { throw Unexpected() }
             let digits = s.baseAddress! + 2
-            let address: Address? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { raw in
-                Hex16.decode(digits, count: 20, into: raw.baseAddress!) ? try? Address(UnsafeBufferPointer(raw)) : nil
-            }
-            guard let address else { throw Unexpected() }
-            var upper = false, lower = false
-            for k in 0..<40 where digits[k] >= UInt8(ascii: "A") {
-                if digits[k] >= UInt8(ascii: "a") { lower = true } else { upper = true }
+            // The 20 bytes land in the last 20 of a word, which `Address(lastBytesOf:)` reads without a copy loop.
+            var ok = true
+            let word = Bytes32(unsafeUninitialized: { o in
+                let out = o.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                out.update(repeating: 0, count: 12)
+                ok = Hex16.decode(digits, count: 20, into: out + 12)
+            })
+            guard ok else { throw Unexpected() }
+            // Letters have bit 6 set; of those, lower case has bit 5 set.
+            var upper: UInt8 = 0, lower: UInt8 = 0
+            for k in 0..<40 {
+                let c = digits[k], letter = c &>> 6
+                lower |= letter & (c &>> 5)
+                upper |= letter & ~(c &>> 5)
             }
             // Mixed case is an EIP-55 checksum and must be right (as `Address(_:)` requires): checked at the end, 4 at a time.
-            if upper && lower { mixedCase.append(digits - bytes.baseAddress!) }
-            return .address(address)
+            if upper & lower & 1 == 1 { mixedCase.append(digits - bytes.baseAddress!) }
+            return .address(Address(lastBytesOf: word))
         case .fixedBytes(let n):
             let s = try rawString()
             guard s.count == 2 + 2 * n, s[0] == UInt8(ascii: "0"), s[1] == UInt8(ascii: "x") else { throw Unexpected() }
@@ -190,6 +219,36 @@ private struct DumpReader {
         default:
             throw Unexpected()
         }
+    }
+}
+
+/// Reads the `tree` array of a dump (bytes `[` … `]`) and checks its parents on a thread of its own.
+private final class TreeJob: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    /// The node hashes and the first inconsistent parent; nil when the array is not what the byte reader expects.
+    private(set) var result: ([Bytes32], Int?)?
+
+    /// The bytes, valid until `wait()` returns (the reader waits before its caller's buffer goes away).
+    private struct Bytes: @unchecked Sendable { let buffer: UnsafeBufferPointer<UInt8> }
+
+    init(_ array: UnsafeBufferPointer<UInt8>) {
+        let bytes = Bytes(buffer: array)
+        Thread.detachNewThread { [self] in
+            let array = bytes.buffer
+            var reader = DumpReader(bytes: array)
+            var list: [Bytes32] = []
+            list.reserveCapacity(array.count / 68)
+            if (try? reader.array { r in list.append(try r.word()) }) != nil, reader.i == array.count {
+                result = (list, MerkleTree.firstInconsistentParent(list))
+            }
+            done.signal()
+        }
+    }
+
+    /// Blocks until the worker has finished (any number of calls).
+    func wait() {
+        done.wait()
+        done.signal()
     }
 }
 

@@ -90,7 +90,18 @@ import Testing
             text.replacingOccurrences(of: "standard-v1", with: "standard-v2"),
             text.replacingOccurrences(of: #""treeIndex":"#, with: #""treeIndex":-"#),
         ]
-        for (k, variant) in variants.enumerated() {
+        // The tree array read on its own thread: nested, empty and repeated arrays, a leading zero in an index, a node
+        // in upper case.
+        let quotedNode = "\"" + node + "\""
+        let upperNode = "0x" + node.dropFirst(2).uppercased()
+        let treeVariants: [String] = [
+            text.replacingOccurrences(of: quotedNode, with: "[" + quotedNode + "]"),
+            text.replacingOccurrences(of: #""tree":["#, with: #""tree":[],"tree":["#),
+            text.replacingOccurrences(of: #""tree":["#, with: #""tree":[],"x":["#),
+            text.replacingOccurrences(of: #""treeIndex":"#, with: #""treeIndex":0"#),
+            text.replacingOccurrences(of: node, with: upperNode),
+        ]
+        for (k, variant) in (variants + treeVariants).enumerated() {
             let (a, b) = both(variant)
             #expect(a == b, "variant \(k)")
         }

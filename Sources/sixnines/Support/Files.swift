@@ -57,7 +57,19 @@ enum InputFile {
         let (fd, limit, size) = try open(path, what: what, limit: limit)
         defer { if fd != STDIN_FILENO { close(fd) } }
         var out: [UInt8] = []
-        if let size { out.reserveCapacity(size) }
+        if let size, size > 0, size <= limit {
+            // A regular file of known size is read straight into the result (no chunk copies); anything appended
+            // since the size was taken is read by the loop below.
+            out = try [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                count = 0
+                while count < size {
+                    let n = try readSome(fd, into: buffer.baseAddress! + count, count: size - count, path: path, what: what)
+                    if n == 0 { break }
+                    count += n
+                }
+            }
+            if out.count < size { return out }
+        }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = try chunk.withUnsafeMutableBytes { try readSome(fd, into: $0.baseAddress!, count: $0.count, path: path, what: what) }
