@@ -100,7 +100,11 @@ let benchmarks: @Sendable () -> Void = {
             let (queue, path) = freshQueue()
             benchmark.startMeasurement()
             for b in 0..<10 { blackHole(try! await queue.ingest(Array(pool[(b * 10_000)..<((b + 1) * 10_000)]), now: 1)) }
-            try! await queue.pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try! await queue.pool.writeWithoutTransaction { db in
+                while true {  // SQLITE_BUSY while the last commit's automatic checkpoint still holds the checkpoint lock
+                    do { _ = try db.checkpoint(.truncate); break } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY { continue }
+                }
+            }
             benchmark.stopMeasurement()
             remove(path)
         }
