@@ -212,10 +212,12 @@ struct StorageMigrationTests {
         let id = BatchID(kind: .settlement, sequence: try await h.queue.reserveSequences(kind: .settlement, count: 1))
         var (batch, _) = try closing(open, id: id, nonce: 0)
         batch.proofs[2].proof[0] = Keccak256.hash(data: [9])
-        await #expect(throws: BatchQueueError.self) { try await h.queue.close(batch) }
+        let wrongProof = batch
+        await #expect(throws: BatchQueueError.self) { try await h.queue.close(wrongProof) }
         var stranger = try closing(open, id: id, nonce: 0).0
         stranger.proofs[1].leaf = Keccak256.hash(data: [10])
-        await #expect(throws: BatchQueueError.self) { try await h.queue.close(stranger) }
+        let strangerLeaf = stranger
+        await #expect(throws: BatchQueueError.self) { try await h.queue.close(strangerLeaf) }
         #expect(try await h.queue.batch(id) == nil)
         #expect(try await h.queue.pendingReceipts(kind: .settlement, maxTime: .max, limit: 10) == open)
     }
