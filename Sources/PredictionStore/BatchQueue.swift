@@ -269,7 +269,8 @@ public protocol BatchQueue: Sendable {
     /// The highest nonce recorded for a transaction of `sender` (nil if none).
     func highestNonce(sender: Address) async throws(BatchQueueError) -> UInt64?
     /// Commits a closed batch: record, receipts' batch and proofs, tree, signed transaction. Refuses a receipt
-    /// already in a batch.
+    /// already in a batch, and a proof that is not its leaf's path in `treeNodes` (a receipt's proof is stored as its
+    /// leaf's index in the tree and served as that path).
     func close(_ batch: ClosingBatch) async throws(BatchQueueError)
     /// Closes the next batch of `kind` in one transaction: takes up to `limit` receipts of the open batch (as
     /// ``pendingReceipts(kind:maxTime:limit:)``, skipping receipts another writer is closing), hands them to `build`

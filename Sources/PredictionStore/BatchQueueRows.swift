@@ -45,4 +45,58 @@ enum BatchRows {
 
     /// The batch time of a receipt: `placedAt` for placements, `settlesAt` otherwise.
     static func batchTime(_ r: Receipt) -> UInt64 { r.kind == .placement ? r.placedAt : r.settlesAt }
+
+    // Proofs are not stored per receipt (schema `batch-v3`): a receipt row keeps its leaf's index in the batch's stored
+    // tree (`tree_index`), and its proof is read back as the path of that node (OpenZeppelin's `getProof`: sibling of
+    // node j is j + 1 for odd j, j − 1 for even j; parent (j − 1) / 2). Rows closed before `batch-v3` keep their
+    // stored `proof`, which is served as it is.
+
+    /// The proof of the node at `treeIndex` in `nodes` (a leaf of the tree).
+    static func path(_ nodes: [Bytes32], treeIndex: Int) throws(BatchQueueError) -> [Bytes32] {
+        guard treeIndex >= nodes.count / 2, treeIndex < nodes.count else {
+            throw .corrupt("tree index \(treeIndex) is not a leaf of a tree of \(nodes.count) nodes")
+        }
+        var proof: [Bytes32] = []
+        var j = treeIndex
+        while j > 0 {
+            proof.append(nodes[j % 2 == 1 ? j + 1 : j - 1])
+            j = (j - 1) / 2
+        }
+        return proof
+    }
+
+    /// Each receipt's index in the closing batch's tree, checking that its proof is that node's path: what is committed
+    /// serves exactly the proofs the batch was closed with. Refuses a leaf missing from the tree or a proof that differs.
+    static func treeIndices(_ batch: ClosingBatch) throws(BatchQueueError) -> [Int] {
+        let nodes = batch.treeNodes
+        guard !batch.proofs.isEmpty else { return [] }
+        let leafStart = nodes.count / 2
+        var position: [Bytes32: Int] = [:]
+        position.reserveCapacity(nodes.count - leafStart)
+        for index in leafStart..<nodes.count { position[nodes[index]] = index }
+        var indices: [Int] = []
+        indices.reserveCapacity(batch.proofs.count)
+        for (leaf, proof) in batch.proofs {
+            guard let index = position[leaf] else { throw .refused("receipt \(leaf) is not a leaf of the tree of batch \(batch.record.id)") }
+            var j = index, k = 0
+            while j > 0 {
+                guard k < proof.count, proof[k] == nodes[j % 2 == 1 ? j + 1 : j - 1] else {
+                    throw .refused("the proof of receipt \(leaf) is not its path in the tree of batch \(batch.record.id)")
+                }
+                j = (j - 1) / 2
+                k += 1
+            }
+            guard k == proof.count else { throw .refused("the proof of receipt \(leaf) is longer than its path in batch \(batch.record.id)") }
+            indices.append(index)
+        }
+        return indices
+    }
+
+    /// A receipt's proof: the stored one (rows closed before `batch-v3`), else its path in the batch's tree.
+    static func proof(stored: Data?, treeIndex: Int64?, tree: [Bytes32]?) throws(BatchQueueError) -> [Bytes32]? {
+        if let stored { return try words(stored) }
+        guard let treeIndex else { return nil }
+        guard let tree else { throw .corrupt("a receipt's batch has no tree") }
+        return try path(tree, treeIndex: Int(treeIndex))
+    }
 }

@@ -31,11 +31,11 @@ extension PostgresBatchQueue {
     /// Receipts of the open batch of `kind` up to `maxTime`, earliest deadline first (a snapshot: no locks).
     public func pendingReceipts(kind: BatchKind, maxTime: UInt64, limit: Int) async throws(BatchQueueError) -> [QueuedReceipt] {
         let rows = try await rows("""
-            SELECT leaf, receipt, ingested_at, batch_id, proof FROM batch_receipts
+            SELECT leaf, receipt, ingested_at, batch_id, proof, tree_index FROM batch_receipts
             WHERE kind = \(Int64(kind.rawValue)) AND batch_id IS NULL AND batch_time <= \(BatchRows.i64(min(maxTime, UInt64(Int64.max))))
             ORDER BY deadline, seq LIMIT \(Int64(limit))
             """)
-        return try decode(rows, Self.queued)
+        return try decode(rows) { try Self.queued($0, tree: nil) }
     }
 
     /// Records a transaction before it is sent (optionally marking another superseded).
@@ -72,7 +72,7 @@ extension PostgresBatchQueue {
         try await transaction { connection in
             try await connection.query("UPDATE batch_batches SET state = \(BatchState.abandoned.rawValue) WHERE id = \(Self.bytes(id.word))",
                                        logger: self.logger)
-            try await connection.query("UPDATE batch_receipts SET batch_id = NULL, proof = NULL WHERE batch_id = \(Self.bytes(id.word))",
+            try await connection.query("UPDATE batch_receipts SET batch_id = NULL, proof = NULL, tree_index = NULL WHERE batch_id = \(Self.bytes(id.word))",
                                        logger: self.logger)
         }
     }
@@ -144,9 +144,14 @@ extension PostgresBatchQueue {
 
     /// A batch's receipts with their proofs.
     public func receipts(of id: BatchID) async throws(BatchQueueError) -> [QueuedReceipt] {
-        try decode(try await rows("""
-            SELECT leaf, receipt, ingested_at, batch_id, proof FROM batch_receipts WHERE batch_id = \(Self.bytes(id.word)) ORDER BY seq
-            """), Self.queued)
+        // The rows, then the tree: a batch's tree is committed with its receipts' rows and never changes afterwards.
+        let rows = try await rows("""
+            SELECT leaf, receipt, ingested_at, batch_id, proof, tree_index FROM batch_receipts WHERE batch_id = \(Self.bytes(id.word))
+            ORDER BY seq
+            """)
+        guard !rows.isEmpty else { return [] }
+        let tree = try await treeNodes(of: id)
+        return try decode(rows) { try Self.queued($0, tree: tree.isEmpty ? nil : tree) }
     }
 
     /// A batch's tree nodes.
@@ -158,8 +163,16 @@ extension PostgresBatchQueue {
 
     /// One receipt by id (leaf).
     public func receipt(_ leaf: Bytes32) async throws(BatchQueueError) -> QueuedReceipt? {
-        try decode(try await rows("SELECT leaf, receipt, ingested_at, batch_id, proof FROM batch_receipts WHERE leaf = \(Self.bytes(leaf))"),
-                   Self.queued).first
+        // The row and, when its proof is a path in its batch's tree, that tree: one statement, one snapshot.
+        let rows = try await rows("""
+            SELECT r.leaf, r.receipt, r.ingested_at, r.batch_id, r.proof, r.tree_index,
+              CASE WHEN r.proof IS NULL AND r.tree_index IS NOT NULL THEN b.tree END
+            FROM batch_receipts r LEFT JOIN batch_batches b ON b.id = r.batch_id WHERE r.leaf = \(Self.bytes(leaf))
+            """)
+        return try decode(rows) { row in
+            let tree = try row.decode((Data, Data, Int64, Data?, Data?, Int64?, Data?).self).6
+            return try Self.queued(row, tree: try tree.map { d throws(BatchQueueError) in try BatchRows.words(d) })
+        }.first
     }
 
     /// Receipts not yet in a final batch, per kind.

@@ -41,7 +41,7 @@ extension SQLiteBatchQueue {
     public func abandon(_ id: BatchID) async throws(BatchQueueError) {
         try await write { db in
             try db.execute(sql: "UPDATE batch_batches SET state = ? WHERE id = ?", arguments: [BatchState.abandoned.rawValue, Self.blob(id.word)])
-            try db.execute(sql: "UPDATE batch_receipts SET batch_id = NULL, proof = NULL WHERE batch_id = ?", arguments: [Self.blob(id.word)])
+            try db.execute(sql: "UPDATE batch_receipts SET batch_id = NULL, proof = NULL, tree_index = NULL WHERE batch_id = ?", arguments: [Self.blob(id.word)])
         }
     }
 
@@ -115,8 +115,9 @@ extension SQLiteBatchQueue {
     /// A batch's receipts with their proofs.
     public func receipts(of id: BatchID) async throws(BatchQueueError) -> [QueuedReceipt] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT leaf, receipt, ingested_at, batch_id, proof FROM batch_receipts WHERE batch_id = ? ORDER BY seq",
-                             arguments: [Self.blob(id.word)]).map(Self.queued)
+            let tree = try Self.tree(db, batch: Self.blob(id.word))
+            return try Row.fetchAll(db, sql: "SELECT \(Self.receiptColumns) FROM batch_receipts WHERE batch_id = ? ORDER BY seq",
+                                    arguments: [Self.blob(id.word)]).map { try Self.queued($0, tree: tree) }
         }
     }
 
@@ -131,8 +132,11 @@ extension SQLiteBatchQueue {
     /// One receipt by id (leaf).
     public func receipt(_ leaf: Bytes32) async throws(BatchQueueError) -> QueuedReceipt? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT leaf, receipt, ingested_at, batch_id, proof FROM batch_receipts WHERE leaf = ?",
-                             arguments: [Self.blob(leaf)]).map(Self.queued)
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.receiptColumns) FROM batch_receipts WHERE leaf = ?",
+                                             arguments: [Self.blob(leaf)]) else { return nil }
+            let batch: Data? = row["batch_id"]
+            let needsTree = batch != nil && (row["proof"] as Data?) == nil && (row["tree_index"] as Int64?) != nil
+            return try Self.queued(row, tree: needsTree ? try batch.flatMap { try Self.tree(db, batch: $0) } : nil)
         }
     }
 

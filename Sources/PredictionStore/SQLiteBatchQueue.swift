@@ -69,6 +69,11 @@ public final class SQLiteBatchQueue: BatchQueue {
                 CREATE INDEX batch_transactions_sender ON batch_transactions(sender, nonce);
                 """)
         }
+        // Proofs out of the receipt rows: a closed receipt keeps its leaf's index in the batch's stored tree, and its proof
+        // is that node's path (BatchRows.path). Rows closed before keep their `proof` column and are served from it.
+        m.registerMigration("batch-v3") { db in
+            try db.execute(sql: "ALTER TABLE batch_receipts ADD COLUMN tree_index INTEGER")
+        }
         return m
     }
 
@@ -209,23 +214,32 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
     }
 
-    static func queued(_ row: Row) throws -> QueuedReceipt {
+    /// The columns `queued(_:tree:)` reads.
+    static let receiptColumns = "leaf, receipt, ingested_at, batch_id, proof, tree_index"
+
+    /// A queued receipt from `receiptColumns`; `tree` is its batch's tree (needed once it is in a batch).
+    static func queued(_ row: Row, tree: [Bytes32]?) throws -> QueuedReceipt {
         let data: Data = row["receipt"]
         let receipt: Receipt
         do { receipt = try Receipt(abiEncoded: data) } catch { throw BatchQueueError.corrupt("receipt: \(error)") }
         let batch: Data? = row["batch_id"]
-        let proof: Data? = row["proof"]
         return QueuedReceipt(leaf: try word(row["leaf"]), receipt: receipt, ingestedAt: row["ingested_at"],
-                             batchId: try batch.map { try word($0) }, proof: try proof.map { try words($0) })
+                             batchId: try batch.map { try word($0) },
+                             proof: try BatchRows.proof(stored: row["proof"], treeIndex: row["tree_index"], tree: tree))
+    }
+
+    /// The stored tree of batch `id` (nil if there is no such batch).
+    static func tree(_ db: Database, batch id: Data) throws -> [Bytes32]? {
+        try Data.fetchOne(db, sql: "SELECT tree FROM batch_batches WHERE id = ?", arguments: [id]).map { try words($0) }
     }
 
     /// Receipts of the open batch of `kind` up to `maxTime`, earliest deadline first.
     public func pendingReceipts(kind: BatchKind, maxTime: UInt64, limit: Int) async throws(BatchQueueError) -> [QueuedReceipt] {
         try await read { db in
             try Row.fetchAll(db, sql: """
-                SELECT leaf, receipt, ingested_at, batch_id, proof FROM batch_receipts INDEXED BY batch_receipts_open
+                SELECT \(Self.receiptColumns) FROM batch_receipts INDEXED BY batch_receipts_open
                 WHERE kind = ? AND batch_id IS NULL AND batch_time <= ? ORDER BY deadline, seq LIMIT ?
-                """, arguments: [Int64(kind.rawValue), Self.i64(min(maxTime, UInt64(Int64.max))), limit]).map(Self.queued)
+                """, arguments: [Int64(kind.rawValue), Self.i64(min(maxTime, UInt64(Int64.max))), limit]).map { try Self.queued($0, tree: nil) }
         }
     }
 
@@ -269,6 +283,7 @@ public final class SQLiteBatchQueue: BatchQueue {
 
     /// Commits a closed batch, its proofs and its signed transaction together.
     public func close(_ batch: ClosingBatch) async throws(BatchQueueError) {
+        let indices = try BatchRows.treeIndices(batch)
         try await write { db in
             let r = batch.record
             try db.execute(sql: """
@@ -277,28 +292,22 @@ public final class SQLiteBatchQueue: BatchQueue {
                 """, arguments: [Self.blob(r.id.word), Int64(r.id.kind.rawValue), Self.i64(r.id.sequence), r.state.rawValue,
                                  Self.blob(r.root), r.count, Self.i64(r.firstTime), Self.i64(r.lastTime), Self.i64(r.deadline),
                                  r.closedAt, r.oldestIngestedAt, Self.joined(batch.treeNodes)])
-            let assign = try db.cachedStatement(sql: "UPDATE batch_receipts SET batch_id = ?, proof = ? WHERE leaf = ? AND batch_id IS NULL")
+            // Each receipt row gets its batch and its leaf's index in the stored tree (its proof is that node's path).
+            let assign = try db.cachedStatement(sql: "UPDATE batch_receipts SET batch_id = ?, tree_index = ? WHERE leaf = ? AND batch_id IS NULL")
                 .sqliteStatement
             sqlite3_reset(assign)
             let connection = db.sqliteConnection
-            var proofBytes = [UInt8](repeating: 0, count: 64 * 32)
             try r.id.word.withUnsafeBytes { id in
-                for (leaf, proof) in batch.proofs {
-                    if proofBytes.count < proof.count * 32 { proofBytes = [UInt8](repeating: 0, count: proof.count * 32) }
-                    try proofBytes.withUnsafeMutableBytes { out in
-                        for (k, hash) in proof.enumerated() {
-                            hash.withUnsafeBytes { (out.baseAddress! + k * 32).copyMemory(from: $0.baseAddress!, byteCount: 32) }
-                        }
-                        try leaf.withUnsafeBytes { leafBytes in
-                            sqlite3_bind_blob(assign, 1, id.baseAddress, 32, nil)
-                            sqlite3_bind_blob(assign, 2, out.baseAddress, Int32(proof.count * 32), nil)
-                            sqlite3_bind_blob(assign, 3, leafBytes.baseAddress, 32, nil)
-                            let code = sqlite3_step(assign)
-                            sqlite3_reset(assign)
-                            sqlite3_clear_bindings(assign)
-                            guard code == SQLITE_DONE else {
-                                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: connection.map { String(cString: sqlite3_errmsg($0)) })
-                            }
+                for ((leaf, _), index) in zip(batch.proofs, indices) {
+                    try leaf.withUnsafeBytes { leafBytes in
+                        sqlite3_bind_blob(assign, 1, id.baseAddress, 32, nil)
+                        sqlite3_bind_int64(assign, 2, Int64(index))
+                        sqlite3_bind_blob(assign, 3, leafBytes.baseAddress, 32, nil)
+                        let code = sqlite3_step(assign)
+                        sqlite3_reset(assign)
+                        sqlite3_clear_bindings(assign)
+                        guard code == SQLITE_DONE else {
+                            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: connection.map { String(cString: sqlite3_errmsg($0)) })
                         }
                     }
                     guard sqlite3_changes(connection) == 1 else {

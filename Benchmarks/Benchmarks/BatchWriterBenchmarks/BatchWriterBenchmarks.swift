@@ -40,11 +40,25 @@ func freshPostgresQueue() async -> PostgresBatchQueue {
     return try! await PostgresBatchQueue(url: url)
 }
 
+/// Sequence numbers taken from the store 8 at a time, as `BatchWriterEngine.nextSequence` does (`sequenceBlock`).
+actor Sequences {
+    var next: UInt64 = 0, end: UInt64 = 0
+    func take(_ queue: any BatchQueue) async throws(BatchQueueError) -> UInt64 {
+        if next == end {
+            next = try await queue.reserveSequences(kind: .placement, count: 8)
+            end = next + 8
+        }
+        defer { next += 1 }
+        return next
+    }
+}
+
 /// Closes a batch of 1,000 as `BatchWriterEngine.closeIfDue` does without its RPC reads: the store's `closeNext`
-/// (PostgreSQL: `FOR UPDATE SKIP LOCKED`) around reserve, tree, proofs, signature.
-func closeOne(_ queue: any BatchQueue, nonce: UInt64) async {
+/// (PostgreSQL: `FOR UPDATE SKIP LOCKED`) around reserve (one commit per batch, or from `sequences` 8 at a time as the
+/// engine does), tree, proofs, signature.
+func closeOne(_ queue: any BatchQueue, nonce: UInt64, sequences: Sequences? = nil) async {
     _ = try! await queue.closeNext(kind: .placement, maxTime: .max, limit: 1_000) { pending throws(BatchQueueError) in
-        let sequence = try await queue.reserveSequences(kind: .placement, count: 1)
+        let sequence = if let sequences { try await sequences.take(queue) } else { try await queue.reserveSequences(kind: .placement, count: 1) }
         let id = BatchID(kind: .placement, sequence: sequence)
         let tree = try! MerkleTree(leaves: pending.map(\.leaf))
         var proofs: [(leaf: Bytes32, proof: [Bytes32])] = []
@@ -75,6 +89,22 @@ let benchmarks: @Sendable () -> Void = {
             let (queue, path) = freshQueue()
             benchmark.startMeasurement()
             for b in 0..<10 { blackHole(try! await queue.ingest(Array(pool[(b * 10_000)..<((b + 1) * 10_000)]), now: 1)) }
+            benchmark.stopMeasurement()
+            remove(path)
+        }
+    }
+
+    Benchmark("ingest: 100k receipts, commits of 10,000, then a TRUNCATE checkpoint (every page in the main file)",
+              configuration: .init(metrics: [.wallClock, .cpuUser], maxDuration: .seconds(30), maxIterations: 7)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let (queue, path) = freshQueue()
+            benchmark.startMeasurement()
+            for b in 0..<10 { blackHole(try! await queue.ingest(Array(pool[(b * 10_000)..<((b + 1) * 10_000)]), now: 1)) }
+            try! await queue.pool.writeWithoutTransaction { db in
+                while true {  // SQLITE_BUSY while the last commit's automatic checkpoint still holds the checkpoint lock
+                    do { _ = try db.checkpoint(.truncate); break } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY { continue }
+                }
+            }
             benchmark.stopMeasurement()
             remove(path)
         }
@@ -173,6 +203,21 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             benchmark.startMeasurement()
             await closeOne(queue, nonce: nonce)
+            benchmark.stopMeasurement()
+            nonce += 1
+        }
+        remove(path)
+    }
+
+    Benchmark("close a batch of 1,000 through closeNext (SQLite), sequence numbers reserved 8 at a time as the engine does",
+              configuration: .init(metrics: [.wallClock], maxDuration: .seconds(20), maxIterations: 100)) { benchmark in
+        let (queue, path) = freshQueue()
+        _ = try! await queue.ingest(Array(pool[0..<150_000]), now: 1)
+        let sequences = Sequences()
+        var nonce: UInt64 = 0
+        for _ in benchmark.scaledIterations {
+            benchmark.startMeasurement()
+            await closeOne(queue, nonce: nonce, sequences: sequences)
             benchmark.stopMeasurement()
             nonce += 1
         }
