@@ -134,6 +134,21 @@ struct BatchWriterEngineTests {
         await #expect(throws: BatchQueueError.conflict(index: 1, existing: a.leaf)) { try await h.queue.ingest([placement(3), forged], now: 3) }
         #expect(try await h.queue.pending(kind: .placement).count == 2)  // all or nothing: placement(3) was not stored
         #expect(try await h.queue.receipt(a.leaf)?.receipt == a)
+        // Within one body: outcomes in the body's order whatever the leaves' order; the first copy is the one stored;
+        // two receipts of one prediction conflict at the later index, whichever leaf sorts first.
+        let many = (10..<40).map { placement($0) }.shuffled()
+        let body = many + [many[7], a]
+        let outcomes = try await h.queue.ingest(body, now: 4)
+        #expect(outcomes == Array(repeating: .stored, count: many.count) + [.duplicate, .duplicate])
+        for r in many { #expect(try await h.queue.receipt(r.leaf)?.receipt == r) }
+        var early = placement(50), late = placement(50)
+        late.stake += 1
+        if early.leaf < late.leaf { swap(&early, &late) }  // the later receipt's leaf sorts first
+        await #expect(throws: BatchQueueError.conflict(index: 2, existing: early.leaf)) {
+            try await h.queue.ingest([placement(51), early, late], now: 5)
+        }
+        let storedEarly = try await h.queue.receipt(early.leaf), storedOther = try await h.queue.receipt(placement(51).leaf)
+        #expect(storedEarly == nil && storedOther == nil)  // all or nothing
     }
 
     @Test func decodesTheABIEncodingBack() throws {
