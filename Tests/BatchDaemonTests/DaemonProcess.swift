@@ -32,12 +32,9 @@ final class DaemonProcess: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)!
         exited = try process.start()
-        var line = Data()
-        while true {
-            let byte = out.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data([0x0A]) { break }
-            line.append(byte)
-        }
+        // A daemon that says nothing for 5 minutes is killed and reported, not waited for forever.
+        let line = readLine(from: out.fileHandleForReading, within: 300) ?? Data()
+        if process.isRunning && line.isEmpty { Foundation.kill(process.processIdentifier, SIGKILL) }
         guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any], let address = object["listening"] as? String else {
             let log = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
             throw DaemonFailure(message: "daemon did not print its listening line: \(String(decoding: line, as: UTF8.self)) \(log)")

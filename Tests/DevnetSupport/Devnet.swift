@@ -33,11 +33,11 @@ public final class ChildProcess: @unchecked Sendable {
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         exited = try process.start()
-        var line = Data()
-        while true {
-            let byte = stdout.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data([0x0A]) { break }
-            line.append(byte)
+        // A child that says nothing for 5 minutes is stopped and reported, not waited for forever.
+        guard let line = readLine(from: stdout.fileHandleForReading, within: 300) else {
+            try? stdin.fileHandleForWriting.close()
+            kill(process.processIdentifier, SIGKILL)
+            throw ChildProcessError(description: "\(executable.lastPathComponent) printed no readiness line within 300 s")
         }
         guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else {
             throw ChildProcessError(description: "\(executable.lastPathComponent) did not start (got \(String(decoding: line, as: UTF8.self)))")

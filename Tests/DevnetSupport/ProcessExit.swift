@@ -83,3 +83,24 @@ private final class OneShot: @unchecked Sendable {
     func set(_ v: Bool) { lock.lock(); value = v; lock.unlock(); done.signal() }
     func get() -> Bool { done.wait(); done.signal(); lock.lock(); defer { lock.unlock() }; return value }
 }
+
+/// Reads one line (without its `\n`) from `handle`, waiting at most `seconds` in all; nil at end of file or on timeout.
+/// A child that never prints its readiness line fails the test instead of blocking a thread for good.
+public func readLine(from handle: FileHandle, within seconds: Double) -> Data? {
+    let deadline = Date().addingTimeInterval(seconds)
+    var line = Data()
+    var poller = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
+    while true {
+        let left = deadline.timeIntervalSinceNow
+        guard left > 0 else { return nil }
+        let ready = poll(&poller, 1, Int32(min(left, 1) * 1000))
+        if ready < 0 && errno != EINTR { return nil }
+        guard ready > 0 else { continue }
+        var byte: UInt8 = 0
+        let n = read(handle.fileDescriptor, &byte, 1)
+        if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+        if n <= 0 { return line.isEmpty ? nil : line }
+        if byte == 0x0A { return line }
+        line.append(byte)
+    }
+}
