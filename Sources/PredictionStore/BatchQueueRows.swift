@@ -53,16 +53,9 @@ enum BatchRows {
 
     /// The proof of the node at `treeIndex` in `nodes` (a leaf of the tree).
     static func path(_ nodes: [Bytes32], treeIndex: Int) throws(BatchQueueError) -> [Bytes32] {
-        guard treeIndex >= nodes.count / 2, treeIndex < nodes.count else {
+        do { return try MerkleTree.proof(nodes: nodes, treeIndex: treeIndex) } catch {
             throw .corrupt("tree index \(treeIndex) is not a leaf of a tree of \(nodes.count) nodes")
         }
-        var proof: [Bytes32] = []
-        var j = treeIndex
-        while j > 0 {
-            proof.append(nodes[j % 2 == 1 ? j + 1 : j - 1])
-            j = (j - 1) / 2
-        }
-        return proof
     }
 
     /// Each receipt's index in the closing batch's tree, checking that its proof is that node's path: what is committed

@@ -145,6 +145,12 @@ public struct MerkleTree: Sendable {
 
     /// The proof of the node at `treeIndex` (a leaf).
     public func proof(treeIndex: Int) throws(MerkleError) -> [Bytes32] {
+        try Self.proof(nodes: nodes, treeIndex: treeIndex)
+    }
+
+    /// The proof of the node at `treeIndex` (a leaf) of the tree laid out as `nodes` (OpenZeppelin's `getProof`: the
+    /// sibling of node j is j + 1 for odd j, j − 1 for even j; the parent is (j − 1) / 2), without building a tree.
+    public static func proof(nodes: [Bytes32], treeIndex: Int) throws(MerkleError) -> [Bytes32] {
         guard treeIndex >= nodes.count / 2 && treeIndex < nodes.count else { throw .notALeaf(treeIndex: treeIndex) }
         var proof: [Bytes32] = []
         var j = treeIndex
