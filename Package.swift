@@ -192,7 +192,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PredictionStoreTests",
-            dependencies: ["PredictionStore", "PredictionCore", "Receipts", "EVM", "TestSupport"]
+            dependencies: ["PredictionStore", "PredictionCore", "Receipts", "EVM", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "EVMRPCTests",

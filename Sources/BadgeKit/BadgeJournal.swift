@@ -1,6 +1,7 @@
 import EVM
 import Foundation
 import GRDB
+import PredictionStore
 
 /// The sync's journal: every badge transaction is recorded (signed bytes, nonce, what it does) **before** it is sent,
 /// in the `badge_journal` table of the core's SQLite database (or any file), so a sync killed at any point is finished
@@ -28,7 +29,7 @@ public final class BadgeJournal: @unchecked Sendable {
         public let state: String
     }
 
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
     /// The SQLite file.
     public let path: String
     /// The chain id rows belong to.
@@ -47,9 +48,9 @@ public final class BadgeJournal: @unchecked Sendable {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.journalMode = .wal
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         do {
             database = try DatabaseQueue(path: path, configuration: config)
+            try database.requireDurableCommits()  // GRDB's WAL set-up leaves the writer at NORMAL
             try database.write { db in
                 try db.execute(sql: """
                     CREATE TABLE IF NOT EXISTS badge_journal(id INTEGER PRIMARY KEY, chain_id INTEGER NOT NULL,

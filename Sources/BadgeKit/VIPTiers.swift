@@ -34,6 +34,7 @@ public final class VIPTierCache: @unchecked Sendable {
         config.journalMode = .wal
         do {
             database = try DatabaseQueue(path: path, configuration: config)
+            try database.requireDurableCommits()
             try database.write { db in
                 try db.execute(sql: """
                     CREATE TABLE IF NOT EXISTS badge_vip_tokens(contract TEXT NOT NULL, token_id TEXT NOT NULL, class INTEGER NOT NULL,

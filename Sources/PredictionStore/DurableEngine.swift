@@ -50,7 +50,7 @@ public enum DurableError: Error, Equatable, Sendable, CustomStringConvertible {
 public final class DurableEngine {
     /// The in-memory engine (its outbox is empty: receipts live in the `outbox` table).
     public private(set) var engine: PredictionEngine
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
     private let configuration: EngineConfiguration
     /// The second connection, used only for PASSIVE checkpoints on `checkpointQueue`.
     private let checkpointer: DatabaseQueue
@@ -70,11 +70,11 @@ public final class DurableEngine {
         config.busyMode = .timeout(10)  // the batch writer daemon commits to the same file (docs: BatchWriter)
         config.journalMode = .wal
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 65536")
         }
         do {
             database = try DatabaseQueue(path: path, configuration: config)
+            try database.requireDurableCommits()  // GRDB's WAL set-up leaves the writer at NORMAL
             try database.write { db in
                 try db.execute(sql: """
                     CREATE TABLE IF NOT EXISTS commands(seq INTEGER PRIMARY KEY, kind INTEGER NOT NULL, asset TEXT,

@@ -21,7 +21,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         config.journalMode = .wal
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // `synchronous = FULL` is set after opening (requireDurableCommits): GRDB's WAL set-up resets it.
             // A 64 MiB page cache (SQLite's default 2 MiB spills a 10,000-receipt commit to the WAL mid-transaction and
             // makes batch assignment read the receipts' index from disk), and WAL checkpoints every 64 MiB instead of
             // every 4 MiB, so that fewer commits pay for one.
@@ -30,6 +30,7 @@ public final class SQLiteBatchQueue: BatchQueue {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            try pool.requireDurableCommits()
             try Self.migrator.migrate(pool)
         } catch {
             throw .store("\(error)")
