@@ -26,20 +26,28 @@ extension SQLiteBatchQueue {
         }
     }
 
-    /// Updates a batch's state and anchoring fields.
+    /// Updates a batch's state and anchoring fields. A batch that became final may start a move of final receipts to
+    /// the archive (``archiveFinal(force:)``, in its own transaction after this one).
     public func update(_ r: BatchRecord) async throws(BatchQueueError) {
         try await write { db in
+            if try Self.isArchived(db, batch: Self.blob(r.id.word)), r.state != .final {
+                throw BatchQueueError.refused("batch \(r.id) is final and archived; its state cannot become \(r.state.rawValue)")
+            }
             try db.execute(sql: """
                 UPDATE batch_batches SET state = ?, final_at = ?, anchor_tx = ?, block_number = ?, anchored_at = ?, lead_time = ?
                 WHERE id = ?
                 """, arguments: [r.state.rawValue, r.finalAt, r.anchorTransaction.map(Self.blob), r.blockNumber.map(Self.i64),
                                  r.anchoredAt.map(Self.i64), r.leadTime, Self.blob(r.id.word)])
         }
+        if r.state == .final { try await archiveFinal() }
     }
 
     /// Abandons a batch: its receipts return to the open batch.
     public func abandon(_ id: BatchID) async throws(BatchQueueError) {
         try await write { db in
+            if try Self.isArchived(db, batch: Self.blob(id.word)) {
+                throw BatchQueueError.refused("batch \(id) is final and archived; it cannot be abandoned")
+            }
             try db.execute(sql: "UPDATE batch_batches SET state = ? WHERE id = ?", arguments: [BatchState.abandoned.rawValue, Self.blob(id.word)])
             try db.execute(sql: "UPDATE batch_receipts SET batch_id = NULL, proof = NULL, tree_index = NULL WHERE batch_id = ?", arguments: [Self.blob(id.word)])
         }
@@ -116,8 +124,10 @@ extension SQLiteBatchQueue {
     public func receipts(of id: BatchID) async throws(BatchQueueError) -> [QueuedReceipt] {
         try await read { db in
             let tree = try Self.tree(db, batch: Self.blob(id.word))
-            return try Row.fetchAll(db, sql: "SELECT \(Self.receiptColumns) FROM batch_receipts WHERE batch_id = ? ORDER BY seq",
-                                    arguments: [Self.blob(id.word)]).map { try Self.queued($0, tree: tree) }
+            return try Row.fetchAll(db, sql: """
+                SELECT seq, \(Self.receiptColumns) FROM batch_receipts WHERE batch_id = ?1
+                UNION ALL SELECT seq, \(Self.receiptColumns) FROM batch_receipts_final WHERE batch_id = ?1 ORDER BY seq
+                """, arguments: [Self.blob(id.word)]).map { try Self.queued($0, tree: tree) }
         }
     }
 
@@ -132,15 +142,16 @@ extension SQLiteBatchQueue {
     /// One receipt by id (leaf).
     public func receipt(_ leaf: Bytes32) async throws(BatchQueueError) -> QueuedReceipt? {
         try await read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.receiptColumns) FROM batch_receipts WHERE leaf = ?",
-                                             arguments: [Self.blob(leaf)]) else { return nil }
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.receiptColumns) FROM batch_receipts WHERE leaf = ?", arguments: [Self.blob(leaf)])
+                ?? Row.fetchOne(db, sql: "SELECT \(Self.receiptColumns) FROM batch_receipts_final WHERE leaf = ?", arguments: [Self.blob(leaf)])
+            else { return nil }
             let batch: Data? = row["batch_id"]
             let needsTree = batch != nil && (row["proof"] as Data?) == nil && (row["tree_index"] as Int64?) != nil
             return try Self.queued(row, tree: needsTree ? try batch.flatMap { try Self.tree(db, batch: $0) } : nil)
         }
     }
 
-    /// Receipts not yet in a final batch, per kind.
+    /// Receipts not yet in a final batch, per kind (archived receipts are all final).
     public func backlog() async throws(BatchQueueError) -> [BatchKind: Int] {
         try await read { db in
             let rows = try Row.fetchAll(db, sql: """

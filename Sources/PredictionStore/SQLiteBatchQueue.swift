@@ -14,9 +14,20 @@ public final class SQLiteBatchQueue: BatchQueue {
     /// The database file.
     public let path: String
 
-    /// Opens (or creates) the queue's tables in the database at `path`, applying migrations.
-    public init(path: String) throws(BatchQueueError) {
+    /// The page size of a new database file (SQLite's default is 4 KiB; an existing file keeps its own). Each WAL frame
+    /// is two `pwrite` calls whatever its size, and a commit of 10,000 receipts dirties nearly every page of the two
+    /// random-key indexes: 16 KiB pages write the same bytes in a quarter of the calls (docs/bench/2026-12-05-ingest.md).
+    static let pageSize = 16_384
+
+    /// How many receipts of final batches wait in `batch_receipts` before they are moved to `batch_receipts_final`
+    /// together (see ``archiveFinal()``).
+    public let archiveThreshold: Int
+
+    /// Opens (or creates) the queue's tables in the database at `path`, applying migrations. Receipts of final batches
+    /// move to the archive table once `archiveThreshold` of them have gathered (default 100,000).
+    public init(path: String, archiveThreshold: Int = 100_000) throws(BatchQueueError) {
         self.path = path
+        self.archiveThreshold = max(1, archiveThreshold)
         var config = Configuration()
         config.journalMode = .wal
         config.busyMode = .timeout(10)
@@ -25,8 +36,9 @@ public final class SQLiteBatchQueue: BatchQueue {
             // A 64 MiB page cache (SQLite's default 2 MiB spills a 10,000-receipt commit to the WAL mid-transaction and
             // makes batch assignment read the receipts' index from disk), and WAL checkpoints every 64 MiB instead of
             // every 4 MiB, so that fewer commits pay for one.
+            try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
             try db.execute(sql: "PRAGMA cache_size = -65536")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(64 << 20 / Self.pageSize)")
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
@@ -76,6 +88,21 @@ public final class SQLiteBatchQueue: BatchQueue {
         m.registerMigration("batch-v3") { db in
             try db.execute(sql: "ALTER TABLE batch_receipts ADD COLUMN tree_index INTEGER")
         }
+        // Receipts of final batches leave the ingest path's table for an archive with the same columns and keys, moved
+        // in bulk (``archiveFinal()``): the two random-key unique indexes that every ingest writes stay the size of the
+        // recent receipts instead of growing with the store. Uniqueness spans both tables (ingest looks in both). `seq`
+        // is not a key here: `batch_receipts` reuses sequence numbers once its highest rows have moved (SQLite's rowid is
+        // the highest plus one); it orders the receipts of one batch, which always sit in one table.
+        m.registerMigration("batch-v4") { db in
+            try db.execute(sql: """
+                CREATE TABLE batch_receipts_final(seq INTEGER NOT NULL, leaf BLOB NOT NULL UNIQUE, kind INTEGER NOT NULL,
+                  prediction_id BLOB NOT NULL, receipt BLOB NOT NULL, batch_time INTEGER NOT NULL, deadline INTEGER NOT NULL,
+                  ingested_at INTEGER NOT NULL, batch_id BLOB NOT NULL, proof BLOB, tree_index INTEGER, UNIQUE(prediction_id, kind));
+                CREATE INDEX batch_receipts_final_batch ON batch_receipts_final(batch_id, seq);
+                ALTER TABLE batch_batches ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX batch_batches_unarchived ON batch_batches(id) WHERE state = 'final' AND archived = 0;
+                """)
+        }
         return m
     }
 
@@ -103,9 +130,16 @@ public final class SQLiteBatchQueue: BatchQueue {
     private struct Inserter {
         let insert: SQLiteStatement
         let exists: SQLiteStatement
+        let archived: SQLiteStatement
         let connection: SQLiteConnection?
 
+        /// Whether the archive holds any receipt (read once per transaction: only this writer moves receipts there).
+        let archiveInUse: Bool
+
         init(_ db: Database) throws {
+            archived = try db.cachedStatement(sql: "SELECT leaf FROM batch_receipts_final WHERE prediction_id = ? AND kind = ?").sqliteStatement
+            sqlite3_reset(archived)
+            archiveInUse = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM batch_receipts_final)") ?? true
             insert = try db.cachedStatement(sql: """
                 INSERT INTO batch_receipts(leaf, kind, prediction_id, receipt, batch_time, deadline, ingested_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
@@ -120,9 +154,23 @@ public final class SQLiteBatchQueue: BatchQueue {
             DatabaseError(resultCode: ResultCode(rawValue: code), message: connection.map { String(cString: sqlite3_errmsg($0)) })
         }
 
+        /// The outcome for a receipt found in the archive under its prediction id and kind (nil if it is not there).
+        private func archivedOutcome(encoded: UnsafeRawBufferPointer, leaf leafBytes: UnsafeRawBufferPointer) throws -> IngestOutcome? {
+            sqlite3_bind_blob(archived, 1, encoded.baseAddress! + 64, 32, nil)
+            sqlite3_bind_int64(archived, 2, Int64(encoded[63]))
+            let seen = sqlite3_step(archived)
+            let same = seen == SQLITE_ROW && sqlite3_column_bytes(archived, 0) == 32
+                && memcmp(sqlite3_column_blob(archived, 0), leafBytes.baseAddress!, 32) == 0
+            sqlite3_reset(archived)
+            guard seen == SQLITE_ROW || seen == SQLITE_DONE else { throw failure(seen) }
+            return seen == SQLITE_ROW ? (same ? .duplicate : .conflict) : nil
+        }
+
         /// Inserts the receipt whose 416-byte encoding is `encoded` and whose leaf is `leaf`.
         func callAsFunction(encoded: UnsafeRawBufferPointer, leaf: Bytes32, batchTime: UInt64, deadline: UInt64, now: Int64) throws -> IngestOutcome {
             try leaf.withUnsafeBytes { leafBytes in
+                // Already archived (its batch is final): the same leaf is a duplicate, another leaf a conflict.
+                if archiveInUse, let found = try archivedOutcome(encoded: encoded, leaf: leafBytes) { return found }
                 // Blobs bound SQLITE_STATIC (nil destructor): they live until the step and reset below.
                 sqlite3_bind_blob(insert, 1, leafBytes.baseAddress, 32, nil)
                 sqlite3_bind_int64(insert, 2, Int64(encoded[63]))
@@ -204,8 +252,10 @@ public final class SQLiteBatchQueue: BatchQueue {
                     let outcome = try insert(encoded: encoded, leaf: leaf, batchTime: r.kind == .placement ? r.placedAt : r.settlesAt,
                                              deadline: r.settlesAt, now: now)
                     if outcome == .conflict {
-                        let existing = try Data.fetchOne(db, sql: "SELECT leaf FROM batch_receipts WHERE prediction_id = ? AND kind = ?",
-                                                         arguments: [Self.blob(r.predictionId), Int64(r.kind.rawValue)])
+                        let existing = try Data.fetchOne(db, sql: """
+                            SELECT leaf FROM batch_receipts WHERE prediction_id = ?1 AND kind = ?2
+                            UNION ALL SELECT leaf FROM batch_receipts_final WHERE prediction_id = ?1 AND kind = ?2
+                            """, arguments: [Self.blob(r.predictionId), Int64(r.kind.rawValue)])
                         throw BatchQueueError.conflict(index: index, existing: try Self.word(existing))
                     }
                     outcomes.append(outcome)

@@ -110,6 +110,45 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // A long-running store: 1,000,000 receipts in final batches (filled and finalised untimed, one fake batch row per
+    // step). Each sample ingests 100,000 new receipts in commits of 10,000; after it (untimed) they are finalised too.
+    // "kept in batch_receipts": the layout before the archive (every receipt in the two random-key indexes that ingest
+    // writes); "archived": the receipts of final batches moved to batch_receipts_final (what `update` to final does
+    // once 100,000 have gathered).
+    for archived in [false, true] {
+        Benchmark("ingest: 100k receipts, commits of 10,000, into a store of 1,000,000 final receipts \(archived ? "archived" : "kept in batch_receipts")",
+                  configuration: .init(metrics: [.wallClock, .cpuUser], maxDuration: .seconds(90), maxIterations: 5)) { benchmark in
+            let (queue, path) = freshQueue()
+            var sequence: UInt64 = 0
+            func finalise() async {
+                sequence += 1
+                let seq = sequence
+                let id = Data(BatchID(kind: .placement, sequence: seq).word.bytes)
+                try! await queue.pool.write { db in
+                    try db.execute(sql: """
+                        INSERT INTO batch_batches(id, kind, sequence, state, root, count, first_time, last_time, deadline, closed_at,
+                          oldest_ingested_at, tree) VALUES (?, 1, ?, 'final', zeroblob(32),
+                          (SELECT COUNT(*) FROM batch_receipts WHERE batch_id IS NULL), 1, 1, 1, 1, 1, zeroblob(64))
+                        """, arguments: [id, Int64(seq)])
+                    try db.execute(sql: "UPDATE batch_receipts SET batch_id = ?, tree_index = seq WHERE batch_id IS NULL", arguments: [id])
+                }
+                if archived { _ = try! await queue.archiveFinal(force: true) }
+            }
+            for b in 0..<20 { _ = try! await queue.ingest((b * 50_000..<(b + 1) * 50_000).map(receipt), now: 1) }
+            await finalise()
+            var next = 1_000_000
+            for _ in benchmark.scaledIterations {
+                let batches = (0..<10).map { b in (next + b * 10_000..<next + (b + 1) * 10_000).map(receipt) }
+                next += 100_000
+                benchmark.startMeasurement()
+                for batch in batches { blackHole(try! await queue.ingest(batch, now: 1)) }
+                benchmark.stopMeasurement()
+                await finalise()
+            }
+            remove(path)
+        }
+    }
+
     Benchmark("ingest: one commit of 1,000 receipts (= acknowledgement latency)",
               configuration: .init(metrics: [.wallClock], maxDuration: .seconds(10), maxIterations: 150)) { benchmark in
         let (queue, path) = freshQueue()
