@@ -70,7 +70,7 @@ public final class DurableEngine {
         config.busyMode = .timeout(10)  // the batch writer daemon commits to the same file (docs: BatchWriter)
         config.journalMode = .wal
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 65536")
+            try DurableSQLite.setPages(db, checkpointEvery: 256 << 20)  // 65,536 pages of 4 KiB, as before
         }
         do {
             database = try DatabaseQueue(path: path, configuration: config)

@@ -25,3 +25,20 @@ extension DatabaseWriter {
         try writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 }
+
+/// Page layout shared by the stores in the core's SQLite file.
+public enum DurableSQLite {
+    /// The page size of a new database file (SQLite's default is 4 KiB; an existing file keeps its own). Each WAL frame
+    /// is two `pwrite` calls whatever its size, and a commit of 10,000 receipts dirties nearly every page of the batch
+    /// queue's two random-key indexes: 16 KiB pages write the same bytes in a quarter of the calls
+    /// (docs/bench/2026-12-05-ingest.md).
+    public static let pageSize = 16_384
+
+    /// For `Configuration.prepareDatabase`: asks for ``pageSize`` (taken only by a file not created yet) and sets the
+    /// automatic WAL checkpoint to about `checkpointEvery` bytes in the file's actual page size.
+    public static func setPages(_ db: Database, checkpointEvery bytes: Int) throws {
+        try db.execute(sql: "PRAGMA page_size = \(pageSize)")
+        let actual = max(512, try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096)
+        try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(1, bytes / actual))")
+    }
+}

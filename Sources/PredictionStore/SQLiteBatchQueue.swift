@@ -14,11 +14,6 @@ public final class SQLiteBatchQueue: BatchQueue {
     /// The database file.
     public let path: String
 
-    /// The page size of a new database file (SQLite's default is 4 KiB; an existing file keeps its own). Each WAL frame
-    /// is two `pwrite` calls whatever its size, and a commit of 10,000 receipts dirties nearly every page of the two
-    /// random-key indexes: 16 KiB pages write the same bytes in a quarter of the calls (docs/bench/2026-12-05-ingest.md).
-    static let pageSize = 16_384
-
     /// How many receipts of final batches wait in `batch_receipts` before they are moved to `batch_receipts_final`
     /// together (see ``archiveFinal()``).
     public let archiveThreshold: Int
@@ -36,9 +31,8 @@ public final class SQLiteBatchQueue: BatchQueue {
             // A 64 MiB page cache (SQLite's default 2 MiB spills a 10,000-receipt commit to the WAL mid-transaction and
             // makes batch assignment read the receipts' index from disk), and WAL checkpoints every 64 MiB instead of
             // every 4 MiB, so that fewer commits pay for one.
-            try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
             try db.execute(sql: "PRAGMA cache_size = -65536")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(64 << 20 / Self.pageSize)")
+            try DurableSQLite.setPages(db, checkpointEvery: 64 << 20)
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)

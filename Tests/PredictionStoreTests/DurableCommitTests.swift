@@ -43,4 +43,20 @@ struct DurableCommitTests {
         let store = try DurableEngine(path: path, configuration: EngineConfiguration(entropy: .seeded(3)))
         #expect(try store.database.synchronousMode() == 2)
     }
+
+    @Test("a new file gets 16 KiB pages; an existing file keeps its pages and its WAL checkpoint stays at 64 MiB")
+    func pagesOfNewAndExistingFiles() throws {
+        func pragma(_ queue: SQLiteBatchQueue, _ name: String) throws -> Int {
+            try queue.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA \(name)") ?? -1 }
+        }
+        let fresh = temporaryStore(), old = temporaryStore()
+        defer { remove(fresh); remove(old) }
+        let queue = try SQLiteBatchQueue(path: fresh)
+        #expect(try pragma(queue, "page_size") == 16_384)
+        #expect(try pragma(queue, "wal_autocheckpoint") == 4_096)
+        try DatabaseQueue(path: old).write { db in try db.execute(sql: "CREATE TABLE t(x)") }
+        let existing = try SQLiteBatchQueue(path: old)
+        #expect(try pragma(existing, "page_size") == 4_096)
+        #expect(try pragma(existing, "wal_autocheckpoint") == 16_384)
+    }
 }
