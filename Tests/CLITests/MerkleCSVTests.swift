@@ -47,6 +47,11 @@ struct MerkleCSVTests {
         let fromJSON = try CLI.value(["merkle", "build", "--types", types, jsonPath, "--dump", dir.appendingPathComponent("b.json").path])
         #expect(fromCSV == fromJSON)
         #expect(try Data(contentsOf: dir.appendingPathComponent("a.json")) == Data(contentsOf: dir.appendingPathComponent("b.json")))
+        // Without --dump the root comes from rows encoded straight from the bytes: the same root, sorted or not.
+        #expect(try CLI.value(["merkle", "build", "--types", types, csvPath]) == fromCSV)
+        #expect(try CLI.value(["merkle", "build", "--types", types, csvPath, "--unsorted"])
+                == CLI.value(["merkle", "build", "--types", types, jsonPath, "--unsorted"]))
+        #expect(try CLI.value(["merkle", "build", "--types", types, csvPath, "--json"]).contains("\"count\":300"))
         // The streamed dump loads back and proves.
         let proof = try CLI.value(["merkle", "prove", "--tree", dir.appendingPathComponent("a.json").path, "--index", "17", "--json"])
         #expect(proof.contains(fromCSV))
@@ -67,5 +72,33 @@ struct MerkleCSVTests {
             try CLI.fails(["merkle", "build", "--types", "address,uint8", path], mentioning: fragment)
         }
     }
-}
 
+    @Test func decimal_cells_at_every_chunk_and_range_boundary_give_the_general_parsers_root() throws {
+        let dir = try Self.temporaryDirectory()
+        let max256 = "115792089237316195423570985008687907853269984665640564039457584007913129639935"
+        var cells = ["0", "1", "000", "9999999999999999999", "10000000000000000000", "18446744073709551615", "18446744073709551616",
+                     String(repeating: "9", count: 38), "1" + String(repeating: "0", count: 38), String(repeating: "9", count: 57),
+                     "1" + String(repeating: "0", count: 57), max256, "0" + max256, String(repeating: "0", count: 78)]
+        cells += (1..<78).map { String(repeating: "7", count: $0) }
+        let rows = cells.enumerated().map { "\($0.offset % 2 == 0),\($0.element)" }.joined(separator: "\n")
+        let csvPath = dir.appendingPathComponent("d.csv").path
+        try rows.write(toFile: csvPath, atomically: true, encoding: .utf8)
+        let fast = try CLI.value(["merkle", "build", "--types", "bool,uint256", csvPath])
+        #expect(fast == (try CLI.value(["merkle", "build", "--types", "bool,uint256", csvPath, "--dump", dir.appendingPathComponent("d.json").path])))
+        // 2^256 and a 79-digit cell are refused with the general parser's error; uint64/uint8 ranges the same way.
+        for (types, cell, fragment) in [("bool,uint256", "115792089237316195423570985008687907853269984665640564039457584007913129639936", "line 2 column 2"),
+                                        ("bool,uint256", "1" + String(repeating: "0", count: 78), "line 2 column 2"),
+                                        ("bool,uint64", "18446744073709551616", "line 2 column 2"),
+                                        ("bool,uint8", "256", "line 2 column 2")] {
+            let path = dir.appendingPathComponent("e.csv").path
+            try "true,1\nfalse,\(cell)\n".write(toFile: path, atomically: true, encoding: .utf8)
+            try CLI.fails(["merkle", "build", "--types", types, path], mentioning: fragment)
+        }
+        for (types, cell) in [("bool,uint64", "18446744073709551615"), ("bool,uint8", "255"), ("bool,uint128", "340282366920938463463374607431768211455")] {
+            let path = dir.appendingPathComponent("f.csv").path
+            try "true,1\nfalse,\(cell)\n".write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(try CLI.value(["merkle", "build", "--types", types, path])
+                    == CLI.value(["merkle", "build", "--types", types, path, "--dump", dir.appendingPathComponent("f.json").path]))
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EVM
 import Foundation
+import PredictionCore
 import Receipts
 
 /// `sixnines merkle`: OpenZeppelin-compatible standard Merkle trees.
@@ -44,7 +45,20 @@ struct MerkleCommand: ParsableCommand {
             try reportingErrors {
                 let leafTypes = try parseTypeList(types)
                 let bytes = try InputFile.read(values, what: "<values>")
-                let rows = values.lowercased().hasSuffix(".csv")
+                let isCSV = values.lowercased().hasSuffix(".csv")
+                // The root alone, of CSV rows of simple static types: rows encoded straight from the bytes and hashed
+                // four at a time, no value objects (anything else, and --dump, takes the general path below).
+                if dump == nil, isCSV, let fast = try csvEncoded(bytes: bytes, types: leafTypes), fast.count > 0 {
+                    var leaves = [Bytes32](repeating: .zero, count: fast.count)
+                    fast.encoded.withUnsafeBytes { encoded in
+                        leaves.withUnsafeMutableBufferPointer { KeccakBatch.hash(messages: encoded, length: 32 * leafTypes.count, double: true, into: $0) }
+                    }
+                    let tree: MerkleTree
+                    do { tree = try MerkleTree(leaves: leaves, sortLeaves: !unsorted) } catch { throw CLIError("<values>: \(error)") }
+                    if output.json { try printJSON(["root": tree.root.description, "count": fast.count]) } else { print(tree.root) }
+                    return
+                }
+                let rows = isCSV
                     ? try csvValues(bytes: bytes, types: leafTypes)
                     : try jsonValues(String(decoding: bytes, as: UTF8.self), types: leafTypes)
                 let tree: StandardMerkleTree

@@ -10,25 +10,7 @@ func csvValues(bytes: [UInt8], types: [ABIType]) throws -> [[ABIValue]] {
     var rows: [[ABIValue]] = []
     rows.reserveCapacity(bytes.count / 64)
     try bytes.withUnsafeBufferPointer { all in
-        var lineStart = 0
-        var lineNumber = 0
-        var columns: [Range<Int>] = []
-        columns.reserveCapacity(types.count)
-        while lineStart < all.count {
-            lineNumber += 1
-            var lineEnd = lineStart
-            while lineEnd < all.count && all[lineEnd] != 0x0A { lineEnd += 1 }
-            let next = lineEnd + 1
-            var end = lineEnd
-            if end > lineStart && all[end - 1] == 0x0D { end -= 1 }
-            var start = lineStart
-            while start < end && (all[start] == 0x20 || all[start] == 0x09) { start += 1 }
-            lineStart = next
-            if start == end || all[start] == UInt8(ascii: "#") { continue }
-            splitColumns(all, start, end, into: &columns)
-            guard columns.count == types.count else {
-                throw CLIError("<values> line \(lineNumber): \(columns.count) columns, expected \(types.count)")
-            }
+        try forEachCSVRow(all, columns: types.count) { lineNumber, columns in
             var row: [ABIValue] = []
             row.reserveCapacity(types.count)
             for (k, range) in columns.enumerated() {
@@ -43,9 +25,67 @@ func csvValues(bytes: [UInt8], types: [ABIType]) throws -> [[ABIValue]] {
                 }
             }
             rows.append(row)
+            return true
         }
     }
     return rows
+}
+
+/// The rows of CSV `bytes` ABI-encoded back to back (32 bytes per column), when every type is a simple static one
+/// (`uintN`, `address`, `bool`, `bytesN`) and every cell is one the fast reader takes; nil otherwise (the caller then
+/// goes through ``csvValues(bytes:types:)``, which gives the same values or names the error). Same lines, comments and
+/// columns as `csvValues`; each row's words are exactly `ABI.encode` of the values `csvValues` would give.
+func csvEncoded(bytes: [UInt8], types: [ABIType]) throws -> (encoded: [UInt8], count: Int)? {
+    guard !types.isEmpty, types.allSatisfy({ if case .uint = $0 { true } else if case .address = $0 { true } else if case .bool = $0 { true }
+                                              else if case .fixedBytes = $0 { true } else { false } }) else { return nil }
+    let length = 32 * types.count
+    var encoded = [UInt8]()
+    encoded.reserveCapacity(bytes.count / 40 * length)
+    var count = 0
+    let complete = try bytes.withUnsafeBufferPointer { all in
+        try forEachCSVRow(all, columns: types.count) { _, columns in
+            let start = encoded.count
+            encoded.append(contentsOf: repeatElement(0, count: length))
+            let ok = encoded.withUnsafeMutableBytes { out in
+                for (k, range) in columns.enumerated() where !fastEncode(UnsafeBufferPointer(rebasing: all[range]), types[k], into: out.baseAddress! + start + 32 * k) {
+                    return false
+                }
+                return true
+            }
+            count += 1
+            return ok
+        }
+    }
+    return complete ? (encoded, count) : nil
+}
+
+/// Calls `row` with the line number and column ranges of every row of `all` (blank lines and `#` comments skipped);
+/// stops early when `row` returns false. Returns whether every row was visited.
+@discardableResult
+private func forEachCSVRow(_ all: UnsafeBufferPointer<UInt8>, columns expected: Int,
+                           _ row: (Int, [Range<Int>]) throws -> Bool) throws -> Bool {
+    var lineStart = 0
+    var lineNumber = 0
+    var columns: [Range<Int>] = []
+    columns.reserveCapacity(expected)
+    while lineStart < all.count {
+        lineNumber += 1
+        var lineEnd = lineStart
+        while lineEnd < all.count && all[lineEnd] != 0x0A { lineEnd += 1 }
+        let next = lineEnd + 1
+        var end = lineEnd
+        if end > lineStart && all[end - 1] == 0x0D { end -= 1 }
+        var start = lineStart
+        while start < end && (all[start] == 0x20 || all[start] == 0x09) { start += 1 }
+        lineStart = next
+        if start == end || all[start] == UInt8(ascii: "#") { continue }
+        splitColumns(all, start, end, into: &columns)
+        guard columns.count == expected else {
+            throw CLIError("<values> line \(lineNumber): \(columns.count) columns, expected \(expected)")
+        }
+        guard try row(lineNumber, columns) else { return false }
+    }
+    return true
 }
 
 /// The column ranges of `bytes[start..<end]`: split at top-level commas, each trimmed of spaces and tabs.
@@ -114,6 +154,75 @@ private func fastValue(_ cell: UnsafeBufferPointer<UInt8>, _ type: ABIType) -> A
         return .fixedBytes(raw)
     default:
         return nil
+    }
+}
+
+/// Writes the ABI word of a simple cell at `word` (32 bytes, zeroed by the caller) when `fastValue` would take the cell;
+/// false otherwise. Decimal `uintN` are parsed straight from the digits (no `String`); addresses in one case need no
+/// checksum, mixed case goes through `fastValue` (the EIP-55 check).
+@inline(__always)
+private func fastEncode(_ cell: UnsafeBufferPointer<UInt8>, _ type: ABIType, into word: UnsafeMutableRawPointer) -> Bool {
+    switch type {
+    case .uint(let bits):
+        guard (1...78).contains(cell.count) else { return false }
+        // Base 10^19 chunks into four 64-bit limbs (little-endian), refusing overflow past 2^256.
+        var l: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var i = 0
+        while i < cell.count {
+            let take = min(19, cell.count - i)
+            var chunk: UInt64 = 0, scale: UInt64 = 1
+            for j in i..<(i + take) {
+                let d = cell[j] &- UInt8(ascii: "0")
+                guard d < 10 else { return false }
+                chunk = chunk &* 10 &+ UInt64(d)
+                scale &*= 10
+            }
+            i += take
+            // l = l * scale + chunk
+            var carry = chunk
+            func step(_ x: inout UInt64) {
+                let (hi, lo) = x.multipliedFullWidth(by: scale)
+                let (sum, o) = lo.addingReportingOverflow(carry)
+                x = sum
+                carry = hi &+ (o ? 1 : 0)
+            }
+            step(&l.0); step(&l.1); step(&l.2); step(&l.3)
+            if carry != 0 { return false }
+        }
+        if bits < 256 {
+            func limb(_ k: Int) -> UInt64 { k == 0 ? l.0 : k == 1 ? l.1 : k == 2 ? l.2 : l.3 }
+            let index = bits / 64
+            if limb(index) >> UInt64(bits % 64) != 0 { return false }
+            for k in (index + 1)..<4 where limb(k) != 0 { return false }
+        }
+        word.storeBytes(of: l.3.bigEndian, toByteOffset: 0, as: UInt64.self)
+        word.storeBytes(of: l.2.bigEndian, toByteOffset: 8, as: UInt64.self)
+        word.storeBytes(of: l.1.bigEndian, toByteOffset: 16, as: UInt64.self)
+        word.storeBytes(of: l.0.bigEndian, toByteOffset: 24, as: UInt64.self)
+        return true
+    case .address:
+        guard cell.count == 42, cell[0] == UInt8(ascii: "0"), cell[1] == UInt8(ascii: "x") else { return false }
+        var upper = false, lower = false
+        let out = word.assumingMemoryBound(to: UInt8.self) + 12
+        for i in 0..<20 {
+            guard let hi = hexDigit(cell[2 + 2 * i], &upper, &lower), let lo = hexDigit(cell[3 + 2 * i], &upper, &lower) else { return false }
+            out[i] = hi << 4 | lo
+        }
+        if upper && lower, fastValue(cell, .address) == nil { return false }
+        return true
+    case .bool, .fixedBytes:
+        switch fastValue(cell, type) {
+        case .bool(let b)?:
+            word.storeBytes(of: b ? 1 : 0, toByteOffset: 31, as: UInt8.self)
+            return true
+        case .fixedBytes(let raw)?:
+            raw.withUnsafeBytes { word.copyMemory(from: $0.baseAddress!, byteCount: raw.count) }
+            return true
+        default:
+            return false
+        }
+    default:
+        return false
     }
 }
 
