@@ -101,4 +101,31 @@ struct MerkleCSVTests {
                     == CLI.value(["merkle", "build", "--types", types, path, "--dump", dir.appendingPathComponent("f.json").path]))
         }
     }
+
+    @Test func a_file_over_one_mebibyte_read_in_two_halves_gives_the_general_root_and_its_errors_their_lines() throws {
+        let dir = try Self.temporaryDirectory()
+        var rng = SystemRandomNumberGenerator()
+        var lines: [String] = []
+        for i in 0..<24_000 {
+            let address = try Address((0..<20).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            lines.append("\(i % 3 == 0 ? address.checksummed : address.lowercased),\(rng.next() as UInt64)\(i % 5 == 0 ? "\r" : "")")
+            if i % 997 == 0 { lines.append(i % 2 == 0 ? "# comment \(i)" : "") }
+        }
+        let text = lines.joined(separator: "\n")
+        #expect(text.utf8.count > 1 << 20)
+        let path = dir.appendingPathComponent("big.csv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let general = try CLI.value(["merkle", "build", "--types", "address,uint256", path, "--dump", dir.appendingPathComponent("big.json").path])
+        #expect(try CLI.value(["merkle", "build", "--types", "address,uint256", path]) == general)
+        #expect(try CLI.value(["merkle", "build", "--types", "address,uint256", path, "--json"]).contains("\"count\":24000"))
+        // A bad cell in the second half: the general parser names its line in the whole file.
+        var bad = lines
+        let index = bad.count - 10
+        bad[index] = "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed,-1"
+        try bad.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try CLI.fails(["merkle", "build", "--types", "address,uint256", path], mentioning: "line \(index + 1) column 2")
+        bad[index] = "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed,1,2"
+        try bad.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try CLI.fails(["merkle", "build", "--types", "address,uint256", path], mentioning: "line \(index + 1): 3 columns, expected 2")
+    }
 }

@@ -47,15 +47,12 @@ struct MerkleCommand: ParsableCommand {
                 let bytes = try InputFile.read(values, what: "<values>")
                 let isCSV = values.lowercased().hasSuffix(".csv")
                 // The root alone, of CSV rows of simple static types: rows encoded straight from the bytes and hashed
-                // four at a time, no value objects (anything else, and --dump, takes the general path below).
-                if dump == nil, isCSV, let fast = try csvEncoded(bytes: bytes, types: leafTypes), fast.count > 0 {
-                    var leaves = [Bytes32](repeating: .zero, count: fast.count)
-                    fast.encoded.withUnsafeBytes { encoded in
-                        leaves.withUnsafeMutableBufferPointer { KeccakBatch.hash(messages: encoded, length: 32 * leafTypes.count, double: true, into: $0) }
-                    }
+                // four at a time (two halves of a large file on two threads), no value objects; anything else, and
+                // --dump, takes the general path below.
+                if dump == nil, isCSV, let leaves = csvLeaves(bytes: bytes, types: leafTypes), !leaves.isEmpty {
                     let tree: MerkleTree
                     do { tree = try MerkleTree(leaves: leaves, sortLeaves: !unsorted) } catch { throw CLIError("<values>: \(error)") }
-                    if output.json { try printJSON(["root": tree.root.description, "count": fast.count]) } else { print(tree.root) }
+                    if output.json { try printJSON(["root": tree.root.description, "count": leaves.count]) } else { print(tree.root) }
                     return
                 }
                 let rows = isCSV

@@ -1,5 +1,6 @@
 import EVM
 import Foundation
+import PredictionCore
 
 /// Rows of ABI values from CSV bytes, one row per line: lines split at `\n` (a `\r` before it is dropped), blank lines
 /// and `#` comments skipped, columns split at commas outside brackets, parentheses and double quotes, cells trimmed
@@ -31,66 +32,116 @@ func csvValues(bytes: [UInt8], types: [ABIType]) throws -> [[ABIValue]] {
     return rows
 }
 
-/// The rows of CSV `bytes` ABI-encoded back to back (32 bytes per column), when every type is a simple static one
-/// (`uintN`, `address`, `bool`, `bytesN`) and every cell is one the fast reader takes; nil otherwise (the caller then
-/// goes through ``csvValues(bytes:types:)``, which gives the same values or names the error). Same lines, comments and
-/// columns as `csvValues`; each row's words are exactly `ABI.encode` of the values `csvValues` would give.
-func csvEncoded(bytes: [UInt8], types: [ABIType]) throws -> (encoded: [UInt8], count: Int)? {
+/// The leaf hashes (OpenZeppelin's `keccak256(keccak256(abi.encode(row)))`) of the rows of CSV `bytes`, in row order,
+/// when every type is a simple static one (`uintN`, `address`, `bool`, `bytesN`) and every cell is one the fast reader
+/// takes; nil otherwise — also for a wrong column count — and the caller then goes through
+/// ``csvValues(bytes:types:)``, which gives the same values or names the error with its line. Same lines, comments and
+/// columns as `csvValues`; each row is encoded exactly as `ABI.encode` would encode its values. A file of 1 MiB or more
+/// is cut at a line end near its middle and the two halves are read and hashed on two threads.
+func csvLeaves(bytes: [UInt8], types: [ABIType]) -> [Bytes32]? {
     guard !types.isEmpty, types.allSatisfy({ if case .uint = $0 { true } else if case .address = $0 { true } else if case .bool = $0 { true }
                                               else if case .fixedBytes = $0 { true } else { false } }) else { return nil }
+    return bytes.withUnsafeBufferPointer { all -> [Bytes32]? in
+        guard let base = all.baseAddress else { return nil }
+        var bounds = [0]
+        if all.count >= 1 << 20 {
+            let middle = all.count / 2
+            let cut = memchr(base + middle, 0x0A, all.count - middle).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) + 1 } ?? all.count
+            if cut < all.count { bounds.append(cut) }
+        }
+        bounds.append(all.count)
+        let parts = PartResults(count: bounds.count - 1)
+        let whole = UnsafeSendable(all), cuts = bounds
+        DispatchQueue.concurrentPerform(iterations: cuts.count - 1) { k in
+            parts.set(k, partLeaves(UnsafeBufferPointer(rebasing: whole.value[cuts[k]..<cuts[k + 1]]), types: types))
+        }
+        var leaves: [Bytes32] = []
+        for k in 0..<(bounds.count - 1) {
+            guard let part = parts.get(k) else { return nil }
+            leaves += part
+        }
+        return leaves
+    }
+}
+
+/// The leaves of the rows of one part of a CSV file (nil if a row is not for the fast reader).
+private func partLeaves(_ part: UnsafeBufferPointer<UInt8>, types: [ABIType]) -> [Bytes32]? {
     let length = 32 * types.count
-    var encoded = [UInt8]()
-    encoded.reserveCapacity(bytes.count / 40 * length)
+    // At most one row per line: one zeroed buffer for all of them (the pages of unused rows are never touched).
+    var lines = 1
+    if var p = part.baseAddress {
+        let end = p + part.count
+        while let hit = memchr(p, 0x0A, end - p) { lines += 1; p = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1 }
+    }
+    var encoded = [UInt8](repeating: 0, count: lines * length)
     var count = 0
-    let complete = try bytes.withUnsafeBufferPointer { all in
-        try forEachCSVRow(all, columns: types.count) { _, columns in
-            let start = encoded.count
-            encoded.append(contentsOf: repeatElement(0, count: length))
-            let ok = encoded.withUnsafeMutableBytes { out in
-                for (k, range) in columns.enumerated() where !fastEncode(UnsafeBufferPointer(rebasing: all[range]), types[k], into: out.baseAddress! + start + 32 * k) {
-                    return false
-                }
-                return true
+    let complete = encoded.withUnsafeMutableBytes { out in
+        (try? forEachCSVRow(part, columns: types.count) { _, columns in
+            let slot = out.baseAddress! + count * length
+            for k in 0..<columns.count where !fastEncode(UnsafeBufferPointer(rebasing: part[columns[k]]), types[k], into: slot + 32 * k) {
+                return false
             }
             count += 1
-            return ok
-        }
+            return true
+        }) ?? false
     }
-    return complete ? (encoded, count) : nil
+    guard complete else { return nil }
+    var leaves = [Bytes32](repeating: .zero, count: count)
+    encoded.withUnsafeBytes { rows in
+        leaves.withUnsafeMutableBufferPointer { KeccakBatch.hash(messages: rows, length: length, double: true, into: $0) }
+    }
+    return leaves
+}
+
+/// Results of the parts of `csvLeaves`, each written by one thread and read after all have finished.
+private final class PartResults: @unchecked Sendable {
+    private var results: [[Bytes32]?]
+    private let lock = NSLock()
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ value: [Bytes32]?) { lock.withLock { results[k] = value } }
+    func get(_ k: Int) -> [Bytes32]? { lock.withLock { results[k] } }
+}
+
+/// A buffer handed to the threads of `csvLeaves`, which only read it while the caller waits for them.
+private struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// Calls `row` with the line number and column ranges of every row of `all` (blank lines and `#` comments skipped);
-/// stops early when `row` returns false. Returns whether every row was visited.
+/// stops early when `row` returns false. Returns whether every row was visited. Lines are found with `memchr`; the
+/// column ranges live in one buffer reused for every row.
 @discardableResult
 private func forEachCSVRow(_ all: UnsafeBufferPointer<UInt8>, columns expected: Int,
-                           _ row: (Int, [Range<Int>]) throws -> Bool) throws -> Bool {
-    var lineStart = 0
-    var lineNumber = 0
-    var columns: [Range<Int>] = []
-    columns.reserveCapacity(expected)
-    while lineStart < all.count {
-        lineNumber += 1
-        var lineEnd = lineStart
-        while lineEnd < all.count && all[lineEnd] != 0x0A { lineEnd += 1 }
-        let next = lineEnd + 1
-        var end = lineEnd
-        if end > lineStart && all[end - 1] == 0x0D { end -= 1 }
-        var start = lineStart
-        while start < end && (all[start] == 0x20 || all[start] == 0x09) { start += 1 }
-        lineStart = next
-        if start == end || all[start] == UInt8(ascii: "#") { continue }
-        splitColumns(all, start, end, into: &columns)
-        guard columns.count == expected else {
-            throw CLIError("<values> line \(lineNumber): \(columns.count) columns, expected \(expected)")
+                           _ row: (Int, UnsafeBufferPointer<Range<Int>>) throws -> Bool) throws -> Bool {
+    guard let base = all.baseAddress else { return true }
+    return try withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: max(1, expected)) { (columns: UnsafeMutableBufferPointer<Range<Int>>) throws -> Bool in
+        var lineStart = 0
+        var lineNumber = 0
+        while lineStart < all.count {
+            lineNumber += 1
+            let lineEnd = memchr(base + lineStart, 0x0A, all.count - lineStart).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? all.count
+            let next = lineEnd + 1
+            var end = lineEnd
+            if end > lineStart && all[end - 1] == 0x0D { end -= 1 }
+            var start = lineStart
+            while start < end && (all[start] == 0x20 || all[start] == 0x09) { start += 1 }
+            lineStart = next
+            if start == end || all[start] == UInt8(ascii: "#") { continue }
+            let found = splitColumns(all, start, end, into: columns)
+            guard found == expected else {
+                throw CLIError("<values> line \(lineNumber): \(found) columns, expected \(expected)")
+            }
+            guard try row(lineNumber, UnsafeBufferPointer(rebasing: columns[0..<found])) else { return false }
         }
-        guard try row(lineNumber, columns) else { return false }
+        return true
     }
-    return true
 }
 
-/// The column ranges of `bytes[start..<end]`: split at top-level commas, each trimmed of spaces and tabs.
-private func splitColumns(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into columns: inout [Range<Int>]) {
-    columns.removeAll(keepingCapacity: true)
+/// Splits `bytes[start..<end]` at top-level commas (outside brackets, parentheses and double quotes), each cell trimmed
+/// of spaces and tabs; stores the first `columns.count` ranges and returns how many cells there are.
+private func splitColumns(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into columns: UnsafeMutableBufferPointer<Range<Int>>) -> Int {
+    var count = 0
     var depth = 0
     var quoted = false
     var cellStart = start
@@ -98,11 +149,18 @@ private func splitColumns(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ e
         var a = a, b = b
         while a < b && (bytes[a] == 0x20 || bytes[a] == 0x09) { a += 1 }
         while b > a && (bytes[b - 1] == 0x20 || bytes[b - 1] == 0x09) { b -= 1 }
-        columns.append(a..<b)
+        if count < columns.count { columns[count] = a..<b }
+        count += 1
     }
     var i = start
     while i < end {
-        switch bytes[i] {
+        let c = bytes[i]
+        // Only , " [ ] ( ) matter; every other byte (digits, letters) is skipped with one comparison.
+        if c > UInt8(ascii: "]") || (c > UInt8(ascii: ",") && c < UInt8(ascii: "[")) {
+            i += 1
+            continue
+        }
+        switch c {
         case UInt8(ascii: "\""): quoted.toggle()
         case UInt8(ascii: "["), UInt8(ascii: "("): if !quoted { depth += 1 }
         case UInt8(ascii: "]"), UInt8(ascii: ")"): if !quoted { depth -= 1 }
@@ -116,6 +174,7 @@ private func splitColumns(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ e
         i += 1
     }
     add(cellStart, end)
+    return count
 }
 
 /// The value of a simple cell read from its bytes, or nil to take the general parser.
@@ -202,13 +261,18 @@ private func fastEncode(_ cell: UnsafeBufferPointer<UInt8>, _ type: ABIType, int
         return true
     case .address:
         guard cell.count == 42, cell[0] == UInt8(ascii: "0"), cell[1] == UInt8(ascii: "x") else { return false }
-        var upper = false, lower = false
+        // Each digit's table entry: its value, 0x10 for A–F, 0x20 for a–f, 0x80 for a byte that is not a hex digit.
+        let table = hexTable
         let out = word.assumingMemoryBound(to: UInt8.self) + 12
+        var seen: UInt8 = 0
         for i in 0..<20 {
-            guard let hi = hexDigit(cell[2 + 2 * i], &upper, &lower), let lo = hexDigit(cell[3 + 2 * i], &upper, &lower) else { return false }
-            out[i] = hi << 4 | lo
+            let hi = table[Int(cell[2 + 2 * i])], lo = table[Int(cell[3 + 2 * i])]
+            seen |= hi | lo
+            out[i] = (hi & 0x0F) << 4 | (lo & 0x0F)
         }
-        if upper && lower, fastValue(cell, .address) == nil { return false }
+        if seen & 0x80 != 0 { return false }
+        // Mixed case must be the EIP-55 checksum (fastValue checks it; the general parser names the error).
+        if seen & 0x30 == 0x30, fastValue(cell, .address) == nil { return false }
         return true
     case .bool, .fixedBytes:
         switch fastValue(cell, type) {
@@ -225,6 +289,20 @@ private func fastEncode(_ cell: UnsafeBufferPointer<UInt8>, _ type: ABIType, int
         return false
     }
 }
+
+/// The hex digit table of `fastEncode` (256 entries, allocated once).
+nonisolated(unsafe) private let hexTable: UnsafePointer<UInt8> = {  // immutable after its one initialisation
+    let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    for b in 0..<256 {
+        switch UInt8(b) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): table[b] = UInt8(b) - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): table[b] = UInt8(b) - UInt8(ascii: "a") + 10 | 0x20
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): table[b] = UInt8(b) - UInt8(ascii: "A") + 10 | 0x10
+        default: table[b] = 0x80
+        }
+    }
+    return UnsafePointer(table)
+}()
 
 @inline(__always)
 private func hexDigit(_ c: UInt8, _ upper: inout Bool, _ lower: inout Bool) -> UInt8? {
