@@ -193,17 +193,31 @@ final class Daemon: @unchecked Sendable {
         guard let err = FileHandle(forWritingAtPath: errPath) else { throw CocoaError(.fileWriteUnknown) }
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        let collected = self.collected
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            collected.partial.withLock { partial in
-                var lines = (partial + text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                partial = lines.removeLast()
-                collected.all.withLock { $0.append(contentsOf: lines.filter { !$0.isEmpty }) }
-            }
-        }
         exited = try process.start()
         try? err.close()
+        // stdout is read by a thread of its own with blocking reads on a duplicate of the pipe's descriptor, until
+        // end of file (the daemon's exit). Not `readabilityHandler`: its dispatch source on Linux can outlive the
+        // descriptor it watches, and an event for the reused number crashed the whole test process
+        // (`_dispatch_event_loop_drain`, signal 11, in the suite run of 2026-12-05 08:25).
+        try? out.fileHandleForWriting.close()  // the child has its copy: end of file comes with its exit
+        let collected = self.collected
+        let fd = dup(out.fileHandleForReading.fileDescriptor)
+        guard fd >= 0 else { throw CocoaError(.fileReadUnknown) }
+        Thread.detachNewThread {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = read(fd, &buffer, buffer.count)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { break }
+                let text = String(decoding: buffer[0..<n], as: UTF8.self)
+                collected.partial.withLock { partial in
+                    var lines = (partial + text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                    partial = lines.removeLast()
+                    collected.all.withLock { $0.append(contentsOf: lines.filter { !$0.isEmpty }) }
+                }
+            }
+            close(fd)
+        }
     }
 
     deinit {
@@ -232,7 +246,6 @@ final class Daemon: @unchecked Sendable {
             kill(process.processIdentifier, SIGKILL)
             exited.wait()
         }
-        out.fileHandleForReading.readabilityHandler = nil
         let log = FileManager.default.contents(atPath: errPath) ?? Data()
         return (process.terminationStatus, String(decoding: log, as: UTF8.self))
     }
