@@ -60,7 +60,7 @@ public final class PostgresBatchQueue: BatchQueue {
                                                           password: location.password, database: location.database, tls: .disable)
             direct.options.connectTimeout = .seconds(5)
             let configuration = direct
-            try await Self.deadline(seconds: 10, what: "connecting to \(location)") { () async throws(BatchQueueError) in
+            try await Self.deadline(seconds: 30, what: "connecting to \(location)") { () async throws(BatchQueueError) in
                 do {
                     let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
                     try? await connection.close()

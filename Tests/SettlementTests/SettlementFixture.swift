@@ -111,8 +111,10 @@ final class SettlementDevnet: @unchecked Sendable {
         let _: JSONRPCValue = try await client.call("evm_mine", [])
     }
 
-    /// A mark at least `lead` seconds after the chain's time (room to place and lock before it).
-    func nextMark(_ client: RPCClient, lead: UInt64 = 60) async throws -> UInt64 {
+    /// A mark at least `lead` seconds after the chain's time (room to place and lock before it). Five minutes: on two
+    /// busy cores a test can wait over a minute between taking its mark and checking that nothing is due yet (seen in
+    /// a full run beside a release build); the tests travel to their marks, so the lead costs no time.
+    func nextMark(_ client: RPCClient, lead: UInt64 = 300) async throws -> UInt64 {
         SettlementSchedule.nextSettlement(after: try await now(client) + lead)
     }
 }
