@@ -10,11 +10,10 @@ public enum RLP {
     @inlinable
     public static func encode(_ value: some RLPEncodable) -> [UInt8] {
         let length = value.rlpEncodedLength
-        return [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
-            var writer = RLPWriter(base: buffer.baseAddress!, capacity: length)
+        return OutputBytes.make(count: length) { buffer in
+            var writer = RLPWriter(base: buffer.bindMemory(to: UInt8.self, capacity: length), capacity: length)
             value.encode(to: &writer)
             precondition(writer.position == length, "RLPEncodable.rlpEncodedLength disagrees with encode(to:)")
-            count = length
         }
     }
 
@@ -24,10 +23,10 @@ public enum RLP {
         var measure = RLPWriter(measuring: ())
         measure.encodeList(body)
         let length = measure.position
-        return [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
-            var writer = RLPWriter(base: buffer.baseAddress!, capacity: length)
+        return OutputBytes.make(count: length) { buffer in
+            var writer = RLPWriter(base: buffer.bindMemory(to: UInt8.self, capacity: length), capacity: length)
             writer.encodeList(body)
-            count = writer.position
+            precondition(writer.position == length, "RLP list body wrote a different length when run twice")
         }
     }
 

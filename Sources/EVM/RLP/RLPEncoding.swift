@@ -121,7 +121,9 @@ public struct RLPWriter {
     /// Size of the encoding of the unsigned integer `value` (minimal big-endian, zero is `0x80`).
     @inlinable
     public static func encodedLength<T: FixedWidthInteger & UnsignedInteger>(ofInteger value: T) -> Int {
-        if value < RLPHeader.stringBase { return 1 }
+        if T.bitWidth <= 64 { return encodedLength(ofInteger: UInt64(truncatingIfNeeded: value)) }
+        if T.self == UInt256.self { return encodedLength(ofInteger: unsafeBitCast(value, to: UInt256.self)) }
+        if value < T(RLPHeader.stringBase) { return 1 }
         let n = (T.bitWidth &- value.leadingZeroBitCount &+ 7) >> 3
         return RLPHeader.encodedLength(payloadLength: n) &+ n
     }
@@ -129,29 +131,21 @@ public struct RLPWriter {
     /// Encodes an unsigned integer as its minimal big-endian bytes (zero is the empty string, `0x80`).
     @inlinable
     public mutating func encodeInteger<T: FixedWidthInteger & UnsignedInteger>(_ value: T) {
-        if value < RLPHeader.stringBase {
+        if T.bitWidth <= 64 { return encodeInteger(UInt64(truncatingIfNeeded: value)) }
+        if T.self == UInt256.self { return encodeInteger(unsafeBitCast(value, to: UInt256.self)) }
+        if value < T(RLPHeader.stringBase) {
             if let p = reserve(1) { p[0] = value == 0 ? RLPHeader.stringBase : UInt8(truncatingIfNeeded: value) }
             return
         }
         let n = (T.bitWidth &- value.leadingZeroBitCount &+ 7) >> 3
         writeHeader(RLPHeader(isList: false, payloadLength: n))
         guard let p = reserve(n) else { return }
-        if T.bitWidth <= 64 {
-            var v = UInt64(truncatingIfNeeded: value)
-            var i = n &- 1
-            while i >= 0 {
-                p[i] = UInt8(truncatingIfNeeded: v)
-                v >>= 8
-                i &-= 1
-            }
-        } else {
-            var v = value
-            var i = n &- 1
-            while i >= 0 {
-                p[i] = UInt8(truncatingIfNeeded: v)
-                v >>= 8
-                i &-= 1
-            }
+        var v = value
+        var i = n &- 1
+        while i >= 0 {
+            p[i] = UInt8(truncatingIfNeeded: v)
+            v >>= 8
+            i &-= 1
         }
     }
 
