@@ -120,3 +120,53 @@ func outputsAroundTheStackLimit() throws {
         #expect(listed == referenceHeader(base: 0xc0, count: inner.count) + inner)
     }
 }
+
+/// Lists written through `encodeList { … }` at several depths, mirrored as an `RLPItem` tree (written through the
+/// collection path, which never uses the writer's remembered first list).
+private struct NestedLists: RLPEncodable {
+    var prefix: [UInt8]  // raw bytes before the first list (a transaction's type byte)
+    var payloads: [[UInt8]]  // one inner list per payload: [payload, [payload], []]
+    var siblings: Int  // how many copies of the outer list follow each other at depth 0
+
+    func encode(to writer: inout RLPWriter) {
+        if !prefix.isEmpty { writer.writeRaw(prefix) }
+        for _ in 0..<siblings {
+            writer.encodeList { outer in
+                for p in payloads {
+                    outer.encodeList { inner in
+                        inner.encodeBytes(p)
+                        inner.encodeList { $0.encodeBytes(p) }
+                        inner.encodeList { _ in }
+                    }
+                }
+                outer.encodeInteger(UInt256.max)
+            }
+        }
+    }
+
+    var mirror: [UInt8] {
+        let outer = RLPItem.list(payloads.map { p in .list([.bytes(p), .list([.bytes(p)]), .list([])]) }
+                                 + [.integer(UInt256.max)])
+        return prefix + Array(repeating: RLP.encode(outer), count: siblings).flatMap { $0 }
+    }
+}
+
+@Test("nested encodeList bodies, sibling outermost lists and a raw prefix encode like the same RLPItem tree")
+func outermostListLengthIsRememberedCorrectly() throws {
+    let sizes = [0, 1, 20, 54, 55, 56, 200, 300]
+    for prefix in [[], [0x02]] as [[UInt8]] {
+        for siblings in 1...3 {
+            for count in [0, 1, 2, 5] {
+                let payloads = (0..<count).map { i in [UInt8](repeating: UInt8(0x80 + i), count: sizes[(i + count) % sizes.count]) }
+                let value = NestedLists(prefix: prefix, payloads: payloads, siblings: siblings)
+                let encoded = RLP.encode(value)
+                #expect(encoded == value.mirror, "prefix \(prefix) siblings \(siblings) count \(count)")
+                #expect(value.rlpEncodedLength == encoded.count)
+                // The same value inside a list and inside an array of values (the writer's other entry points).
+                #expect(RLP.encodeList { $0.encode(value) } == RLP.encodeList { $0.writeRaw(value.mirror) })
+                let pair = RLP.encode([value, value].map { RLPItem.bytes(RLP.encode($0)) })
+                #expect(pair == RLP.encode(RLPItem.list([.bytes(value.mirror), .bytes(value.mirror)])))
+            }
+        }
+    }
+}

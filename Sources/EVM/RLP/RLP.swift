@@ -9,9 +9,15 @@ public enum RLP {
     /// The encoding of `value`, written into one buffer allocated at its final size.
     @inlinable
     public static func encode(_ value: some RLPEncodable) -> [UInt8] {
-        let length = value.rlpEncodedLength
+        // Measured by running encode(to:) itself (what the default rlpEncodedLength does), so that the writer
+        // remembers the outermost list's payload and the write pass does not measure its body again.
+        var measure = RLPWriter(measuring: ())
+        value.encode(to: &measure)
+        let length = measure.position
+        let firstList = measure.firstList
         return OutputBytes.make(count: length) { buffer in
-            var writer = RLPWriter(base: buffer.bindMemory(to: UInt8.self, capacity: length), capacity: length)
+            var writer = RLPWriter(base: buffer.bindMemory(to: UInt8.self, capacity: length), capacity: length,
+                                   firstList: firstList)
             value.encode(to: &writer)
             precondition(writer.position == length, "RLPEncodable.rlpEncodedLength disagrees with encode(to:)")
         }
@@ -23,8 +29,10 @@ public enum RLP {
         var measure = RLPWriter(measuring: ())
         measure.encodeList(body)
         let length = measure.position
+        let firstList = measure.firstList
         return OutputBytes.make(count: length) { buffer in
-            var writer = RLPWriter(base: buffer.bindMemory(to: UInt8.self, capacity: length), capacity: length)
+            var writer = RLPWriter(base: buffer.bindMemory(to: UInt8.self, capacity: length), capacity: length,
+                                   firstList: firstList)
             writer.encodeList(body)
             precondition(writer.position == length, "RLP list body wrote a different length when run twice")
         }
