@@ -170,3 +170,9 @@ func outermostListLengthIsRememberedCorrectly() throws {
         }
     }
 }
+
+@Test("an empty ABI encoding is an empty array (OutputBytes with zero bytes runs no writer)")
+func emptyOutputIsEmptyArray() throws {
+    #expect(try ABI.encode([], as: []) == [])
+    #expect(try ABI.encode(.tuple([]), as: .tuple([])) == [])
+}
