@@ -50,6 +50,42 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(key.signature(for: digest)) }
     }
 
+    // The ratio itself, paired: each sample times 16 C signatures and 16 EVMSigner signatures back to back (the
+    // order alternating between samples) and records EVMSigner's time over C's, in per mille. The two rows above run
+    // seconds apart, so load that comes or goes between them moves their ratio (1.03x-1.47x at p50 in earlier runs);
+    // here both halves of every sample see the same load. See docs/bench/2026-12-05-hot-paths.md.
+    let ratioMetric = BenchmarkMetric.custom("EVMSigner / C sign time (per mille)", useScalingFactor: false)
+    Benchmark("sign digest: EVMSigner over C, paired samples",
+              configuration: .init(metrics: [ratioMetric], warmupIterations: 5, scalingFactor: .one,
+                                   maxDuration: .seconds(4), maxIterations: 2_000)) { benchmark in
+        var sig = secp256k1_ecdsa_recoverable_signature()
+        let clock = ContinuousClock()
+        func timeC() -> Duration {
+            clock.measure {
+                for _ in 0..<16 {
+                    _ = secp256k1_ecdsa_sign_recoverable(ctx, &sig, msg, secret, nil, nil)
+                    blackHole(sig)
+                }
+            }
+        }
+        func timeSwift() -> Duration {
+            clock.measure { for _ in 0..<16 { blackHole(key.signature(for: digest)) } }
+        }
+        var sample = 0
+        for _ in benchmark.scaledIterations {
+            let (c, swift): (Duration, Duration)
+            if sample & 1 == 0 {
+                c = timeC()
+                swift = timeSwift()
+            } else {
+                swift = timeSwift()
+                c = timeC()
+            }
+            sample &+= 1
+            benchmark.measurement(ratioMetric, Int(swift / c * 1000))
+        }
+    }
+
     let signature = key.signature(for: digest)
     let compact = signature.rBytes.bytes + signature.sBytes.bytes
     let recid = Int32(signature.yParity)

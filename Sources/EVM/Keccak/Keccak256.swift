@@ -98,6 +98,9 @@ public struct Keccak256: Sendable {
     /// Keccak-256 of the bytes in `buffer`.
     @inlinable
     public static func hash(bufferPointer buffer: UnsafeRawBufferPointer) -> Bytes32 {
+        if buffer.count < blockSize, let start = buffer.baseAddress {
+            return hashSingleBlock(start, count: buffer.count)
+        }
         var hasher = Keccak256()
         hasher.update(bufferPointer: buffer)
         return hasher.finalize()
@@ -106,9 +109,41 @@ public struct Keccak256: Sendable {
     /// Keccak-256 of `data`.
     @inlinable
     public static func hash<D: Sequence>(data: D) -> Bytes32 where D.Element == UInt8 {
+        if let digest = data.withContiguousStorageIfAvailable({ hash(bufferPointer: UnsafeRawBufferPointer($0)) }) {
+            return digest
+        }
         var hasher = Keccak256()
         hasher.update(data: data)
         return hasher.finalize()
+    }
+
+    /// Keccak-256 of the `count` (< 136) bytes at `start`: one padded block XORed straight into a zero state,
+    /// without the hasher's 136-byte buffer (no zero-fill, no copy). A 32-byte word is four lane loads.
+    @inlinable @inline(__always)
+    static func hashSingleBlock(_ start: UnsafeRawPointer, count: Int) -> Bytes32 {
+        var state = Keccak256().state
+        return withUnsafeMutableBytes(of: &state) { raw in
+            let lanes = raw.baseAddress!.assumingMemoryBound(to: UInt64.self)
+            let words = count &>> 3
+            var i = 0
+            while i < words {
+                lanes[i] = UInt64(littleEndian: start.loadUnaligned(fromByteOffset: i &* 8, as: UInt64.self))
+                i &+= 1
+            }
+            // The last partial word (0...7 bytes) and the first padding byte 0x01 after it.
+            let rest = count & 7
+            var tail: UInt64 = 1 &<< UInt64(truncatingIfNeeded: rest &* 8)
+            var j = 0
+            while j < rest {
+                let byte = start.load(fromByteOffset: words &* 8 &+ j, as: UInt8.self)
+                tail |= UInt64(byte) &<< UInt64(truncatingIfNeeded: j &* 8)
+                j &+= 1
+            }
+            lanes[words] = tail  // words <= 16: the block's 17 lanes
+            lanes[rateWords &- 1] ^= 0x8000_0000_0000_0000
+            keccakF1600(lanes)
+            return Bytes32(storage: (lanes[0].littleEndian, lanes[1].littleEndian, lanes[2].littleEndian, lanes[3].littleEndian))
+        }
     }
 
     /// Keccak-256 of the UTF-8 bytes of `text`.

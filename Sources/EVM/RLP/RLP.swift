@@ -9,12 +9,17 @@ public enum RLP {
     /// The encoding of `value`, written into one buffer allocated at its final size.
     @inlinable
     public static func encode(_ value: some RLPEncodable) -> [UInt8] {
-        let length = value.rlpEncodedLength
-        return [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
-            var writer = RLPWriter(base: buffer.baseAddress!, capacity: length)
+        // Measured by running encode(to:) itself (what the default rlpEncodedLength does), so that the writer
+        // remembers the outermost list's payload and the write pass does not measure its body again.
+        var measure = RLPWriter(measuring: ())
+        value.encode(to: &measure)
+        let length = measure.position
+        let firstList = measure.firstList
+        return OutputBytes.make(count: length) { buffer in
+            var writer = RLPWriter(base: buffer.bindMemory(to: UInt8.self, capacity: length), capacity: length,
+                                   firstList: firstList)
             value.encode(to: &writer)
             precondition(writer.position == length, "RLPEncodable.rlpEncodedLength disagrees with encode(to:)")
-            count = length
         }
     }
 
@@ -24,10 +29,12 @@ public enum RLP {
         var measure = RLPWriter(measuring: ())
         measure.encodeList(body)
         let length = measure.position
-        return [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
-            var writer = RLPWriter(base: buffer.baseAddress!, capacity: length)
+        let firstList = measure.firstList
+        return OutputBytes.make(count: length) { buffer in
+            var writer = RLPWriter(base: buffer.bindMemory(to: UInt8.self, capacity: length), capacity: length,
+                                   firstList: firstList)
             writer.encodeList(body)
-            count = writer.position
+            precondition(writer.position == length, "RLP list body wrote a different length when run twice")
         }
     }
 

@@ -34,6 +34,13 @@ public struct RLPWriter {
     @inlinable
     public var bytesWritten: Int { position }
     @usableFromInline let capacity: Int
+    /// Lists open around the current position (0 outside any list).
+    @usableFromInline var depth: Int
+    /// Start position and payload length of the first outermost list met while measuring (start -1: none), so that
+    /// writing it need not measure its body again. A list's start position identifies it within one encoding (every
+    /// item is at least one byte, and a list's items start after its header), and the write pass checks the payload
+    /// it wrote against this length.
+    @usableFromInline var firstList: (start: Int, payload: Int)
 
     /// A writer that counts bytes without writing them.
     @inlinable
@@ -41,14 +48,19 @@ public struct RLPWriter {
         base = nil
         position = 0
         capacity = .max
+        depth = 0
+        firstList = (-1, 0)
     }
 
-    /// A writer over `capacity` uninitialised bytes at `base`.
+    /// A writer over `capacity` uninitialised bytes at `base`; `firstList` comes from the measuring pass over the
+    /// same value, started at the same position 0.
     @inlinable
-    init(base: UnsafeMutablePointer<UInt8>, capacity: Int) {
+    init(base: UnsafeMutablePointer<UInt8>, capacity: Int, firstList: (start: Int, payload: Int) = (-1, 0)) {
         self.base = base
         self.position = 0
         self.capacity = capacity
+        self.depth = 0
+        self.firstList = firstList
     }
 
     /// Whether this writer only counts bytes (the first pass of a two-pass encoding).
@@ -121,7 +133,9 @@ public struct RLPWriter {
     /// Size of the encoding of the unsigned integer `value` (minimal big-endian, zero is `0x80`).
     @inlinable
     public static func encodedLength<T: FixedWidthInteger & UnsignedInteger>(ofInteger value: T) -> Int {
-        if value < RLPHeader.stringBase { return 1 }
+        if T.bitWidth <= 64 { return encodedLength(ofInteger: UInt64(truncatingIfNeeded: value)) }
+        if T.self == UInt256.self { return encodedLength(ofInteger: unsafeBitCast(value, to: UInt256.self)) }
+        if value < T(RLPHeader.stringBase) { return 1 }
         let n = (T.bitWidth &- value.leadingZeroBitCount &+ 7) >> 3
         return RLPHeader.encodedLength(payloadLength: n) &+ n
     }
@@ -129,29 +143,21 @@ public struct RLPWriter {
     /// Encodes an unsigned integer as its minimal big-endian bytes (zero is the empty string, `0x80`).
     @inlinable
     public mutating func encodeInteger<T: FixedWidthInteger & UnsignedInteger>(_ value: T) {
-        if value < RLPHeader.stringBase {
+        if T.bitWidth <= 64 { return encodeInteger(UInt64(truncatingIfNeeded: value)) }
+        if T.self == UInt256.self { return encodeInteger(unsafeBitCast(value, to: UInt256.self)) }
+        if value < T(RLPHeader.stringBase) {
             if let p = reserve(1) { p[0] = value == 0 ? RLPHeader.stringBase : UInt8(truncatingIfNeeded: value) }
             return
         }
         let n = (T.bitWidth &- value.leadingZeroBitCount &+ 7) >> 3
         writeHeader(RLPHeader(isList: false, payloadLength: n))
         guard let p = reserve(n) else { return }
-        if T.bitWidth <= 64 {
-            var v = UInt64(truncatingIfNeeded: value)
-            var i = n &- 1
-            while i >= 0 {
-                p[i] = UInt8(truncatingIfNeeded: v)
-                v >>= 8
-                i &-= 1
-            }
-        } else {
-            var v = value
-            var i = n &- 1
-            while i >= 0 {
-                p[i] = UInt8(truncatingIfNeeded: v)
-                v >>= 8
-                i &-= 1
-            }
+        var v = value
+        var i = n &- 1
+        while i >= 0 {
+            p[i] = UInt8(truncatingIfNeeded: v)
+            v >>= 8
+            i &-= 1
         }
     }
 
@@ -169,9 +175,27 @@ public struct RLPWriter {
     /// (so `body` must write the same items every time it runs).
     @inlinable
     public mutating func encodeList(_ body: (inout RLPWriter) -> Void) {
-        var measure = RLPWriter(measuring: ())
-        body(&measure)
-        let payload = measure.position
+        let listStart = position
+        if base == nil && depth == 0 && firstList.start < 0 {
+            // The first outermost list of a measuring pass: measured in place and remembered for the write pass.
+            depth = 1
+            let bodyStart = position
+            body(&self)
+            depth = 0
+            let payload = position &- bodyStart
+            position = listStart &+ RLPHeader.encodedLength(payloadLength: payload) &+ payload
+            firstList = (listStart, payload)
+            return
+        }
+        let payload: Int
+        if base != nil && depth == 0 && firstList.start == listStart {
+            payload = firstList.payload
+        } else {
+            var measure = RLPWriter(measuring: ())
+            measure.depth = 1  // nested measuring remembers nothing
+            body(&measure)
+            payload = measure.position
+        }
         let header = RLPHeader(isList: true, payloadLength: payload)
         if base == nil {
             position &+= header.encodedLength &+ payload
@@ -179,7 +203,9 @@ public struct RLPWriter {
         }
         writeHeader(header)
         let start = position
+        depth &+= 1
         body(&self)
+        depth &-= 1
         precondition(position &- start == payload, "RLP list body wrote a different length when run twice")
     }
 
@@ -194,7 +220,9 @@ public struct RLPWriter {
             return
         }
         writeHeader(header)
+        depth &+= 1
         for e in elements { e.encode(to: &self) }
+        depth &-= 1
     }
 
     /// Size of the encoding of a list of `elements`.
