@@ -6,8 +6,8 @@ import EVM
 // chunks instead of one JSON value and one string of the whole file. Both give exactly the bytes of the general paths
 // (`leafHash` through `ABI.encode`, `dump().jsonText`); any value they do not handle goes through the general path.
 extension StandardMerkleTree {
-    /// Whether every type is one the fast encoder writes (one 32-byte word each).
-    static func isSimpleStatic(_ types: [ABIType]) -> Bool {
+    /// Whether every type is one the fast encoder writes (one 32-byte word each: `uintN`, `address`, `bool`, `bytesN`).
+    public static func isSimpleStatic(_ types: [ABIType]) -> Bool {
         types.allSatisfy {
             switch $0 {
             case .uint, .address, .bool, .fixedBytes: return true

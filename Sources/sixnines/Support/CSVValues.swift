@@ -1,6 +1,7 @@
 import EVM
 import Foundation
 import PredictionCore
+import Receipts
 
 /// Rows of ABI values from CSV bytes, one row per line: lines split at `\n` (a `\r` before it is dropped), blank lines
 /// and `#` comments skipped, columns split at commas outside brackets, parentheses and double quotes, cells trimmed
@@ -39,8 +40,7 @@ func csvValues(bytes: [UInt8], types: [ABIType]) throws -> [[ABIValue]] {
 /// columns as `csvValues`; each row is encoded exactly as `ABI.encode` would encode its values. A file of 1 MiB or more
 /// is cut at a line end near its middle and the two halves are read and hashed on two threads.
 func csvLeaves(bytes: [UInt8], types: [ABIType]) -> [Bytes32]? {
-    guard !types.isEmpty, types.allSatisfy({ if case .uint = $0 { true } else if case .address = $0 { true } else if case .bool = $0 { true }
-                                              else if case .fixedBytes = $0 { true } else { false } }) else { return nil }
+    guard !types.isEmpty, StandardMerkleTree.isSimpleStatic(types) else { return nil }
     return bytes.withUnsafeBufferPointer { all -> [Bytes32]? in
         guard let base = all.baseAddress else { return nil }
         var bounds = [0]
@@ -182,98 +182,98 @@ private func splitColumns(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ e
 private func fastValue(_ cell: UnsafeBufferPointer<UInt8>, _ type: ABIType) -> ABIValue? {
     switch type {
     case .uint(let bits):
-        guard (1...78).contains(cell.count), cell.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) else { return nil }
-        guard let value = try? UInt256(parsing: String(decoding: cell, as: UTF8.self)) else { return nil }
-        if bits < 256 && value >> UInt256(UInt64(bits)) != .zero { return nil }
-        return .uint(value)
+        return decimalLimbs(cell, bits: bits).map { .uint(UInt256(limbs: $0)) }
     case .address:
-        guard cell.count == 42, cell[0] == UInt8(ascii: "0"), cell[1] == UInt8(ascii: "x") else { return nil }
+        guard cell.count == 42 else { return nil }
         var raw = [UInt8](repeating: 0, count: 20)
-        var upper = false, lower = false
-        for i in 0..<20 {
-            guard let hi = hexDigit(cell[2 + 2 * i], &upper, &lower), let lo = hexDigit(cell[3 + 2 * i], &upper, &lower) else { return nil }
-            raw[i] = hi << 4 | lo
-        }
-        guard let address = try? Address(raw) else { return nil }
+        guard let cases = raw.withUnsafeMutableBufferPointer({ hexDigits(cell, into: $0) }), let address = try? Address(raw) else { return nil }
         // Mixed case must be the EIP-55 checksum (the general parser then names the error when it is not).
-        if upper && lower && !address.checksummed.utf8.elementsEqual(cell) { return nil }
+        if cases == 0x30 && !address.checksummed.utf8.elementsEqual(cell) { return nil }
         return .address(address)
     case .bool:
         if cell.elementsEqual("true".utf8) { return .bool(true) }
         if cell.elementsEqual("false".utf8) { return .bool(false) }
         return nil
     case .fixedBytes(let n):
-        guard cell.count == 2 + 2 * n, cell[0] == UInt8(ascii: "0"), cell[1] == UInt8(ascii: "x") else { return nil }
+        guard cell.count == 2 + 2 * n else { return nil }
         var raw = [UInt8](repeating: 0, count: n)
-        var upper = false, lower = false
-        for i in 0..<n {
-            guard let hi = hexDigit(cell[2 + 2 * i], &upper, &lower), let lo = hexDigit(cell[3 + 2 * i], &upper, &lower) else { return nil }
-            raw[i] = hi << 4 | lo
-        }
+        guard raw.withUnsafeMutableBufferPointer({ hexDigits(cell, into: $0) }) != nil else { return nil }
         return .fixedBytes(raw)
     default:
         return nil
     }
 }
 
+/// The little-endian 64-bit limbs of a decimal `uintN` cell (1…78 digits, below 2^bits), or nil. Digits are taken in
+/// base-10^19 chunks, with no `String`.
+@inline(__always)
+private func decimalLimbs(_ cell: UnsafeBufferPointer<UInt8>, bits: Int) -> (UInt64, UInt64, UInt64, UInt64)? {
+    guard (1...78).contains(cell.count) else { return nil }
+    var l: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    var i = 0
+    while i < cell.count {
+        let take = min(19, cell.count - i)
+        var chunk: UInt64 = 0, scale: UInt64 = 1
+        for j in i..<(i + take) {
+            let d = cell[j] &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            chunk = chunk &* 10 &+ UInt64(d)
+            scale &*= 10
+        }
+        i += take
+        // l = l * scale + chunk, refusing overflow past 2^256.
+        var carry = chunk
+        func step(_ x: inout UInt64) {
+            let (hi, lo) = x.multipliedFullWidth(by: scale)
+            let (sum, o) = lo.addingReportingOverflow(carry)
+            x = sum
+            carry = hi &+ (o ? 1 : 0)
+        }
+        step(&l.0); step(&l.1); step(&l.2); step(&l.3)
+        if carry != 0 { return nil }
+    }
+    if bits < 256 {
+        func limb(_ k: Int) -> UInt64 { k == 0 ? l.0 : k == 1 ? l.1 : k == 2 ? l.2 : l.3 }
+        let index = bits / 64
+        if limb(index) >> UInt64(bits % 64) != 0 { return nil }
+        for k in (index + 1)..<4 where limb(k) != 0 { return nil }
+    }
+    return l
+}
+
+/// Decodes the hex digits of a `0x` cell of exactly `2 + 2·out.count` bytes into `out`; returns the cases seen (0x10
+/// upper, 0x20 lower, 0x30 both) or nil when the cell is not that.
+@inline(__always)
+private func hexDigits(_ cell: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> UInt8? {
+    guard cell.count == 2 + 2 * out.count, cell[0] == UInt8(ascii: "0"), cell[1] == UInt8(ascii: "x") else { return nil }
+    // Each digit's table entry: its value, 0x10 for A–F, 0x20 for a–f, 0x80 for a byte that is not a hex digit.
+    let table = hexTable
+    var seen: UInt8 = 0
+    for i in 0..<out.count {
+        let hi = table[Int(cell[2 + 2 * i])], lo = table[Int(cell[3 + 2 * i])]
+        seen |= hi | lo
+        out[i] = (hi & 0x0F) << 4 | (lo & 0x0F)
+    }
+    return seen & 0x80 != 0 ? nil : seen & 0x30
+}
+
 /// Writes the ABI word of a simple cell at `word` (32 bytes, zeroed by the caller) when `fastValue` would take the cell;
-/// false otherwise. Decimal `uintN` are parsed straight from the digits (no `String`); addresses in one case need no
-/// checksum, mixed case goes through `fastValue` (the EIP-55 check).
+/// false otherwise. Decimals and addresses go straight into the word (no value object); mixed-case addresses go
+/// through `fastValue` (the EIP-55 check).
 @inline(__always)
 private func fastEncode(_ cell: UnsafeBufferPointer<UInt8>, _ type: ABIType, into word: UnsafeMutableRawPointer) -> Bool {
     switch type {
     case .uint(let bits):
-        guard (1...78).contains(cell.count) else { return false }
-        // Base 10^19 chunks into four 64-bit limbs (little-endian), refusing overflow past 2^256.
-        var l: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        var i = 0
-        while i < cell.count {
-            let take = min(19, cell.count - i)
-            var chunk: UInt64 = 0, scale: UInt64 = 1
-            for j in i..<(i + take) {
-                let d = cell[j] &- UInt8(ascii: "0")
-                guard d < 10 else { return false }
-                chunk = chunk &* 10 &+ UInt64(d)
-                scale &*= 10
-            }
-            i += take
-            // l = l * scale + chunk
-            var carry = chunk
-            func step(_ x: inout UInt64) {
-                let (hi, lo) = x.multipliedFullWidth(by: scale)
-                let (sum, o) = lo.addingReportingOverflow(carry)
-                x = sum
-                carry = hi &+ (o ? 1 : 0)
-            }
-            step(&l.0); step(&l.1); step(&l.2); step(&l.3)
-            if carry != 0 { return false }
-        }
-        if bits < 256 {
-            func limb(_ k: Int) -> UInt64 { k == 0 ? l.0 : k == 1 ? l.1 : k == 2 ? l.2 : l.3 }
-            let index = bits / 64
-            if limb(index) >> UInt64(bits % 64) != 0 { return false }
-            for k in (index + 1)..<4 where limb(k) != 0 { return false }
-        }
+        guard let l = decimalLimbs(cell, bits: bits) else { return false }
         word.storeBytes(of: l.3.bigEndian, toByteOffset: 0, as: UInt64.self)
         word.storeBytes(of: l.2.bigEndian, toByteOffset: 8, as: UInt64.self)
         word.storeBytes(of: l.1.bigEndian, toByteOffset: 16, as: UInt64.self)
         word.storeBytes(of: l.0.bigEndian, toByteOffset: 24, as: UInt64.self)
         return true
     case .address:
-        guard cell.count == 42, cell[0] == UInt8(ascii: "0"), cell[1] == UInt8(ascii: "x") else { return false }
-        // Each digit's table entry: its value, 0x10 for A–F, 0x20 for a–f, 0x80 for a byte that is not a hex digit.
-        let table = hexTable
-        let out = word.assumingMemoryBound(to: UInt8.self) + 12
-        var seen: UInt8 = 0
-        for i in 0..<20 {
-            let hi = table[Int(cell[2 + 2 * i])], lo = table[Int(cell[3 + 2 * i])]
-            seen |= hi | lo
-            out[i] = (hi & 0x0F) << 4 | (lo & 0x0F)
-        }
-        if seen & 0x80 != 0 { return false }
-        // Mixed case must be the EIP-55 checksum (fastValue checks it; the general parser names the error).
-        if seen & 0x30 == 0x30, fastValue(cell, .address) == nil { return false }
-        return true
+        let out = UnsafeMutableBufferPointer(start: word.assumingMemoryBound(to: UInt8.self) + 12, count: 20)
+        guard let cases = hexDigits(cell, into: out) else { return false }
+        return cases != 0x30 || fastValue(cell, .address) != nil
     case .bool, .fixedBytes:
         switch fastValue(cell, type) {
         case .bool(let b)?:
@@ -290,7 +290,7 @@ private func fastEncode(_ cell: UnsafeBufferPointer<UInt8>, _ type: ABIType, int
     }
 }
 
-/// The hex digit table of `fastEncode` (256 entries, allocated once).
+/// The hex digit table of `hexDigits` (256 entries, allocated once).
 nonisolated(unsafe) private let hexTable: UnsafePointer<UInt8> = {  // immutable after its one initialisation
     let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
     for b in 0..<256 {
@@ -303,13 +303,3 @@ nonisolated(unsafe) private let hexTable: UnsafePointer<UInt8> = {  // immutable
     }
     return UnsafePointer(table)
 }()
-
-@inline(__always)
-private func hexDigit(_ c: UInt8, _ upper: inout Bool, _ lower: inout Bool) -> UInt8? {
-    switch c {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): lower = true; return c - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): upper = true; return c - UInt8(ascii: "A") + 10
-    default: return nil
-    }
-}
