@@ -71,15 +71,9 @@ enum BatchRows {
         indices.reserveCapacity(batch.proofs.count)
         for (leaf, proof) in batch.proofs {
             guard let index = position[leaf] else { throw .refused("receipt \(leaf) is not a leaf of the tree of batch \(batch.record.id)") }
-            var j = index, k = 0
-            while j > 0 {
-                guard k < proof.count, proof[k] == nodes[j % 2 == 1 ? j + 1 : j - 1] else {
-                    throw .refused("the proof of receipt \(leaf) is not its path in the tree of batch \(batch.record.id)")
-                }
-                j = (j - 1) / 2
-                k += 1
+            guard try path(nodes, treeIndex: index) == proof else {
+                throw .refused("the proof of receipt \(leaf) is not its path in the tree of batch \(batch.record.id)")
             }
-            guard k == proof.count else { throw .refused("the proof of receipt \(leaf) is longer than its path in batch \(batch.record.id)") }
             indices.append(index)
         }
         return indices
