@@ -61,6 +61,8 @@ let package = Package(
         // Keccak-256 of four messages at once in AVX2 registers (C; AVX2 only in the functions that need it,
         // chosen at run time), for the prediction core's receipt leaves and commitments. The EVM layer stays pure Swift.
         .target(name: "CKeccakX4"),
+        // sync_file_range for the command line's large output files (glibc declares it only under _GNU_SOURCE).
+        .target(name: "CFileSync"),
         // The off-chain prediction core: schedule, prices, rounds, pari-mutuel settlement, ledger, receipts.
         // Pure domain logic: no database, no I/O.
         .target(
@@ -140,6 +142,7 @@ let package = Package(
         .executableTarget(
             name: "sixnines",
             dependencies: [
+                "CFileSync",
                 "EVM",
                 "EVMSigner",
                 "Receipts",

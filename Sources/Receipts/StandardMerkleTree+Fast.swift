@@ -22,26 +22,30 @@ extension StandardMerkleTree {
     static func encodeSimple(_ value: [ABIValue], types: [ABIType], into slot: UnsafeMutableRawPointer) -> Bool {
         guard value.count == types.count else { return false }
         slot.initializeMemory(as: UInt8.self, repeating: 0, count: 32 * types.count)
-        for k in 0..<types.count {
-            let word = slot + 32 * k
-            switch (types[k], value[k]) {
-            case (.uint(let bits), .uint(let v)):
-                let l = v.limbs
-                if bits < 256 && !fits(l, bits: bits) { return false }
-                word.storeBytes(of: l.3.bigEndian, toByteOffset: 0, as: UInt64.self)
-                word.storeBytes(of: l.2.bigEndian, toByteOffset: 8, as: UInt64.self)
-                word.storeBytes(of: l.1.bigEndian, toByteOffset: 16, as: UInt64.self)
-                word.storeBytes(of: l.0.bigEndian, toByteOffset: 24, as: UInt64.self)
-            case (.address, .address(let a)):
-                a.withUnsafeBytes { (word + 12).copyMemory(from: $0.baseAddress!, byteCount: 20) }
-            case (.bool, .bool(let b)):
-                word.storeBytes(of: b ? 1 : 0, toByteOffset: 31, as: UInt8.self)
-            case (.fixedBytes(let n), .fixedBytes(let bytes)):
-                guard bytes.count == n else { return false }
-                bytes.withUnsafeBytes { word.copyMemory(from: $0.baseAddress!, byteCount: n) }
-            default:
-                return false
-            }
+        for k in 0..<types.count where !encodeItem(value[k], types[k], into: slot + 32 * k) { return false }
+        return true
+    }
+
+    /// Encodes one element of type `type` into the zeroed 32-byte `word` when it matches its type and range.
+    @inline(__always)
+    static func encodeItem(_ item: ABIValue, _ type: ABIType, into word: UnsafeMutableRawPointer) -> Bool {
+        switch (type, item) {
+        case (.uint(let bits), .uint(let v)):
+            let l = v.limbs
+            if bits < 256 && !fits(l, bits: bits) { return false }
+            word.storeBytes(of: l.3.bigEndian, toByteOffset: 0, as: UInt64.self)
+            word.storeBytes(of: l.2.bigEndian, toByteOffset: 8, as: UInt64.self)
+            word.storeBytes(of: l.1.bigEndian, toByteOffset: 16, as: UInt64.self)
+            word.storeBytes(of: l.0.bigEndian, toByteOffset: 24, as: UInt64.self)
+        case (.address, .address(let a)):
+            a.withUnsafeBytes { (word + 12).copyMemory(from: $0.baseAddress!, byteCount: 20) }
+        case (.bool, .bool(let b)):
+            word.storeBytes(of: b ? 1 : 0, toByteOffset: 31, as: UInt8.self)
+        case (.fixedBytes(let n), .fixedBytes(let bytes)):
+            guard bytes.count == n else { return false }
+            bytes.withUnsafeBytes { word.copyMemory(from: $0.baseAddress!, byteCount: n) }
+        default:
+            return false
         }
         return true
     }

@@ -29,7 +29,7 @@ extension StandardMerkleTree {
 }
 
 /// The byte reader of `init(dumpBytes:)`; any surprise throws `Unexpected` (the caller then takes the general path).
-private struct DumpReader {
+struct DumpReader {
     struct Unexpected: Error {}
     let bytes: UnsafeBufferPointer<UInt8>
     var i = 0
@@ -159,19 +159,23 @@ private struct DumpReader {
                 guard items.count == types.count else { throw Unexpected() }
                 value = items
             } else if Self.equals(key, "treeIndex"), index == nil {
-                skipSpace()
-                let start = i
-                var n = 0
-                while i < bytes.count, bytes[i] &- UInt8(ascii: "0") < 10 { n = n &* 10 &+ Int(bytes[i] &- UInt8(ascii: "0")); i += 1 }
-                // At most 18 digits: no overflow. A leading zero is JSON the general path refuses the same way.
-                guard i > start, i - start <= 18, i - start == 1 || bytes[start] != UInt8(ascii: "0") else { throw Unexpected() }
-                index = n
+                index = try treeIndex()
             } else {
                 throw Unexpected()
             }
         } while try next(UInt8(ascii: "}"))
         guard let value, let index else { throw Unexpected() }
         return (value, index)
+    }
+
+    /// A `treeIndex` number: 1 to 18 digits, no leading zero (JSON the general path refuses the same way).
+    mutating func treeIndex() throws -> Int {
+        skipSpace()
+        let start = i
+        var n = 0
+        while i < bytes.count, bytes[i] &- UInt8(ascii: "0") < 10 { n = n &* 10 &+ Int(bytes[i] &- UInt8(ascii: "0")); i += 1 }
+        guard i > start, i - start <= 18, i - start == 1 || bytes[start] != UInt8(ascii: "0") else { throw Unexpected() }
+        return n
     }
 
     /// One value of a simple type read in place (strings as the general path writes them), or `Unexpected`.
@@ -223,7 +227,7 @@ private struct DumpReader {
 }
 
 /// Reads the `tree` array of a dump (bytes `[` … `]`) and checks its parents on a thread of its own.
-private final class TreeJob: @unchecked Sendable {
+final class TreeJob: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     /// The node hashes and the first inconsistent parent; nil when the array is not what the byte reader expects.
     private(set) var result: ([Bytes32], Int?)?

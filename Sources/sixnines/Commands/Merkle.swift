@@ -46,13 +46,22 @@ struct MerkleCommand: ParsableCommand {
                 let leafTypes = try parseTypeList(types)
                 let bytes = try InputFile.read(values, what: "<values>")
                 let isCSV = values.lowercased().hasSuffix(".csv")
-                // The root alone, of CSV rows of simple static types: rows encoded straight from the bytes and hashed
-                // four at a time (two halves of a large file on two threads), no value objects; anything else, and
-                // --dump, takes the general path below.
-                if dump == nil, isCSV, let leaves = csvLeaves(bytes: bytes, types: leafTypes), !leaves.isEmpty {
+                // CSV or JSON rows of simple static types: encoded straight from the bytes into their ABI words and hashed
+                // four at a time (two halves of a large file on two threads), no value objects; the dump, when asked
+                // for, is written from the words. Anything else takes the general path below.
+                let fast = isCSV ? csvRows(bytes: bytes, types: leafTypes, keepWords: dump != nil)
+                    : jsonRows(bytes: bytes, types: leafTypes, keepWords: dump != nil)
+                if let fast, !fast.leaves.isEmpty {
                     let tree: MerkleTree
-                    do { tree = try MerkleTree(leaves: leaves, sortLeaves: !unsorted) } catch { throw CLIError("<values>: \(error)") }
-                    if output.json { try printJSON(["root": tree.root.description, "count": leaves.count]) } else { print(tree.root) }
+                    do { tree = try MerkleTree(leaves: fast.leaves, sortLeaves: !unsorted) } catch { throw CLIError("<values>: \(error)") }
+                    if let dump {
+                        try writeFile(to: dump, what: "--dump") { write in
+                            try fast.words.withUnsafeBytes { words in
+                                try StandardMerkleTree.writeDump(leafEncoding: leafTypes, tree: tree, encodedValues: words) { try write(Data($0)) }
+                            }
+                        }
+                    }
+                    if output.json { try printJSON(["root": tree.root.description, "count": fast.leaves.count]) } else { print(tree.root) }
                     return
                 }
                 let rows = isCSV
@@ -102,31 +111,41 @@ struct MerkleCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let loaded: StandardMerkleTree
-                do { loaded = try StandardMerkleTree(dumpBytes: try InputFile.read(tree, what: "--tree")) } catch let error as CLIError {
-                    throw error
-                } catch {
-                    throw CLIError("--tree \(tree): \(error)")
-                }
-                let position: Int
-                if let index {
-                    guard loaded.values.indices.contains(index) else {
-                        throw CLIError("--index \(index): the tree has \(loaded.values.count) values")
-                    }
-                    position = index
+                let bytes = try InputFile.read(tree, what: "--tree")
+                // A dump of simple static values is checked and kept as ABI words (the tree and the values' halves on
+                // three threads); any other dump, or one that does not check out, goes through the general loader,
+                // which names the error.
+                let proved: (root: Bytes32, tree: MerkleTree, position: Int)
+                if let words = bytes.withUnsafeBytes({ StandardDumpWords(dumpBytes: $0) }) {
+                    proved = (words.root, words.tree, try position(count: words.count, types: words.leafEncoding) { words.index(of: $0) })
                 } else {
-                    let wanted = try jsonValues("[\(value!)]", types: loaded.leafEncoding, what: "--value")[0]
-                    guard let found = loaded.index(of: wanted) else { throw CLIError("--value: not in the tree") }
-                    position = found
+                    let loaded: StandardMerkleTree
+                    do { loaded = try StandardMerkleTree(dumpBytes: bytes) } catch let error as CLIError {
+                        throw error
+                    } catch {
+                        throw CLIError("--tree \(tree): \(error)")
+                    }
+                    proved = (loaded.root, loaded.tree, try position(count: loaded.values.count, types: loaded.leafEncoding) { loaded.index(of: $0) })
                 }
-                let proof = try loaded.proof(forValue: position)
+                let proof = try proved.tree.proof(forLeaf: proved.position)
                 if output.json {
-                    try printJSON(["root": loaded.root.description, "index": position,
-                                   "leaf": try loaded.tree.leaf(at: position).description, "proof": proof.map(\.description)])
+                    try printJSON(["root": proved.root.description, "index": proved.position,
+                                   "leaf": try proved.tree.leaf(at: proved.position).description, "proof": proof.map(\.description)])
                 } else {
                     proof.forEach { print($0) }
                 }
             }
+        }
+
+        /// The position `--index` names, or the first of the value `--value` gives (found by `find`).
+        private func position(count: Int, types: [ABIType], find: ([ABIValue]) -> Int?) throws -> Int {
+            if let index {
+                guard (0..<count).contains(index) else { throw CLIError("--index \(index): the tree has \(count) values") }
+                return index
+            }
+            let wanted = try jsonValues("[\(value ?? "")]", types: types, what: "--value")[0]
+            guard let found = find(wanted) else { throw CLIError("--value: not in the tree") }
+            return found
         }
     }
 

@@ -33,15 +33,15 @@ func csvValues(bytes: [UInt8], types: [ABIType]) throws -> [[ABIValue]] {
     return rows
 }
 
-/// The leaf hashes (OpenZeppelin's `keccak256(keccak256(abi.encode(row)))`) of the rows of CSV `bytes`, in row order,
-/// when every type is a simple static one (`uintN`, `address`, `bool`, `bytesN`) and every cell is one the fast reader
-/// takes; nil otherwise — also for a wrong column count — and the caller then goes through
-/// ``csvValues(bytes:types:)``, which gives the same values or names the error with its line. Same lines, comments and
-/// columns as `csvValues`; each row is encoded exactly as `ABI.encode` would encode its values. A file of 1 MiB or more
-/// is cut at a line end near its middle and the two halves are read and hashed on two threads.
-func csvLeaves(bytes: [UInt8], types: [ABIType]) -> [Bytes32]? {
+/// The ABI words and leaf hashes of the rows of CSV `bytes` (see ``SimpleRows``), when every type is a simple static
+/// one (`uintN`, `address`, `bool`, `bytesN`) and every cell is one the fast reader takes; nil otherwise — also for a
+/// wrong column count — and the caller then goes through ``csvValues(bytes:types:)``, which gives the same values or
+/// names the error with its line. Same lines, comments and columns as `csvValues`; each row is encoded exactly as
+/// `ABI.encode` would encode its values. A file of 1 MiB or more is cut at a line end near its middle and the two
+/// halves are read and hashed on two threads.
+func csvRows(bytes: [UInt8], types: [ABIType], keepWords: Bool) -> SimpleRows? {
     guard !types.isEmpty, StandardMerkleTree.isSimpleStatic(types) else { return nil }
-    return bytes.withUnsafeBufferPointer { all -> [Bytes32]? in
+    return bytes.withUnsafeBufferPointer { all -> SimpleRows? in
         guard let base = all.baseAddress else { return nil }
         var bounds = [0]
         if all.count >= 1 << 20 {
@@ -50,62 +50,21 @@ func csvLeaves(bytes: [UInt8], types: [ABIType]) -> [Bytes32]? {
             if cut < all.count { bounds.append(cut) }
         }
         bounds.append(all.count)
-        let parts = PartResults(count: bounds.count - 1)
-        let whole = UnsafeSendable(all), cuts = bounds
-        DispatchQueue.concurrentPerform(iterations: cuts.count - 1) { k in
-            parts.set(k, partLeaves(UnsafeBufferPointer(rebasing: whole.value[cuts[k]..<cuts[k + 1]]), types: types))
+        let parts = (0..<(bounds.count - 1)).map { bounds[$0]..<bounds[$0 + 1] }
+        let length = 32 * types.count
+        return SimpleRows.read(all, parts: parts, types: types, keepWords: keepWords, rowBound: { SimpleRows.count(of: 0x0A, in: $0) + 1 }) { part, out in
+            var count = 0
+            let complete = (try? forEachCSVRow(part, columns: types.count) { _, columns in
+                let slot = out + count * length
+                for k in 0..<columns.count where !fastEncode(UnsafeBufferPointer(rebasing: part[columns[k]]), types[k], into: slot + 32 * k) {
+                    return false
+                }
+                count += 1
+                return true
+            }) ?? false
+            return complete ? count : nil
         }
-        var leaves: [Bytes32] = []
-        for k in 0..<(bounds.count - 1) {
-            guard let part = parts.get(k) else { return nil }
-            leaves += part
-        }
-        return leaves
     }
-}
-
-/// The leaves of the rows of one part of a CSV file (nil if a row is not for the fast reader).
-private func partLeaves(_ part: UnsafeBufferPointer<UInt8>, types: [ABIType]) -> [Bytes32]? {
-    let length = 32 * types.count
-    // At most one row per line: one zeroed buffer for all of them (the pages of unused rows are never touched).
-    var lines = 1
-    if var p = part.baseAddress {
-        let end = p + part.count
-        while let hit = memchr(p, 0x0A, end - p) { lines += 1; p = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1 }
-    }
-    var encoded = [UInt8](repeating: 0, count: lines * length)
-    var count = 0
-    let complete = encoded.withUnsafeMutableBytes { out in
-        (try? forEachCSVRow(part, columns: types.count) { _, columns in
-            let slot = out.baseAddress! + count * length
-            for k in 0..<columns.count where !fastEncode(UnsafeBufferPointer(rebasing: part[columns[k]]), types[k], into: slot + 32 * k) {
-                return false
-            }
-            count += 1
-            return true
-        }) ?? false
-    }
-    guard complete else { return nil }
-    var leaves = [Bytes32](repeating: .zero, count: count)
-    encoded.withUnsafeBytes { rows in
-        leaves.withUnsafeMutableBufferPointer { KeccakBatch.hash(messages: rows, length: length, double: true, into: $0) }
-    }
-    return leaves
-}
-
-/// Results of the parts of `csvLeaves`, each written by one thread and read after all have finished.
-private final class PartResults: @unchecked Sendable {
-    private var results: [[Bytes32]?]
-    private let lock = NSLock()
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ value: [Bytes32]?) { lock.withLock { results[k] = value } }
-    func get(_ k: Int) -> [Bytes32]? { lock.withLock { results[k] } }
-}
-
-/// A buffer handed to the threads of `csvLeaves`, which only read it while the caller waits for them.
-private struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }
 
 /// Calls `row` with the line number and column ranges of every row of `all` (blank lines and `#` comments skipped);
@@ -261,7 +220,7 @@ private func hexDigits(_ cell: UnsafeBufferPointer<UInt8>, into out: UnsafeMutab
 /// false otherwise. Decimals and addresses go straight into the word (no value object); mixed-case addresses go
 /// through `fastValue` (the EIP-55 check).
 @inline(__always)
-private func fastEncode(_ cell: UnsafeBufferPointer<UInt8>, _ type: ABIType, into word: UnsafeMutableRawPointer) -> Bool {
+func fastEncode(_ cell: UnsafeBufferPointer<UInt8>, _ type: ABIType, into word: UnsafeMutableRawPointer) -> Bool {
     switch type {
     case .uint(let bits):
         guard let l = decimalLimbs(cell, bits: bits) else { return false }

@@ -1,3 +1,4 @@
+import CFileSync
 import ArgumentParser
 import EVM
 import Foundation
@@ -98,7 +99,17 @@ func writeFile(to path: String, what: String, produce: ((Data) throws -> Void) t
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw CLIError("\(what) \(path): cannot write (\(String(cString: strerror(errno))))") }
     do {
-        try produce { try writeAll(fd, $0, path: path, what: what) }
+        // Write-back of what is written starts every 8 MiB (sync_file_range, which does not wait for it), so the final fsync
+        // of a large file waits for the last pieces only instead of all of it.
+        var written = 0, started = 0
+        try produce {
+            try writeAll(fd, $0, path: path, what: what)
+            written += $0.count
+            if written - started >= 8 << 20 {
+                _ = sixnines_start_writeback(fd, Int64(started), Int64(written - started))
+                started = written
+            }
+        }
         guard fsync(fd) == 0 else { throw CLIError("\(what) \(path): cannot write (\(String(cString: strerror(errno))))") }
         close(fd)
     } catch {

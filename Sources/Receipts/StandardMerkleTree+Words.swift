@@ -1,0 +1,234 @@
+import Dispatch
+import EVM
+import Foundation
+
+// The standard-v1 dump of a tree whose values are held as their ABI words (simple static types only: one 32-byte word
+// per type), written in chunks rendered two at a time on two threads and handed to the sink in file order. The bytes are
+// exactly those of `writeDump(to:)` / `dump().jsonText` for the same values (StandardDumpWordsTests checks every type).
+extension StandardMerkleTree {
+    /// Writes the standard-v1 dump of `tree`, whose value `i` is the ABI encoding at `encodedValues[32·k·i ..< 32·k·(i+1)]`
+    /// (k = `leafEncoding.count`, every type one `isSimpleStatic` accepts), in chunks of about `chunkSize` bytes; at most
+    /// two chunks are in memory at a time. The output is byte for byte `writeDump(to:)` of the same values.
+    /// - Throws: ``Failure/malformedDump(_:)`` when the types are not simple static ones or the words do not match the
+    ///   tree's leaf count; whatever `sink` throws.
+    public static func writeDump(leafEncoding: [ABIType], tree: MerkleTree, encodedValues: UnsafeRawBufferPointer,
+                                 chunkSize: Int = 1 << 22, to sink: ([UInt8]) throws -> Void) throws {
+        let rowLength = 32 * leafEncoding.count
+        guard !leafEncoding.isEmpty, isSimpleStatic(leafEncoding) else {
+            throw Failure.malformedDump("the word writer takes uintN, address, bool and bytesN values only")
+        }
+        guard encodedValues.count == rowLength * tree.count else {
+            throw Failure.malformedDump("\(encodedValues.count) bytes of values for \(tree.count) leaves of \(rowLength) bytes")
+        }
+        var header: [UInt8] = Array(#"{"format":"standard-v1","leafEncoding":"#.utf8)
+        JSONValue.array(leafEncoding.map { .string($0.description) }).write(to: &header)
+        header.append(contentsOf: #","tree":["#.utf8)
+        try sink(header)
+        let writer = WordDumpWriter(types: leafEncoding, tree: tree, values: encodedValues)
+        let nodesPerChunk = max(1, chunkSize / 69), valuesPerChunk = max(1, chunkSize / writer.maxValueBytes)
+        var jobs: [WordDumpWriter.Job] = stride(from: 0, to: tree.nodes.count, by: nodesPerChunk).map {
+            .nodes($0..<min(tree.nodes.count, $0 + nodesPerChunk))
+        }
+        jobs.append(.text(Array(#"],"values":["#.utf8)))
+        jobs += stride(from: 0, to: tree.count, by: valuesPerChunk).map { .values($0..<min(tree.count, $0 + valuesPerChunk)) }
+        jobs.append(.text(Array("]}".utf8)))
+        try writer.run(jobs, sink: sink)
+    }
+}
+
+/// Renders the chunks of a word dump; every method reads only immutable state, so chunks render on any thread.
+private struct WordDumpWriter: @unchecked Sendable {
+    enum Job { case text([UInt8]), nodes(Range<Int>), values(Range<Int>) }
+
+    let types: [ABIType]
+    let tree: MerkleTree
+    /// The values' words, valid while `writeDump` runs (it waits for every render before returning).
+    let values: UnsafeRawBufferPointer
+    /// The most bytes one value entry can take, with its separator.
+    let maxValueBytes: Int
+
+    init(types: [ABIType], tree: MerkleTree, values: UnsafeRawBufferPointer) {
+        self.types = types
+        self.tree = tree
+        self.values = values
+        // `,{"value":[` … `],"treeIndex":` digits `}`; per item at most `"0x` + 64 digits + `",` (a uint256 has 78 digits).
+        maxValueBytes = 11 + 15 + 20 + 1 + types.count * 81
+    }
+
+    /// Renders the jobs two at a time (two threads) and hands the results to `sink` in order.
+    func run(_ jobs: [Job], sink: ([UInt8]) throws -> Void) throws {
+        var start = 0
+        let results = ResultSlots(count: 2)
+        while start < jobs.count {
+            let first = start, end = min(jobs.count, start + 2)
+            DispatchQueue.concurrentPerform(iterations: end - first) { k in results.set(k, render(jobs[first + k])) }
+            for k in 0..<(end - start) { try sink(results.take(k)) }
+            start = end
+        }
+    }
+
+    func render(_ job: Job) -> [UInt8] {
+        switch job {
+        case .text(let bytes): return bytes
+        case .nodes(let range): return renderNodes(range)
+        case .values(let range): return renderValues(range)
+        }
+    }
+
+    /// `"0x…"` for each node of `range`, comma-separated (and a leading comma unless it starts the array).
+    func renderNodes(_ range: Range<Int>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: range.count * 69) { out, initialized in
+            var o = out.baseAddress!
+            tree.nodes.withUnsafeBufferPointer { nodes in
+                for i in range {
+                    if i > 0 { o.pointee = UInt8(ascii: ","); o += 1 }
+                    o[0] = UInt8(ascii: "\""); o[1] = UInt8(ascii: "0"); o[2] = UInt8(ascii: "x")
+                    nodes[i].withUnsafeBytes { WordText.hex($0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 32, into: o + 3) }
+                    o[67] = UInt8(ascii: "\"")
+                    o += 68
+                }
+            }
+            initialized = o - out.baseAddress!
+        }
+    }
+
+    /// The value entries of `range`, comma-separated (and a leading comma unless it starts the array); the block's
+    /// addresses get their EIP-55 spelling first, four Keccak hashes at a time.
+    func renderValues(_ range: Range<Int>) -> [UInt8] {
+        let rowLength = 32 * types.count
+        let addressColumns = types.indices.filter { types[$0] == .address }
+        var checksums = [UInt8](repeating: 0, count: 40 * range.count * addressColumns.count)
+        checksums.withUnsafeMutableBufferPointer { c in
+            var a = c.baseAddress!
+            for i in range {
+                for column in addressColumns {
+                    WordText.hex(values.baseAddress!.assumingMemoryBound(to: UInt8.self) + i * rowLength + 32 * column + 12, count: 20, into: a)
+                    a += 40
+                }
+            }
+            EIP55.applyChecksums(c.baseAddress!, count: range.count * addressColumns.count)
+        }
+        return [UInt8](unsafeUninitializedCapacity: range.count * maxValueBytes) { out, initialized in
+            var o = out.baseAddress!
+            func put(_ text: StaticString) {
+                o.update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+                o += text.utf8CodeUnitCount
+            }
+            checksums.withUnsafeBufferPointer { c in
+                var nextAddress = c.baseAddress!
+                for i in range {
+                    put(i > 0 ? #",{"value":["# : #"{"value":["#)
+                    let row = values.baseAddress!.assumingMemoryBound(to: UInt8.self) + i * rowLength
+                    for (k, type) in types.enumerated() {
+                        if k > 0 { put(",") }
+                        let word = row + 32 * k
+                        switch type {
+                        case .address:
+                            put("\"0x")
+                            o.update(from: nextAddress, count: 40)
+                            o += 40
+                            nextAddress += 40
+                            put("\"")
+                        case .uint:
+                            put("\"")
+                            o += WordText.decimal(word, into: o)
+                            put("\"")
+                        case .bool:
+                            if word[31] != 0 { put("true") } else { put("false") }
+                        case .fixedBytes(let n):
+                            put("\"0x")
+                            WordText.hex(word, count: n, into: o)
+                            o += 2 * n
+                            put("\"")
+                        default:
+                            break  // invariant: writeDump admits simple static types only
+                        }
+                    }
+                    put(#"],"treeIndex":"#)
+                    o += WordText.decimal(UInt64(tree.treeIndices[i]), into: o)
+                    put("}")
+                }
+            }
+            initialized = o - out.baseAddress!
+        }
+    }
+}
+
+/// One rendered chunk per worker, written by that worker and taken by the caller after `concurrentPerform` returned.
+private final class ResultSlots: @unchecked Sendable {
+    private var slots: [[UInt8]]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+    func set(_ k: Int, _ value: [UInt8]) { lock.withLock { slots[k] = value } }
+    func take(_ k: Int) -> [UInt8] { lock.withLock { defer { slots[k] = [] }; return slots[k] } }
+}
+
+/// Text of words and integers written straight into a buffer.
+enum WordText {
+    /// Lower-case hex pairs of each byte in a 512-byte table.
+    static let pairs: [UInt8] = (0..<256).flatMap { b -> [UInt8] in
+        let digits = Array("0123456789abcdef".utf8)
+        return [digits[b >> 4], digits[b & 0xF]]
+    }
+
+    /// Writes `2·count` lower-case hex digits of the `count` bytes at `bytes` to `out`.
+    @inline(__always)
+    static func hex(_ bytes: UnsafePointer<UInt8>, count: Int, into out: UnsafeMutablePointer<UInt8>) {
+        pairs.withUnsafeBufferPointer { t in
+            for j in 0..<count {
+                let b = Int(bytes[j]) << 1
+                out[2 * j] = t[b]
+                out[2 * j + 1] = t[b + 1]
+            }
+        }
+    }
+
+    /// Writes the decimal digits of `value` to `out` (at most 20) and returns how many.
+    @inline(__always)
+    static func decimal(_ value: UInt64, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        return withUnsafeMutableBytes(of: &digits) { raw in
+            let d = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            var o = 24, v = value
+            repeat {
+                o -= 1
+                d[o] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
+                v /= 10
+            } while v != 0
+            out.update(from: d + o, count: 24 - o)
+            return 24 - o
+        }
+    }
+
+    /// Writes the decimal digits of the big-endian 32-byte unsigned integer at `word` to `out` (at most 78) and returns
+    /// how many: the number is divided by 10^19 (one hardware division per limb) until it fits 64 bits.
+    static func decimal(_ word: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        func limb(_ k: Int) -> UInt64 { UInt64(bigEndian: UnsafeRawPointer(word + 8 * k).loadUnaligned(as: UInt64.self)) }
+        var l0 = limb(0), l1 = limb(1), l2 = limb(2), l3 = limb(3)  // most significant first
+        // Base-10^19 digits below the top one, least significant first (2^256 has 78 digits: at most 4 of them).
+        var chunks: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var count = 0
+        let base: UInt64 = 10_000_000_000_000_000_000
+        while l0 | l1 | l2 != 0 {
+            var r: UInt64 = 0
+            (l0, r) = base.dividingFullWidth((0, l0))
+            (l1, r) = base.dividingFullWidth((r, l1))
+            (l2, r) = base.dividingFullWidth((r, l2))
+            (l3, r) = base.dividingFullWidth((r, l3))
+            withUnsafeMutableBytes(of: &chunks) { $0.storeBytes(of: r, toByteOffset: 8 * count, as: UInt64.self) }
+            count += 1
+        }
+        var o = decimal(l3, into: out)
+        while count > 0 {
+            count -= 1
+            // Every lower chunk has exactly 19 digits, leading zeros included.
+            var c = withUnsafeBytes(of: chunks) { $0.load(fromByteOffset: 8 * count, as: UInt64.self) }
+            for j in stride(from: 18, through: 0, by: -1) {
+                out[o + j] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: c % 10)
+                c /= 10
+            }
+            o += 19
+        }
+        return o
+    }
+}

@@ -1,0 +1,197 @@
+import Dispatch
+import EVM
+import Foundation
+import PredictionCore
+import Receipts
+
+/// Values of simple static types (`uintN`, `address`, `bool`, `bytesN`) read straight from the bytes of a CSV or JSON
+/// file: their ABI words (32 bytes per type, value after value, as `ABI.encode` writes them) and their leaf hashes
+/// (`keccak256(keccak256(words))`), with no value object per cell. `merkle build` takes this path when it can and the
+/// general one (`csvValues` / `jsonValues`, which name errors) otherwise.
+struct SimpleRows {
+    /// The ABI words of every value, in file order (empty unless asked for).
+    var words: [UInt8]
+    /// The leaf hash of every value, in file order.
+    var leaves: [Bytes32]
+
+    /// Reads the `parts` of `all` (at most two, each on its own thread): `rowBound(part)` bounds the number of rows of a
+    /// part, `encode(part, out)` writes its rows' words to `out` (zeroed, `rowBound` rows of 32 bytes per type) and
+    /// returns how many, or nil when a row is not for the fast reader. Nil if any part is nil.
+    static func read(_ all: UnsafeBufferPointer<UInt8>, parts: [Range<Int>], types: [ABIType], keepWords: Bool,
+                     rowBound: @escaping (UnsafeBufferPointer<UInt8>) -> Int,
+                     encode: @escaping (UnsafeBufferPointer<UInt8>, UnsafeMutableRawPointer) -> Int?) -> SimpleRows? {
+        let length = 32 * types.count
+        let results = PartResults(count: parts.count)
+        let whole = UnsafeSendable(all)
+        let work = UnsafeSendable((rowBound, encode))
+        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+            let part = UnsafeBufferPointer(rebasing: whole.value[parts[k]])
+            var words = [UInt8](repeating: 0, count: work.value.0(part) * length)
+            guard let count = words.withUnsafeMutableBytes({ work.value.1(part, $0.baseAddress!) }) else { return }
+            var leaves = [Bytes32](repeating: .zero, count: count)
+            words.withUnsafeBytes { rows in
+                leaves.withUnsafeMutableBufferPointer { KeccakBatch.hash(messages: rows, length: length, double: true, into: $0) }
+            }
+            words.removeLast(words.count - count * length)
+            results.set(k, (keepWords ? words : [], leaves))
+        }
+        var rows = SimpleRows(words: [], leaves: [])
+        for k in 0..<parts.count {
+            guard let (words, leaves) = results.take(k) else { return nil }
+            if rows.leaves.isEmpty {
+                rows = SimpleRows(words: words, leaves: leaves)
+            } else {
+                rows.words += words
+                rows.leaves += leaves
+            }
+        }
+        return rows
+    }
+
+    /// How many times `byte` occurs in `part` (`memchr` from hit to hit).
+    static func count(of byte: UInt8, in part: UnsafeBufferPointer<UInt8>) -> Int {
+        guard var p = part.baseAddress else { return 0 }
+        let end = p + part.count
+        var n = 0
+        while let hit = memchr(p, Int32(byte), end - p) {
+            n += 1
+            p = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        return n
+    }
+}
+
+/// The words and leaves of a JSON array of values (`[["0x…", "1000"], …]`, one JSON value per type) when every type is
+/// a simple static one and every value is written the plain way: `uintN` as decimal digits (a JSON number or a string
+/// of digits), `address` and `bytesN` as `0x` hex strings, `bool` as `true`/`false`; nil otherwise (the caller then
+/// takes ``jsonValues(_:types:what:)``, which gives the same values or names the error). Each value is encoded exactly
+/// as `ABIValue(json:as:)` and `ABI.encode` would. A file of 1 MiB or more is cut between two values near its middle and
+/// the halves are read on two threads.
+func jsonRows(bytes: [UInt8], types: [ABIType], keepWords: Bool) -> SimpleRows? {
+    guard !types.isEmpty, StandardMerkleTree.isSimpleStatic(types) else { return nil }
+    return bytes.withUnsafeBufferPointer { all -> SimpleRows? in
+        guard all.count > 0 else { return nil }
+        var parts = [0..<all.count]
+        if all.count >= 1 << 20, let comma = JSONRowReader.valueBoundary(all, from: all.count / 2) {
+            parts = [0..<comma, (comma + 1)..<all.count]
+        }
+        let rows = SimpleRows.read(all, parts: parts, types: types, keepWords: keepWords,
+                                   rowBound: { SimpleRows.count(of: UInt8(ascii: "["), in: $0) }) { part, out in
+            var reader = JSONRowReader(bytes: part, types: types)
+            let first = part.baseAddress == all.baseAddress, last = part.baseAddress! + part.count == all.baseAddress! + all.count
+            return reader.rows(opening: first, closing: last, into: out)
+        }
+        return rows.flatMap { $0.leaves.isEmpty ? nil : $0 }
+    }
+}
+
+/// Reads rows of simple values from part of a JSON array; any surprise gives nil.
+private struct JSONRowReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let types: [ABIType]
+    var i = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>, types: [ABIType]) {
+        self.bytes = bytes
+        self.types = types
+    }
+
+    /// The offset of a `,` between two values at or after `from`: the first `]` followed (after white space) by `,` and
+    /// `[`. A `]` inside a string would cut a string in two, which neither half's reader accepts (the general path
+    /// then reads the file).
+    static func valueBoundary(_ all: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        var i = from
+        while i < all.count {
+            guard let hit = memchr(all.baseAddress! + i, Int32(UInt8(ascii: "]")), all.count - i) else { return nil }
+            var j = UnsafeRawPointer(hit) - UnsafeRawPointer(all.baseAddress!) + 1
+            while j < all.count, isSpace(all[j]) { j += 1 }
+            if j < all.count, all[j] == UInt8(ascii: ",") {
+                var k = j + 1
+                while k < all.count, isSpace(all[k]) { k += 1 }
+                if k < all.count, all[k] == UInt8(ascii: "[") { return j }
+            }
+            i = j
+        }
+        return nil
+    }
+
+    static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+
+    mutating func skipSpace() { while i < bytes.count, Self.isSpace(bytes[i]) { i += 1 } }
+
+    mutating func take(_ c: UInt8) -> Bool {
+        skipSpace()
+        guard i < bytes.count, bytes[i] == c else { return false }
+        i += 1
+        return true
+    }
+
+    /// The rows of the part (with the array's `[` when `opening`, its `]` and nothing after when `closing`), their words
+    /// written to `out`; how many, or nil.
+    mutating func rows(opening: Bool, closing: Bool, into out: UnsafeMutableRawPointer) -> Int? {
+        if opening {
+            guard take(UInt8(ascii: "[")) else { return nil }
+        }
+        var count = 0
+        while true {
+            guard take(UInt8(ascii: "[")) else { return nil }
+            let slot = out + 32 * types.count * count
+            for (k, type) in types.enumerated() {
+                if k > 0 { guard take(UInt8(ascii: ",")) else { return nil } }
+                skipSpace()
+                guard let cell = cell(for: type), fastEncode(cell, type, into: slot + 32 * k) else { return nil }
+            }
+            guard take(UInt8(ascii: "]")) else { return nil }
+            count += 1
+            skipSpace()
+            if i == bytes.count { return closing ? nil : count }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            guard closing, bytes[i] == UInt8(ascii: "]") else { return nil }
+            i += 1
+            skipSpace()
+            return i == bytes.count ? count : nil
+        }
+    }
+
+    /// The bytes of one value in the form the fast encoder reads: a string's contents (no escapes) for every type but
+    /// `bool`; a JSON number of plain digits (no leading zero) for `uintN`; `true`/`false` for `bool`.
+    mutating func cell(for type: ABIType) -> UnsafeBufferPointer<UInt8>? {
+        guard i < bytes.count else { return nil }
+        let start = i
+        if bytes[i] == UInt8(ascii: "\"") {
+            if case .bool = type { return nil }
+            guard let close = memchr(bytes.baseAddress! + i + 1, Int32(UInt8(ascii: "\"")), bytes.count - i - 1) else { return nil }
+            let end = UnsafeRawPointer(close) - UnsafeRawPointer(bytes.baseAddress!)
+            i = end + 1
+            // Escapes and control characters are never part of a plain value (the encoder refuses them anyway).
+            return UnsafeBufferPointer(rebasing: bytes[(start + 1)..<end])
+        }
+        while i < bytes.count, bytes[i] &- UInt8(ascii: "a") < 26 || bytes[i] &- UInt8(ascii: "0") < 10 { i += 1 }
+        let token = UnsafeBufferPointer(rebasing: bytes[start..<i])
+        switch type {
+        case .bool:
+            return token.elementsEqual("true".utf8) || token.elementsEqual("false".utf8) ? token : nil
+        case .uint:
+            // JSON numbers have no leading zeros; the digits-only check is the encoder's.
+            guard !token.isEmpty, token.count == 1 || token[0] != UInt8(ascii: "0") else { return nil }
+            return token
+        default:
+            return nil
+        }
+    }
+}
+
+/// Results of the parts of `SimpleRows.read`, each written by one thread and taken after all have finished.
+private final class PartResults: @unchecked Sendable {
+    private var results: [([UInt8], [Bytes32])?]
+    private let lock = NSLock()
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ value: ([UInt8], [Bytes32])) { lock.withLock { results[k] = value } }
+    func take(_ k: Int) -> ([UInt8], [Bytes32])? { lock.withLock { defer { results[k] = nil }; return results[k] } }
+}
+
+/// Values handed to the threads of `SimpleRows.read`, which use them only while the caller waits for them.
+private struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
