@@ -80,22 +80,50 @@ public struct MerkleTree: Sendable {
         self.treeIndices = treeIndices
     }
 
-    /// Leaf positions in ascending hash order (ties keep insertion order), sorting compact
-    /// (first 8 bytes, position) keys so that almost every comparison is one integer compare.
+    /// Leaf positions in ascending hash order (ties keep insertion order). Positions are first distributed, stably, into
+    /// 65,536 buckets by the top 16 bits of their hash (one counting pass); each bucket (about n / 65,536 leaves of
+    /// random hashes) is then sorted by (first 8 bytes, whole hash, position): by insertion for a few leaves, by the
+    /// standard sort for more (many equal prefixes cannot make it quadratic).
     static func sortedOrder(_ leaves: [Bytes32]) -> [Int] {
-        struct Key {
-            var prefix: UInt64
-            var position: Int
+        let n = leaves.count
+        let prefixes = leaves.map { leaf in leaf.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) } }
+        func less(_ a: Int, _ b: Int) -> Bool {
+            if prefixes[a] != prefixes[b] { return prefixes[a] < prefixes[b] }
+            let x = leaves[a], y = leaves[b]
+            return x < y || (x == y && a < b)
         }
-        var keys = leaves.enumerated().map { position, leaf in
-            Key(prefix: leaf.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }, position: position)
+        guard n >= 1 << 12 else { return (0..<n).sorted(by: less) }
+        var starts = [Int](repeating: 0, count: (1 << 16) + 1)
+        for p in prefixes { starts[Int(p >> 48) + 1] += 1 }
+        for b in 0..<(1 << 16) { starts[b + 1] += starts[b] }
+        var order = [Int](repeating: 0, count: n)
+        var next = starts
+        for i in 0..<n {
+            let b = Int(prefixes[i] >> 48)
+            order[next[b]] = i
+            next[b] += 1
         }
-        keys.sort { a, b in
-            if a.prefix != b.prefix { return a.prefix < b.prefix }
-            let x = leaves[a.position], y = leaves[b.position]
-            return x < y || (x == y && a.position < b.position)
+        order.withUnsafeMutableBufferPointer { order in
+            for b in 0..<(1 << 16) {
+                let lo = starts[b], hi = starts[b + 1]
+                if hi - lo <= 1 { continue }
+                if hi - lo > 48 {
+                    var bucket = UnsafeMutableBufferPointer(rebasing: order[lo..<hi])
+                    bucket.sort(by: less)
+                    continue
+                }
+                for i in (lo + 1)..<hi {
+                    let item = order[i]
+                    var j = i
+                    while j > lo && less(item, order[j - 1]) {
+                        order[j] = order[j - 1]
+                        j -= 1
+                    }
+                    order[j] = item
+                }
+            }
         }
-        return keys.map(\.position)
+        return order
     }
 
     /// Rebuilds a tree from its serialised nodes (an OpenZeppelin dump's `tree`), checking every parent.

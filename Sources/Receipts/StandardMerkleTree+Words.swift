@@ -77,18 +77,18 @@ private struct WordDumpWriter: @unchecked Sendable {
 
     /// `"0x…"` for each node of `range`, comma-separated (and a leading comma unless it starts the array).
     func renderNodes(_ range: Range<Int>) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: range.count * 69) { out, initialized in
-            var o = out.baseAddress!
-            tree.nodes.withUnsafeBufferPointer { nodes in
+        tree.nodes.withUnsafeBufferPointer { nodes in
+            [UInt8](unsafeUninitializedCapacity: range.count * 69) { out, initialized in
+                var o = Cursor(out.baseAddress!)
                 for i in range {
-                    if i > 0 { o.pointee = UInt8(ascii: ","); o += 1 }
-                    o[0] = UInt8(ascii: "\""); o[1] = UInt8(ascii: "0"); o[2] = UInt8(ascii: "x")
-                    nodes[i].withUnsafeBytes { WordText.hex($0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 32, into: o + 3) }
-                    o[67] = UInt8(ascii: "\"")
-                    o += 68
+                    o.put(i > 0 ? #","0x"# : #""0x"#)
+                    let node = UnsafeRawPointer(nodes.baseAddress! + i).assumingMemoryBound(to: UInt8.self)
+                    WordText.hex(node, count: 32, into: o.p)
+                    o.p += 64
+                    o.put("\"")
                 }
+                initialized = o.p - out.baseAddress!
             }
-            initialized = o - out.baseAddress!
         }
     }
 
@@ -96,61 +96,72 @@ private struct WordDumpWriter: @unchecked Sendable {
     /// addresses get their EIP-55 spelling first, four Keccak hashes at a time.
     func renderValues(_ range: Range<Int>) -> [UInt8] {
         let rowLength = 32 * types.count
+        let words = values.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let addressColumns = types.indices.filter { types[$0] == .address }
-        var checksums = [UInt8](repeating: 0, count: 40 * range.count * addressColumns.count)
-        checksums.withUnsafeMutableBufferPointer { c in
+        var checksums = [UInt8](unsafeUninitializedCapacity: 40 * range.count * addressColumns.count) { c, initialized in
             var a = c.baseAddress!
             for i in range {
                 for column in addressColumns {
-                    WordText.hex(values.baseAddress!.assumingMemoryBound(to: UInt8.self) + i * rowLength + 32 * column + 12, count: 20, into: a)
+                    WordText.hex(words + i * rowLength + 32 * column + 12, count: 20, into: a)
                     a += 40
                 }
             }
             EIP55.applyChecksums(c.baseAddress!, count: range.count * addressColumns.count)
+            initialized = c.count
         }
-        return [UInt8](unsafeUninitializedCapacity: range.count * maxValueBytes) { out, initialized in
-            var o = out.baseAddress!
-            func put(_ text: StaticString) {
-                o.update(from: text.utf8Start, count: text.utf8CodeUnitCount)
-                o += text.utf8CodeUnitCount
-            }
-            checksums.withUnsafeBufferPointer { c in
-                var nextAddress = c.baseAddress!
-                for i in range {
-                    put(i > 0 ? #",{"value":["# : #"{"value":["#)
-                    let row = values.baseAddress!.assumingMemoryBound(to: UInt8.self) + i * rowLength
-                    for (k, type) in types.enumerated() {
-                        if k > 0 { put(",") }
-                        let word = row + 32 * k
-                        switch type {
-                        case .address:
-                            put("\"0x")
-                            o.update(from: nextAddress, count: 40)
-                            o += 40
-                            nextAddress += 40
-                            put("\"")
-                        case .uint:
-                            put("\"")
-                            o += WordText.decimal(word, into: o)
-                            put("\"")
-                        case .bool:
-                            if word[31] != 0 { put("true") } else { put("false") }
-                        case .fixedBytes(let n):
-                            put("\"0x")
-                            WordText.hex(word, count: n, into: o)
-                            o += 2 * n
-                            put("\"")
-                        default:
-                            break  // invariant: writeDump admits simple static types only
+        return checksums.withUnsafeBufferPointer { c in
+            tree.treeIndices.withUnsafeBufferPointer { treeIndices in
+                [UInt8](unsafeUninitializedCapacity: range.count * maxValueBytes) { out, initialized in
+                    var o = Cursor(out.baseAddress!)
+                    var nextAddress = c.baseAddress!
+                    for i in range {
+                        o.put(i > 0 ? #",{"value":["# : #"{"value":["#)
+                        let row = words + i * rowLength
+                        for k in 0..<types.count {
+                            if k > 0 { o.put(",") }
+                            let word = row + 32 * k
+                            switch types[k] {
+                            case .address:
+                                o.put("\"0x")
+                                o.p.update(from: nextAddress, count: 40)
+                                o.p += 40
+                                nextAddress += 40
+                                o.put("\"")
+                            case .uint:
+                                o.put("\"")
+                                o.p += WordText.decimal(word, into: o.p)
+                                o.put("\"")
+                            case .bool:
+                                o.put(word[31] != 0 ? "true" : "false")
+                            case .fixedBytes(let n):
+                                o.put("\"0x")
+                                WordText.hex(word, count: n, into: o.p)
+                                o.p += 2 * n
+                                o.put("\"")
+                            default:
+                                break  // invariant: writeDump admits simple static types only
+                            }
                         }
+                        o.put(#"],"treeIndex":"#)
+                        o.p += WordText.decimal(UInt64(treeIndices[i]), into: o.p)
+                        o.put("}")
                     }
-                    put(#"],"treeIndex":"#)
-                    o += WordText.decimal(UInt64(tree.treeIndices[i]), into: o)
-                    put("}")
+                    initialized = o.p - out.baseAddress!
                 }
             }
-            initialized = o - out.baseAddress!
         }
+    }
+}
+
+/// A write position in a buffer sized for what is written.
+private struct Cursor {
+    var p: UnsafeMutablePointer<UInt8>
+    init(_ p: UnsafeMutablePointer<UInt8>) { self.p = p }
+
+    @inline(__always)
+    mutating func put(_ text: StaticString) {
+        p.update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+        p += text.utf8CodeUnitCount
     }
 }
 
