@@ -8,9 +8,7 @@ import Receipts
 import Settlement
 import SixNinesContracts
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import AsyncHTTPClient
 
 /// The end-to-end demo's rounds on a devnet (Scripts/demo): simulated users place predictions in a durable core whose
 /// database the batch-writer daemon drains; the devnet's clock is moved to each cutoff (the daemon anchors the
@@ -88,8 +86,10 @@ struct DemoRounds {
         repeat {
             var url = "\(settings.daemonURL)/v1/batches?kind=\(kind)&state=final&limit=1000"
             if let cursor { url += "&cursor=\(cursor)" }
-            guard let u = URL(string: url) else { throw CLIError("bad daemon URL \(settings.daemonURL)") }
-            let (data, _) = try await URLSession.shared.data(from: u)
+            // AsyncHTTPClient (already linked for JSON-RPC), not URLSession: FoundationNetworking would link libcurl and
+            // its thirty shared libraries into every command's start.
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+            let data = Data((try await response.body.collect(upTo: 64 << 20)).readableBytesView)
             guard let page = try JSONSerialization.jsonObject(with: data) as? [String: Any], let batches = page["batches"] as? [[String: Any]] else {
                 throw CLIError("the daemon at \(settings.daemonURL) answered \(String(decoding: data.prefix(200), as: UTF8.self))")
             }
