@@ -132,6 +132,20 @@ struct DumpReader {
     }
 
     mutating func word() throws -> Bytes32 {
+        skipSpace()
+        // The usual spelling, `"0x` + 64 digits + `"`, decoded in place without scanning for the closing quote (64 hex
+        // digits hold no quote, escape or control character); anything else goes through `rawString`.
+        if i + 68 <= bytes.count, bytes[i] == UInt8(ascii: "\""), bytes[i + 67] == UInt8(ascii: "\""), bytes[i + 1] == UInt8(ascii: "0"),
+           bytes[i + 2] == UInt8(ascii: "x") || bytes[i + 2] == UInt8(ascii: "X") {
+            var ok = true
+            let digits = bytes.baseAddress! + i + 3
+            let word = Bytes32(unsafeUninitialized: { o in
+                ok = Hex16.decode(digits, count: 32, into: o.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            })
+            guard ok else { throw Unexpected() }
+            i += 68
+            return word
+        }
         let s = try rawString()
         guard s.count == 66, s[0] == UInt8(ascii: "0"), s[1] == UInt8(ascii: "x") || s[1] == UInt8(ascii: "X") else { throw Unexpected() }
         var ok = true
