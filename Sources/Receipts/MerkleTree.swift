@@ -72,9 +72,10 @@ public struct MerkleTree: Sendable {
                 (buffer.baseAddress! + index).initialize(to: leaves[original])
                 treeIndices[original] = index
             }
-            // Parents from the last one down (every child is written before its parent); 4 at a time where possible.
+            // Parents from the last one down (every child is written before its parent); 4 at a time where possible, and
+            // for a large tree the two subtrees of the root on two threads.
             // Bytes32 is a trivial type: assigning into the not-yet-initialised parent slots is initialising them.
-            PairHashing.fillParents(buffer.baseAddress!, from: total - n - 1)
+            PairHashing.fillParentsOnTwoThreads(buffer.baseAddress!, from: total - n - 1)
             initialized = total
         }
         self.treeIndices = treeIndices

@@ -1,4 +1,5 @@
 import CKeccakX4
+import Dispatch
 import EVM
 
 /// The inner nodes of a flat OpenZeppelin tree, `node[i] = hashPair(node[2i + 1], node[2i + 2])`, four parents at a time
@@ -31,6 +32,46 @@ enum PairHashing {
             i -= 1
         }
     }
+
+    /// `fillParents(nodes, from: upper)` on two threads for a large tree: the subtrees under nodes 1 and 2 are
+    /// independent, and in the flat layout each is one contiguous half of every level, so each thread fills its halves
+    /// level by level from the deepest; node 0 last. The same bytes as `fillParents`.
+    static func fillParentsOnTwoThreads(_ nodes: UnsafeMutablePointer<Bytes32>, from upper: Int, x4: Bool = isX4Available) {
+        guard upper >= 1 << 14 else { return fillParents(nodes, from: upper, x4: x4) }
+        let shared = SharedNodes(pointer: nodes)
+        let deepest = Int.bitWidth - 1 - (upper + 1).leadingZeroBitCount  // the level of node `upper`
+        DispatchQueue.concurrentPerform(iterations: 2) { side in
+            for level in stride(from: deepest, through: 1, by: -1) {
+                let first = (1 << level) - 1, half = 1 << (level - 1)
+                let lo = first + side * half, hi = min(lo + half - 1, upper)
+                if lo <= hi { fillLevelRange(shared.pointer, lo, hi, x4: x4) }
+            }
+        }
+        nodes[0] = MerkleTree.hashPair(nodes[1], nodes[2])
+    }
+
+    /// Writes the parents `hi, hi − 1, …, lo` of one level (their children, one level down, already in place).
+    private static func fillLevelRange(_ nodes: UnsafeMutablePointer<Bytes32>, _ lo: Int, _ hi: Int, x4: Bool) {
+        var i = hi
+        if x4 {
+            withUnsafeTemporaryAllocation(byteCount: 4 * 64, alignment: 32) { scratch in
+                let pairs = scratch.baseAddress!
+                while i - 3 >= lo {
+                    for k in 0..<4 { stagePair(nodes, parent: i - 3 + k, into: pairs + 64 * k) }
+                    let p = UnsafeRawPointer(pairs).assumingMemoryBound(to: UInt8.self)
+                    keccak256_x4(p, p + 64, p + 128, p + 192, 64, UnsafeMutableRawPointer(nodes + (i - 3)).assumingMemoryBound(to: UInt8.self))
+                    i -= 4
+                }
+            }
+        }
+        while i >= lo {
+            nodes[i] = MerkleTree.hashPair(nodes[2 * i + 1], nodes[2 * i + 2])
+            i -= 1
+        }
+    }
+
+    /// The node buffer handed to the two threads, which write disjoint parents while the caller waits.
+    private struct SharedNodes: @unchecked Sendable { let pointer: UnsafeMutablePointer<Bytes32> }
 
     /// The first parent in `0 ..< upper + 1` whose stored hash is not the hash of its children, if any.
     static func firstInconsistentParent(_ nodes: UnsafePointer<Bytes32>, upper: Int, x4: Bool = isX4Available) -> Int? {

@@ -55,16 +55,24 @@ private struct WordDumpWriter: @unchecked Sendable {
         maxValueBytes = 11 + 15 + 20 + 1 + types.count * 81
     }
 
-    /// Renders the jobs two at a time (two threads) and hands the results to `sink` in order.
+    /// Renders the jobs on two worker threads, at most four chunks ahead of the writer, while the calling thread hands
+    /// them to `sink` in order (writing overlaps rendering). If `sink` throws, the workers stop and are waited for.
     func run(_ jobs: [Job], sink: ([UInt8]) throws -> Void) throws {
-        var start = 0
-        let results = ResultSlots(count: 2)
-        while start < jobs.count {
-            let first = start, end = min(jobs.count, start + 2)
-            DispatchQueue.concurrentPerform(iterations: end - first) { k in results.set(k, render(jobs[first + k])) }
-            for k in 0..<(end - start) { try sink(results.take(k)) }
-            start = end
+        let queue = RenderQueue(count: jobs.count, window: 4)
+        let done = DispatchGroup()
+        let writer = self
+        for _ in 0..<2 {
+            done.enter()
+            Thread.detachNewThread {
+                while let k = queue.nextJob() { queue.finish(k, writer.render(jobs[k])) }
+                done.leave()
+            }
         }
+        defer {
+            queue.stop()
+            done.wait()
+        }
+        for k in 0..<jobs.count { try sink(queue.take(k)) }
     }
 
     func render(_ job: Job) -> [UInt8] {
@@ -165,13 +173,53 @@ private struct Cursor {
     }
 }
 
-/// One rendered chunk per worker, written by that worker and taken by the caller after `concurrentPerform` returned.
-private final class ResultSlots: @unchecked Sendable {
-    private var slots: [[UInt8]]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: [], count: count) }
-    func set(_ k: Int, _ value: [UInt8]) { lock.withLock { slots[k] = value } }
-    func take(_ k: Int) -> [UInt8] { lock.withLock { defer { slots[k] = [] }; return slots[k] } }
+/// The chunks of a word dump between the rendering threads and the writer: jobs are handed out in order, at most
+/// `window` ahead of the last one taken, and taken in order.
+private final class RenderQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let count: Int, window: Int
+    private var next = 0, taken = 0, stopped = false
+    private var ready: [Int: [UInt8]] = [:]
+
+    init(count: Int, window: Int) {
+        self.count = count
+        self.window = window
+    }
+
+    /// The next job to render, waiting while the window is full; nil when every job is handed out or the queue stopped.
+    func nextJob() -> Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        while !stopped && next < count && next - taken >= window { condition.wait() }
+        guard !stopped, next < count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func finish(_ k: Int, _ bytes: [UInt8]) {
+        condition.lock()
+        ready[k] = bytes
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Job `k`'s bytes, waiting until they are rendered (jobs are taken in order).
+    func take(_ k: Int) -> [UInt8] {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready[k] == nil { condition.wait() }
+        taken = k + 1
+        condition.broadcast()
+        return ready.removeValue(forKey: k) ?? []
+    }
+
+    /// No more jobs are handed out (workers finish the one they render).
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
 }
 
 /// Text of words and integers written straight into a buffer.

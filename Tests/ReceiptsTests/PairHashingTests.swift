@@ -25,6 +25,23 @@ import Testing
         }
     }
 
+    /// The two-thread filling (subtrees of the root, level halves) gives the one-thread nodes at and around every size
+    /// where the deepest level's halves start, end or are cut short.
+    @Test func two_thread_parents_equal_one_thread_parents() throws {
+        var sizes = [1, 2, 3, (1 << 14) - 1, 1 << 14, (1 << 14) + 1, (1 << 14) + 2, 24_577, (1 << 15) - 1, 1 << 15, (1 << 15) + 1, 49_153, 100_003]
+        sizes += (0..<4).map { _ in Int.random(in: (1 << 14)...(1 << 17)) }
+        for n in sizes {
+            let leaves = Self.leaves(n, seed: UInt64(n) &* 31)
+            let total = 2 * n - 1
+            for x4 in [false, PairHashing.isX4Available] {
+                var nodes = [Bytes32](repeating: .zero, count: total)
+                for (k, leaf) in leaves.enumerated() { nodes[total - 1 - k] = leaf }
+                nodes.withUnsafeMutableBufferPointer { PairHashing.fillParentsOnTwoThreads($0.baseAddress!, from: total - n - 1, x4: x4) }
+                #expect(nodes == Self.nodes(leaves, x4: false), "n = \(n), x4 = \(x4)")
+            }
+        }
+    }
+
     @Test func the_first_inconsistent_parent_is_found_on_both_paths() throws {
         for n in [2, 3, 5, 8, 9, 33, 100] {
             let good = Self.nodes(Self.leaves(n, seed: 7), x4: false)

@@ -82,6 +82,26 @@ import Testing
         }
     }
 
+    struct Full: Error {}
+
+    /// A sink that fails (a full disk) stops the rendering threads and its error comes back; nothing hangs.
+    @Test func a_failing_sink_stops_the_writer_with_its_error() throws {
+        var rng = SystemRandomNumberGenerator()
+        let tree = try StandardMerkleTree(values: (0..<2_000).map { _ in Self.randomValue(&rng) }, leafEncoding: Self.types)
+        for failAt in [0, 1, 3, 40] {
+            var chunks = 0
+            #expect(throws: Full.self) {
+                try Self.words(tree.values, tree.leafEncoding).withUnsafeBytes { raw in
+                    try StandardMerkleTree.writeDump(leafEncoding: tree.leafEncoding, tree: tree.tree, encodedValues: raw, chunkSize: 4_096) { _ in
+                        if chunks == failAt { throw Full() }
+                        chunks += 1
+                    }
+                }
+            }
+            #expect(chunks == failAt)
+        }
+    }
+
     static func loadWords(_ text: String) -> StandardDumpWords? {
         Array(text.utf8).withUnsafeBytes { StandardDumpWords(dumpBytes: $0) }
     }
