@@ -13,8 +13,8 @@ public struct StandardDumpWords: Sendable {
     public let leafEncoding: [ABIType]
     /// The checked tree.
     public let tree: MerkleTree
-    /// The ABI words of each value in dump order, 32 bytes per type (value `i` at `32·k·i ..< 32·k·(i+1)`).
-    public let words: [UInt8]
+    /// The ABI words of the values in dump order, 32 bytes per type, in the parts they were read in.
+    private let parts: [[UInt8]]
 
     /// The root.
     public var root: Bytes32 { tree.root }
@@ -28,19 +28,33 @@ public struct StandardDumpWords: Sendable {
         self = loaded
     }
 
-    private init(leafEncoding: [ABIType], tree: MerkleTree, words: [UInt8]) {
+    private init(leafEncoding: [ABIType], tree: MerkleTree, parts: [[UInt8]]) {
         self.leafEncoding = leafEncoding
         self.tree = tree
-        self.words = words
+        self.parts = parts
+    }
+
+    /// The ABI words of every value in dump order (value `i` at `32·k·i ..< 32·k·(i+1)`), as one new array.
+    public func encodedValues() -> [UInt8] { parts.flatMap { $0 } }
+
+    /// The part holding value `index` and the value's offset in it.
+    private func locate(_ index: Int) -> (part: Int, offset: Int) {
+        let length = 32 * leafEncoding.count
+        var i = index
+        for (k, part) in parts.enumerated() {
+            if i < part.count / length { return (k, i * length) }
+            i -= part.count / length
+        }
+        return (parts.count, 0)
     }
 
     /// Value `index` as ABI values (nil when out of range).
     public func value(at index: Int) -> [ABIValue]? {
         guard index >= 0, index < count else { return nil }
-        let length = 32 * leafEncoding.count
-        return words.withUnsafeBytes { all in
+        let (part, offset) = locate(index)
+        return parts[part].withUnsafeBytes { all in
             leafEncoding.enumerated().map { k, type in
-                let word = all.baseAddress! + index * length + 32 * k
+                let word = all.baseAddress! + offset + 32 * k
                 switch type {
                 case .address: return .address(Address(lastBytesOf: Bytes32(unsafeUninitialized: { $0.copyMemory(from: UnsafeRawBufferPointer(start: word, count: 32)) })))
                 case .bool: return .bool(word.load(fromByteOffset: 31, as: UInt8.self) != 0)
@@ -58,9 +72,16 @@ public struct StandardDumpWords: Sendable {
         let length = 32 * leafEncoding.count
         return withUnsafeTemporaryAllocation(byteCount: length, alignment: 8) { wanted -> Int? in
             guard StandardMerkleTree.encodeSimple(value, types: leafEncoding, into: wanted.baseAddress!) else { return nil }
-            return words.withUnsafeBytes { all in
-                (0..<count).first { memcmp(all.baseAddress! + $0 * length, wanted.baseAddress!, length) == 0 }
+            var before = 0
+            for part in parts {
+                let rows = part.count / length
+                let found = part.withUnsafeBytes { all in
+                    (0..<rows).first { memcmp(all.baseAddress! + $0 * length, wanted.baseAddress!, length) == 0 }
+                }
+                if let found { return before + found }
+                before += rows
             }
+            return nil
         }
     }
 
@@ -100,7 +121,7 @@ public struct StandardDumpWords: Sendable {
                 end -= 1
                 while end > reader.i, DumpReader.isSpace(bytes[end]) { end -= 1 }
                 guard bytes[end] == UInt8(ascii: "]"), bytes[reader.i] == UInt8(ascii: "[") else { throw Unexpected() }
-                halves = readValues(bytes, reader.i..<(end + 1), types: encoding!)  // invariant: checked in the case pattern
+                halves = readValues(bytes, reader.i..<(end + 1), types: encoding!, tree: treeJob)  // invariant: encoding checked in the case pattern
                 reader.i = end + 1
             default: throw Unexpected()
             }
@@ -109,24 +130,23 @@ public struct StandardDumpWords: Sendable {
         guard reader.i == bytes.count, format == "standard-v1", let encoding, let treeJob, let halves else { throw Unexpected() }
         treeJob.wait()
         guard let (nodes, badParent) = treeJob.result, !nodes.isEmpty, badParent == nil else { throw Unexpected() }
-        var words: [UInt8] = [], indices: [Int] = []
+        var indices: [Int] = []
         for half in halves {
             guard half.complete else { throw Unexpected() }
-            if words.isEmpty { words = half.words } else { words += half.words }
             indices += half.indices
         }
         let tree = try MerkleTree(nodes: nodes, treeIndices: indices, firstInconsistentParent: nil)
-        var offset = 0
-        for half in halves {
-            for (i, leaf) in half.leaves.enumerated() where leaf != nodes[indices[offset + i]] { throw Unexpected() }
-            offset += half.leaves.count
+        // Each half compared its leaves with the tree's nodes when the tree was read first (the usual order).
+        for half in halves where !half.compared {
+            for (i, leaf) in half.leaves.enumerated() where leaf != nodes[half.indices[i]] { throw Unexpected() }
         }
-        return StandardDumpWords(leafEncoding: encoding, tree: tree, words: words)
+        return StandardDumpWords(leafEncoding: encoding, tree: tree, parts: halves.map(\.words))
     }
 
     /// Reads the values array `bytes[range]` (`[` … `]`) in two halves (cut between two entries near the middle) on two
-    /// threads: entries to words, their leaves hashed, mixed-case addresses' checksums checked.
-    private static func readValues(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, types: [ABIType]) -> [ValueHalf] {
+    /// threads: entries to words, their leaves hashed, mixed-case addresses' checksums checked, and — when the tree is
+    /// being read (`tree`) — each leaf compared with the node at its tree index.
+    private static func readValues(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, types: [ABIType], tree: TreeJob?) -> [ValueHalf] {
         var parts = [range]
         if range.count >= 1 << 20, let comma = entryBoundary(bytes, from: range.lowerBound + range.count / 2, before: range.upperBound) {
             parts = [range.lowerBound..<comma, (comma + 1)..<range.upperBound]
@@ -135,7 +155,19 @@ public struct StandardDumpWords: Sendable {
         let whole = SendableBytes(buffer: bytes), cuts = parts
         DispatchQueue.concurrentPerform(iterations: cuts.count) { k in
             let part = UnsafeBufferPointer(rebasing: whole.buffer[cuts[k]])
-            slots.set(k, readHalf(part, types: types, opening: k == 0, closing: k == cuts.count - 1))
+            var half = readHalf(part, types: types, opening: k == 0, closing: k == cuts.count - 1)
+            if half.complete, let tree {
+                tree.wait()
+                if let (nodes, _) = tree.result {
+                    let leafStart = nodes.count / 2
+                    half.complete = half.indices.indices.allSatisfy { i in
+                        let index = half.indices[i]
+                        return index >= leafStart && index < nodes.count && nodes[index] == half.leaves[i]
+                    }
+                    half.compared = true
+                }
+            }
+            slots.set(k, half)
         }
         return (0..<parts.count).map { slots.get($0) }
     }
@@ -248,6 +280,8 @@ extension DumpReader {
 /// One half of the values array of a dump: its words, tree indices and leaves (`complete` when it read and checked out).
 private struct ValueHalf {
     var complete = false
+    /// Whether its leaves were compared with the tree's nodes.
+    var compared = false
     var words: [UInt8] = []
     var indices: [Int] = []
     var leaves: [Bytes32] = []

@@ -63,6 +63,14 @@ enum InputFile {
             out = try [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
                 count = 0
                 if size >= 8 << 20 { adviseHugePages(UnsafeMutableRawBufferPointer(buffer)) }
+                // A large file: its second half is read by a second thread (pread) while this one reads the first.
+                if size >= 32 << 20, let whole = try readInHalves(fd, into: UnsafeMutableRawBufferPointer(buffer), path: path, what: what) {
+                    count = whole
+                    if count == size, lseek(fd, off_t(size), SEEK_SET) < 0 {
+                        throw CLIError("\(what) \(path): \(String(cString: strerror(errno)))")
+                    }
+                    if count < size { return }
+                }
                 while count < size {
                     let n = try readSome(fd, into: buffer.baseAddress! + count, count: size - count, path: path, what: what)
                     if n == 0 { break }
@@ -80,6 +88,47 @@ enum InputFile {
         }
         return out
     }
+
+    /// Reads `buffer.count` bytes from offset 0 of the regular file `fd` on two threads (`pread` of each half); the
+    /// bytes read when the file is shorter than that (it shrank), or nil when `pread` is refused (then `read` is used).
+    private static func readInHalves(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String, what: String) throws -> Int? {
+        let middle = buffer.count / 2
+        let halves = [0..<middle, middle..<buffer.count]
+        let results = HalfReads()
+        let target = UnsafeSendableBuffer(buffer: buffer)
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            var done = halves[k].lowerBound
+            while done < halves[k].upperBound {
+                let n = pread(fd, target.buffer.baseAddress! + done, halves[k].upperBound - done, off_t(done))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 {
+                    results.set(k, n < 0 ? .failed(errno) : .bytes(done - halves[k].lowerBound))
+                    return
+                }
+                done += n
+            }
+            results.set(k, .bytes(done - halves[k].lowerBound))
+        }
+        switch (results.get(0), results.get(1)) {
+        case (.failed(ESPIPE), _), (_, .failed(ESPIPE)): return nil
+        case (.failed(let e), _), (_, .failed(let e)): throw CLIError("\(what) \(path): \(String(cString: strerror(e)))")
+        case (.bytes(let first), .bytes(let second)):
+            // A file that shrank while being read: only the first half's bytes up to its end count.
+            return first < middle ? first : first + second
+        }
+    }
+
+    /// The outcome of each half of `readInHalves`.
+    private final class HalfReads: @unchecked Sendable {
+        enum Outcome { case bytes(Int), failed(Int32) }
+        private var results: [Outcome] = [.bytes(0), .bytes(0)]
+        private let lock = NSLock()
+        func set(_ k: Int, _ r: Outcome) { lock.withLock { results[k] = r } }
+        func get(_ k: Int) -> Outcome { lock.withLock { results[k] } }
+    }
+
+    /// The buffer both halves are read into, each into its own range, while the caller waits.
+    private struct UnsafeSendableBuffer: @unchecked Sendable { let buffer: UnsafeMutableRawBufferPointer }
 
     /// The text of `path` (UTF-8), at most `limit` bytes.
     static func readText(_ path: String, what: String, limit: Int = defaultLimit) throws -> String {
