@@ -11,7 +11,7 @@ extension Keccak256 {
             lanes[3] = UInt64(littleEndian: word.storage.3)
             lanes[4] = 0x01
             lanes[rateWords - 1] = 0x8000_0000_0000_0000
-            keccakF1600(lanes)
+            keccakF1600Digest(lanes)  // only lanes 0...3 are read back
             return Bytes32(storage: (lanes[0].littleEndian, lanes[1].littleEndian, lanes[2].littleEndian, lanes[3].littleEndian))
         }
     }
@@ -32,7 +32,7 @@ extension Keccak256 {
             lanes[7] = UInt64(littleEndian: b.storage.3)
             lanes[8] = 0x01
             lanes[rateWords - 1] = 0x8000_0000_0000_0000
-            keccakF1600(lanes)
+            keccakF1600Digest(lanes)  // only lanes 0...3 are read back
             return Bytes32(storage: (lanes[0].littleEndian, lanes[1].littleEndian, lanes[2].littleEndian, lanes[3].littleEndian))
         }
     }

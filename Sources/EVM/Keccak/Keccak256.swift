@@ -141,7 +141,7 @@ public struct Keccak256: Sendable {
             }
             lanes[words] = tail  // words <= 16: the block's 17 lanes
             lanes[rateWords &- 1] ^= 0x8000_0000_0000_0000
-            keccakF1600(lanes)
+            keccakF1600Digest(lanes)  // only lanes 0...3 are read back
             return Bytes32(storage: (lanes[0].littleEndian, lanes[1].littleEndian, lanes[2].littleEndian, lanes[3].littleEndian))
         }
     }
