@@ -72,13 +72,21 @@ let benchmarks: @Sendable () -> Void = {
     sendBenchmarks()
 
     guard let url = sharedDevnet?.url else { return }
+    // RPCClient(urls:) picks PlainHTTPTransport for the devnet's http:// URL (before 2026-12-05: HTTPTransport).
     let client = RPCClient(urls: [url], configuration: RPCConfiguration(retry: .noRetries))
     let transport = HTTPTransport(url: url)
+    let plain = try! PlainHTTPTransport(url: url)  // the devnet's URL is http://
     let chainIdBody = JSONRPCCodec.encode(RPCRequest("eth_chainId"), id: 1)
 
     Benchmark("devnet raw HTTP round trip eth_chainId", configuration: .init(metrics: [.wallClock, .throughput])) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try await transport.roundTrip(chainIdBody, method: "eth_chainId", timeout: .seconds(10)))
+        }
+    }
+
+    Benchmark("devnet raw HTTP round trip eth_chainId, PlainHTTPTransport", configuration: .init(metrics: [.wallClock, .throughput, .cpuTotal])) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try await plain.roundTrip(chainIdBody, method: "eth_chainId", timeout: .seconds(10)))
         }
     }
 
