@@ -34,7 +34,8 @@ final class TinyHTTPServer: @unchecked Sendable {
     private let script: @Sendable (Request) -> Reply
     private let lock = NSLock()
     private var requests: [Request] = []
-    private var connections: [Int32] = []
+    private var open: Set<Int32> = []  // descriptors still open (closed ones leave: their numbers get reused)
+    private var acceptedCount = 0
     private var closedCount = 0
     private var stopped = false
 
@@ -63,7 +64,7 @@ final class TinyHTTPServer: @unchecked Sendable {
     /// Every request received so far.
     var received: [Request] { lock.withLock { requests } }
     /// Connections accepted so far.
-    var accepted: Int { lock.withLock { connections.count } }
+    var accepted: Int { lock.withLock { acceptedCount } }
     /// Connections the server has closed so far.
     var closed: Int { lock.withLock { closedCount } }
 
@@ -71,18 +72,22 @@ final class TinyHTTPServer: @unchecked Sendable {
         lock.withLock {
             stopped = true
             shutdown(listener, Int32(SHUT_RDWR))
-            for c in connections { shutdown(c, Int32(SHUT_RDWR)) }
+            for c in open { shutdown(c, Int32(SHUT_RDWR)) }
         }
     }
 
     private func acceptLoop() {
         while true {
             let fd = accept(listener, nil, nil)
-            if fd < 0 { return }
+            if fd < 0 {
+                close(listener)
+                return
+            }
             let index = lock.withLock { () -> Int? in
                 if stopped { return nil }
-                connections.append(fd)
-                return connections.count - 1
+                open.insert(fd)
+                acceptedCount += 1
+                return acceptedCount - 1
             }
             guard let index else { close(fd); return }
             Thread { [self] in serve(fd, connection: index) }.start()
@@ -93,8 +98,11 @@ final class TinyHTTPServer: @unchecked Sendable {
         var buffer: [UInt8] = []
         var count = 0
         defer {
-            close(fd)
-            lock.withLock { closedCount += 1 }
+            lock.withLock {
+                open.remove(fd)
+                close(fd)
+                closedCount += 1
+            }
         }
         while let body = readRequest(fd, &buffer) {
             let request = Request(connection: connection, indexOnConnection: count, body: body)
