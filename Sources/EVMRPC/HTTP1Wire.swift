@@ -78,22 +78,13 @@ enum HTTP1Wire {
             return nil
         }
         if end - start > maxHeadBytes { throw .tooLarge("response head larger than \(maxHeadBytes) bytes") }
-        var lines: [ArraySlice<UInt8>] = []
-        var lineStart = start
-        var i = start
-        while i < end - 2 {
-            if data[i] == 13, data[i + 1] == 10 {
-                lines.append(data[lineStart..<i])
-                lineStart = i + 2
-                i += 2
-            } else {
-                i += 1
-            }
-        }
-        guard let statusLine = lines.first else { throw .malformed("no status line") }
-        let (minor, status) = try parseStatusLine(statusLine)
+        guard let statusEnd = crlf(data, from: start), statusEnd < end else { throw .malformed("no status line") }
+        let (minor, status) = try parseStatusLine(data[start..<statusEnd])
         var head = HTTP1Head(status: status, keepAlive: minor >= 1, end: end)
-        for line in lines.dropFirst() where !line.isEmpty {
+        var lineStart = statusEnd + 2
+        while lineStart < end - 2, let lineEnd = crlf(data, from: lineStart) {  // each header line, in place
+            let line = data[lineStart..<lineEnd]
+            lineStart = lineEnd + 2
             guard let colon = line.firstIndex(of: 58), colon > line.startIndex,
                   line[line.startIndex..<colon].allSatisfy(isTokenByte) else {
                 throw .malformed("header line \(printable(line))")
@@ -125,15 +116,14 @@ enum HTTP1Wire {
     }
 
     /// `HTTP/1.x SSS reason`: the minor version and the status.
-    static func parseStatusLine(_ line: ArraySlice<UInt8>) throws(HTTP1Error) -> (minor: Int, status: Int) {
-        let b = Array(line)
-        guard b.count >= 12, b[0...6].elementsEqual("HTTP/1.".utf8), b[7] >= 48, b[7] <= 57, b[8] == 32,
-              b[9...11].allSatisfy({ $0 >= 48 && $0 <= 57 }), b.count == 12 || b[12] == 32 else {
-            throw .malformed("status line \(printable(line))")
+    static func parseStatusLine(_ b: ArraySlice<UInt8>) throws(HTTP1Error) -> (minor: Int, status: Int) {
+        let s = b.startIndex
+        func digit(_ i: Int) -> Int? { b[s + i] >= 48 && b[s + i] <= 57 ? Int(b[s + i] - 48) : nil }
+        guard b.count >= 12, b[s..<(s + 7)].elementsEqual("HTTP/1.".utf8), let minor = digit(7), b[s + 8] == 32,
+              let d0 = digit(9), let d1 = digit(10), let d2 = digit(11), b.count == 12 || b[s + 12] == 32, d0 >= 1 else {
+            throw .malformed("status line \(printable(b))")
         }
-        let status = Int(b[9] - 48) * 100 + Int(b[10] - 48) * 10 + Int(b[11] - 48)
-        guard status >= 100 else { throw .malformed("status line \(printable(line))") }
-        return (Int(b[7] - 48), status)
+        return (minor, d0 * 100 + d1 * 10 + d2)
     }
 
     /// The index just past the first CRLF CRLF at or after `start`.
