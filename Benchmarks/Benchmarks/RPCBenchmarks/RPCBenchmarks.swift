@@ -80,7 +80,7 @@ let benchmarks: @Sendable () -> Void = {
     let plain = try! PlainHTTPTransport(url: url)  // the devnet's URL is http://
     let chainIdBody = JSONRPCCodec.encode(RPCRequest("eth_chainId"), id: 1)
 
-    Benchmark("devnet raw HTTP round trip eth_chainId", configuration: .init(metrics: [.wallClock, .throughput, .cpuTotal])) { benchmark in
+    Benchmark("devnet raw HTTP round trip eth_chainId", configuration: .init(metrics: [.wallClock, .throughput])) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try await transport.roundTrip(chainIdBody, method: "eth_chainId", timeout: .seconds(10)))
         }
