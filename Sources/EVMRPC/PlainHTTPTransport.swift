@@ -194,8 +194,24 @@ final class LanePool: @unchecked Sendable {
         case .cancelled: job.finish(.failure(.cancelled))
         case .lane(let lane): lane.assign(job)
         case .spawn: Lane.spawn(pool: self, first: job)
-        case .queued: break
+        case .queued:
+            // Every lane is busy: if none takes the job before its deadline, it times out where it waits.
+            let now = monotonicNanos()
+            let wait = job.deadline > now ? job.deadline - now : 0
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(min(wait, UInt64(Int.max))))) { [weak self] in
+                self?.expire(job)
+            }
         }
+    }
+
+    /// Times out `job` if it is still waiting for a lane.
+    func expire(_ job: HTTPJob) {
+        let removed = lock.withLock { () -> Bool in
+            guard let index = pending.firstIndex(where: { $0 === job }) else { return false }
+            pending.remove(at: index)
+            return true
+        }
+        if removed { job.finish(.failure(.timeout(method: job.method))) }
     }
 
     /// The next queued job for a lane that finished one; nil puts the lane in the idle list.

@@ -169,6 +169,24 @@ struct PlainTransportTests {
         }
     }
 
+    @Test func aCallWaitingForABusyPoolTimesOutAtItsDeadline() async throws {
+        let server = try TinyHTTPServer(script: { _ in .stall([]) })
+        defer { server.stop() }
+        let transport = try PlainHTTPTransport(url: server.url, maxConnections: 1)
+        let body = Array(#"{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}"#.utf8)
+        let first = Task { try await transport.roundTrip(body, method: "eth_chainId", timeout: .seconds(30)) }
+        let arrived = try await eventually(timeout: .seconds(10)) { server.received.count == 1 }
+        #expect(arrived)
+        let start = ContinuousClock.now
+        await #expect(throws: RPCError.timeout(method: "eth_blockNumber")) {
+            _ = try await transport.roundTrip(body, method: "eth_blockNumber", timeout: .milliseconds(300))
+        }
+        #expect(ContinuousClock.now - start < .seconds(5))
+        first.cancel()
+        await #expect(throws: RPCError.cancelled) { _ = try await first.value }
+        await transport.shutdown()
+    }
+
     @Test func aCancelledCallEndsAtOnceAsCancelled() async throws {
         try await withServer(script: { _ in .stall([]) }) { server, _, client in
             let call = Task { try await client.chainId() }
