@@ -37,6 +37,7 @@ final class TinyHTTPServer: @unchecked Sendable {
     private var open: Set<Int32> = []  // descriptors still open (closed ones leave: their numbers get reused)
     private var acceptedCount = 0
     private var closedCount = 0
+    private var stallTimes: [Duration] = []
     private var stopped = false
 
     init(script: @escaping @Sendable (Request) -> Reply) throws {
@@ -67,6 +68,9 @@ final class TinyHTTPServer: @unchecked Sendable {
     var accepted: Int { lock.withLock { acceptedCount } }
     /// Connections the server has closed so far.
     var closed: Int { lock.withLock { closedCount } }
+    /// For each `.stall` reply that ended, how long the client kept the connection open after it (measured on the
+    /// server's thread, so a busy cooperative pool in the test process does not count).
+    var stalls: [Duration] { lock.withLock { stallTimes } }
 
     func stop() {
         lock.withLock {
@@ -114,8 +118,10 @@ final class TinyHTTPServer: @unchecked Sendable {
             case .close: return
             case .stall(let bytes):
                 writeAll(fd, bytes)
+                let start = ContinuousClock.now
                 var scratch = [UInt8](repeating: 0, count: 256)
                 while recv(fd, &scratch, scratch.count, 0) > 0 {}  // until the client or stop() closes it
+                lock.withLock { stallTimes.append(ContinuousClock.now - start) }
                 return
             }
         }
