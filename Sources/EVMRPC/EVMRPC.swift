@@ -8,7 +8,9 @@
 // - RPCError.swift — the one error type: transport, timeout, HTTP status, rate limit, invalid response,
 //   JSON-RPC error (code, message, data), revert (raw data; the ABI layer decodes it), decoding.
 // - Transport.swift, WebSocket.swift — `RPCTransport`: bytes in, bytes out. `HTTPTransport` (async-http-client,
-//   pooled keep-alive, gzip, per-request deadline) and `WebSocketTransport` (NIOWebSocket, `eth_subscribe`,
+//   pooled keep-alive, gzip, TLS, deadline over the whole exchange); PlainHTTPTransport.swift, HTTPLane.swift,
+//   HTTP1Wire.swift, PlainSocket.swift — `PlainHTTPTransport` for `http://` (one thread per keep-alive connection
+//   blocked in poll(2), the request in one buffer, the response parsed from bytes); and `WebSocketTransport` (NIOWebSocket, `eth_subscribe`,
 //   reconnect with backoff and resubscribe). A `WebSocketTransport` matches answers by request id: give it
 //   to one `RPCClient`.
 // - RPCClient.swift — ids, retries with exponential backoff and jitter for transient failures only,

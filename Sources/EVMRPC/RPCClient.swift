@@ -83,15 +83,23 @@ public final class RPCClient: Sendable {
         self.coalescer = configuration.coalescingWindow.map { Coalescer(window: $0) }
     }
 
-    /// A client over HTTP(S) URLs, each with its own pool of keep-alive connections.
+    /// A client over HTTP(S) URLs, each with its own pool of keep-alive connections (see ``transport(url:)``).
     public convenience init(urls: [String], configuration: RPCConfiguration = RPCConfiguration()) {
-        self.init(transports: urls.map { HTTPTransport(url: $0) }, configuration: configuration)
+        self.init(transports: urls.map { RPCClient.transport(url: $0) }, configuration: configuration)
+    }
+
+    /// The transport for an HTTP(S) URL: ``PlainHTTPTransport`` for `http://` (a devnet, a local node: less CPU per
+    /// call), ``HTTPTransport`` on async-http-client for `https://` (TLS) and anything else.
+    public static func transport(url: String) -> any RPCTransport {
+        if url.lowercased().hasPrefix("http://"), let plain = try? PlainHTTPTransport(url: url) { return plain }
+        return HTTPTransport(url: url)
     }
 
     /// Releases the HTTP connections (call once when done).
     public func shutdown() async {
         for transport in transports {
             if let http = transport as? HTTPTransport { await http.shutdown() }
+            if let plain = transport as? PlainHTTPTransport { await plain.shutdown() }
         }
     }
 

@@ -14,7 +14,9 @@ public protocol RPCTransport: Sendable {
     func roundTrip(_ body: [UInt8], method: String, timeout: Duration) async throws(RPCError) -> [UInt8]
 }
 
-/// JSON-RPC over HTTP(S) on async-http-client: pooled keep-alive connections, gzip responses.
+/// JSON-RPC over HTTP(S) on async-http-client: pooled keep-alive connections, gzip responses, TLS.
+///
+/// ``RPCClient/transport(url:)`` picks it for `https://`; plain `http://` goes to the leaner ``PlainHTTPTransport``.
 public final class HTTPTransport: RPCTransport {
     /// The endpoint URL.
     public let url: String
@@ -53,6 +55,11 @@ public final class HTTPTransport: RPCTransport {
     }
 
     /// POSTs `body` as JSON and returns the response body; HTTP 429 is ``RPCError/rateLimited(retryAfterSeconds:)``, other non-2xx statuses ``RPCError/http(status:body:)``.
+    ///
+    /// `timeout` covers the whole exchange, body included. async-http-client's own deadline stops at the response
+    /// head and reaches the request through a task on Swift's cooperative pool: when that pool is busy, a head that
+    /// arrives after the deadline disarms it and a late answer would come back as a success. So the body is read
+    /// against the deadline too, and an answer completed after it is a timeout.
     public func roundTrip(_ body: [UInt8], method: String, timeout: Duration) async throws(RPCError) -> [UInt8] {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
@@ -60,9 +67,22 @@ public final class HTTPTransport: RPCTransport {
         request.headers.add(name: "Accept-Encoding", value: "gzip")
         request.body = .bytes(ByteBuffer(bytes: body))
         let nanos = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        let deadline = NIODeadline.now() + .nanoseconds(nanos)
+        let limit = maxResponseBytes
         do {
-            let response = try await client.execute(request, timeout: .nanoseconds(nanos))
-            let buffer = try await response.body.collect(upTo: maxResponseBytes)
+            let response = try await client.execute(request, deadline: deadline)
+            if NIODeadline.now() > deadline { throw RPCError.timeout(method: method) }
+            let collected = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+                group.addTask { try await response.body.collect(upTo: limit) }
+                group.addTask {
+                    let left = deadline - NIODeadline.now()
+                    if left.nanoseconds > 0 { try await Task.sleep(nanoseconds: UInt64(left.nanoseconds)) }
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? nil
+            }
+            guard let buffer = collected, NIODeadline.now() <= deadline else { throw RPCError.timeout(method: method) }
             let bytes = Array(buffer.readableBytesView)
             let status = Int(response.status.code)
             if status == 429 {

@@ -132,6 +132,12 @@ enum JSONRPCWire {
 
     /// Decodes a result's JSON bytes as `T`.
     static func decode<T: Decodable>(_ type: T.Type, from json: [UInt8], method: String) throws(RPCError) -> T {
+        // A hash (eth_sendRawTransaction's result) straight from its bytes: `"0x` + 64 hex digits + `"`. Anything
+        // else, escapes included, goes through JSONDecoder, which accepts the same texts.
+        if T.self == Bytes32.self, json.count == 68, json[0] == 34, json[67] == 34,
+           let hash = try? Bytes32(hex: String(decoding: json[1..<67], as: UTF8.self)), let value = hash as? T {
+            return value
+        }
         do {
             return try JSONDecoder().decode(T.self, from: Data(json))
         } catch {

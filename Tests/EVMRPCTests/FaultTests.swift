@@ -55,6 +55,33 @@ struct FaultTests {
         }
     }
 
+    /// The cause of a flaky `reportsEachFaultWithoutRetries`: async-http-client's deadline reaches the request
+    /// through a task on Swift's cooperative pool and stops at the response head, so with that pool busy (a loaded
+    /// test run) the proxy's late head disarmed it and the late answer came back as a success. Both transports
+    /// must call it a timeout.
+    @Test(arguments: [false, true])
+    func aLateAnswerIsATimeoutEvenWhenSwiftsPoolIsBusy(plain: Bool) async throws {
+        try await Devnet.shared.isolated { info, _ in
+            let proxy = try FaultProxy(upstream: info.url)
+            let transport: any RPCTransport = plain ? try PlainHTTPTransport(url: proxy.url) : HTTPTransport(url: proxy.url)
+            let client = RPCClient(transports: [transport], configuration: RPCConfiguration(requestTimeout: .milliseconds(400), retry: .noRetries))
+            _ = try await client.chainId()
+            try await proxy.arm("latency", delay: 1.5)
+            let call = Task { try await client.chainId() }
+            #expect(try await eventually(timeout: .seconds(10)) { try await proxy.faulted()["latency"] == 1 })
+            // Every thread of the cooperative pool busy past the proxy's delay, as in a loaded run.
+            let busyUntil = ContinuousClock.now + .seconds(2)
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<ProcessInfo.processInfo.activeProcessorCount {
+                    group.addTask { while ContinuousClock.now < busyUntil {} }
+                }
+            }
+            await #expect(throws: RPCError.timeout(method: "eth_chainId")) { _ = try await call.value }
+            await client.shutdown()
+            await proxy.stop()
+        }
+    }
+
     @Test func aSendWhoseResponseWasLostIsNotSentTwice() async throws {
         try await withProxy { info, proxy, client in
             let signer = info.signer(1)

@@ -35,6 +35,17 @@ struct WireTests {
         #expect(try String(decoding: envelopes[0].outcome.get(), as: UTF8.self) == #"{"a":[1,"}"]}"#)
     }
 
+    @Test func decodesHashesFromTheirBytesLikeJSONDecoder() throws {
+        let hex = "0x88df016429689c079f3b2f6ad39fa052532c56795b733da78a91ebe6a713944b"
+        let expected = try Bytes32(hex: hex)
+        for text in ["\"\(hex)\"", "\"\(hex.uppercased().replacingOccurrences(of: "0X", with: "0x"))\"", "\"\(hex.dropFirst(2))\"", " \"\(hex)\" "] {
+            #expect(try RPCResult(method: "m", json: Array(text.utf8)).decode(as: Bytes32.self) == expected, "\(text)")
+        }
+        for text in ["\"0x\(String(repeating: "g", count: 64))\"", "\"\(hex.dropLast())\"", "1", "null"] {
+            #expect(throws: RPCError.self) { try RPCResult(method: "m", json: Array(text.utf8)).decode(as: Bytes32.self) }
+        }
+    }
+
     @Test func parsesBatchesInAnyOrder() throws {
         let envelopes = try JSONRPCWire.parse(Array(#"[{"jsonrpc":"2.0","id":2,"result":"0x1"},{"jsonrpc":"2.0","id":1,"error":{"code":-32601,"message":"nope"}}]"#.utf8))
         #expect(envelopes.map(\.id) == [2, 1])

@@ -13,17 +13,19 @@ import Foundation
 /// is closed.
 private final class Devnet: @unchecked Sendable {
     let url: String
+    let wsURL: String?
     private let child: ChildProcess
 
-    private init(url: String, child: ChildProcess) {
+    private init(url: String, wsURL: String?, child: ChildProcess) {
         self.url = url
+        self.wsURL = wsURL
         self.child = child
     }
 
     /// Starts a fresh devnet and waits for its readiness line (nil when it cannot start).
     static func start() -> Devnet? {
         guard let child = try? DevnetLauncher.start(), let url = child.readyLine["url"] as? String else { return nil }
-        return Devnet(url: url, child: child)
+        return Devnet(url: url, wsURL: child.readyLine["wsUrl"] as? String, child: child)
     }
 
     /// Closes its stdin (`--exit-with-stdin`) and waits for it to exit.
@@ -72,13 +74,31 @@ let benchmarks: @Sendable () -> Void = {
     sendBenchmarks()
 
     guard let url = sharedDevnet?.url else { return }
+    // RPCClient(urls:) picks PlainHTTPTransport for the devnet's http:// URL (before 2026-12-05: HTTPTransport).
     let client = RPCClient(urls: [url], configuration: RPCConfiguration(retry: .noRetries))
     let transport = HTTPTransport(url: url)
+    let plain = try! PlainHTTPTransport(url: url)  // the devnet's URL is http://
     let chainIdBody = JSONRPCCodec.encode(RPCRequest("eth_chainId"), id: 1)
 
     Benchmark("devnet raw HTTP round trip eth_chainId", configuration: .init(metrics: [.wallClock, .throughput])) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try await transport.roundTrip(chainIdBody, method: "eth_chainId", timeout: .seconds(10)))
+        }
+    }
+
+    Benchmark("devnet raw HTTP round trip eth_chainId, PlainHTTPTransport", configuration: .init(metrics: [.wallClock, .throughput, .cpuTotal])) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try await plain.roundTrip(chainIdBody, method: "eth_chainId", timeout: .seconds(10)))
+        }
+    }
+
+    // The same exchange over a NIO channel with a minimal handler and one promise per request (WebSocketTransport):
+    // what a NIO-based HTTP/1.1 transport would cost, beside PlainHTTPTransport's thread blocked in poll(2).
+    if let wsURL = sharedDevnet?.wsURL, let socket = try? WebSocketTransport(url: wsURL) {
+        Benchmark("devnet raw WebSocket round trip eth_chainId (NIO)", configuration: .init(metrics: [.wallClock, .throughput, .cpuTotal])) { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(try await socket.roundTrip(chainIdBody, method: "eth_chainId", timeout: .seconds(10)))
+            }
         }
     }
 

@@ -62,7 +62,7 @@ struct ChainOptions: ParsableArguments {
             if scheme == "ws" || scheme == "wss" {
                 do { transports.append(try WebSocketTransport(url: url)) } catch { throw CLIError("--rpc-url \(url): \(error)") }
             } else {
-                transports.append(HTTPTransport(url: url))
+                transports.append(RPCClient.transport(url: url))
             }
         }
         guard !transports.isEmpty else { throw CLIError("no --rpc-url given") }

@@ -120,11 +120,18 @@ final class FaultProxy: Sendable {
         return object["forwarded"] as! [String: Int]
     }
 
+    /// How many requests each fault mode took.
+    func faulted() async throws -> [String: Int] {
+        let data = try await post("/__stats", "{}")
+        let object = try JSONSerialization.jsonObject(with: Data(data)) as! [String: Any]
+        return object["faulted"] as! [String: Int]
+    }
+
     /// Disarms every fault and zeroes the counters.
     func reset() async throws { _ = try await post("/__reset", "{}") }
 
     private func post(_ path: String, _ body: String) async throws -> [UInt8] {
-        let transport = HTTPTransport(url: url + path)
+        let transport = try PlainHTTPTransport(url: url + path)
         let answer = try await transport.roundTrip(Array(body.utf8), method: "control", timeout: .seconds(10))
         await transport.shutdown()
         return answer
