@@ -52,10 +52,13 @@ func csvRows(bytes: [UInt8], types: [ABIType], keepWords: Bool) -> SimpleRows? {
         bounds.append(all.count)
         let parts = (0..<(bounds.count - 1)).map { bounds[$0]..<bounds[$0 + 1] }
         let length = 32 * types.count
-        return SimpleRows.read(all, parts: parts, types: types, keepWords: keepWords, rowBound: { SimpleRows.count(of: 0x0A, in: $0) + 1 }) { part, out in
+        // One row at most per line: line ends, and a last line without one.
+        let rowBound: (UnsafeBufferPointer<UInt8>) -> Int = { SimpleRows.count(of: 0x0A, in: $0) + ($0.last == 0x0A ? 0 : 1) }
+        return SimpleRows.read(all, parts: parts, types: types, keepWords: keepWords, rowBound: rowBound) { part, out in
             var count = 0
             let complete = (try? forEachCSVRow(part, columns: types.count) { _, columns in
                 let slot = out + count * length
+                slot.initializeMemory(as: UInt8.self, repeating: 0, count: length)
                 for k in 0..<columns.count where !fastEncode(UnsafeBufferPointer(rebasing: part[columns[k]]), types[k], into: slot + 32 * k) {
                     return false
                 }

@@ -15,37 +15,58 @@ struct SimpleRows {
     var leaves: [Bytes32]
 
     /// Reads the `parts` of `all` (at most two, each on its own thread): `rowBound(part)` bounds the number of rows of a
-    /// part, `encode(part, out)` writes its rows' words to `out` (zeroed, `rowBound` rows of 32 bytes per type) and
-    /// returns how many, or nil when a row is not for the fast reader. Nil if any part is nil.
+    /// part, `encode(part, out)` writes its rows' words to `out` (room for `rowBound` rows of 32 bytes per type; each
+    /// row zeroed by `encode` before it writes it) and returns how many, or nil when a row is not for the fast reader.
+    /// Both parts write into one buffer of words and one of leaves, each at its own offset (no copies after; a part
+    /// with fewer rows than its bound, from blank or comment lines, is moved down). Nil if any part is nil.
     static func read(_ all: UnsafeBufferPointer<UInt8>, parts: [Range<Int>], types: [ABIType], keepWords: Bool,
                      rowBound: @escaping (UnsafeBufferPointer<UInt8>) -> Int,
                      encode: @escaping (UnsafeBufferPointer<UInt8>, UnsafeMutableRawPointer) -> Int?) -> SimpleRows? {
         let length = 32 * types.count
-        let results = PartResults(count: parts.count)
+        let bounds = parts.map { rowBound(UnsafeBufferPointer(rebasing: all[$0])) }
+        var starts = [0]
+        for bound in bounds { starts.append(starts[starts.count - 1] + bound) }
+        let total = starts[starts.count - 1], offsets = starts
+        let counts = PartCounts(count: parts.count)
         let whole = UnsafeSendable(all)
         let work = UnsafeSendable((rowBound, encode))
-        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
-            let part = UnsafeBufferPointer(rebasing: whole.value[parts[k]])
-            var words = [UInt8](repeating: 0, count: work.value.0(part) * length)
-            guard let count = words.withUnsafeMutableBytes({ work.value.1(part, $0.baseAddress!) }) else { return }
-            var leaves = [Bytes32](repeating: .zero, count: count)
+        var words = [UInt8](unsafeUninitializedCapacity: total * length) { wordBuffer, wordCount in
+            adviseHugePages(UnsafeMutableRawBufferPointer(wordBuffer))
+            let wordBase = UnsafeSendable(wordBuffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+                let part = UnsafeBufferPointer(rebasing: whole.value[parts[k]])
+                let out = wordBase.value + offsets[k] * length
+                counts.set(k, work.value.1(part, out))
+            }
+            // Rows of a later part move down over the unused room of an earlier one.
+            var end = 0
+            for k in 0..<parts.count {
+                guard let count = counts.get(k) else { return }
+                if end != starts[k] * length { (wordBuffer.baseAddress! + end).update(from: wordBuffer.baseAddress! + starts[k] * length, count: count * length) }
+                end += count * length
+            }
+            wordCount = end
+        }
+        guard (0..<parts.count).allSatisfy({ counts.get($0) != nil }) else { return nil }
+        let count = words.count / max(1, length)
+        var leaves = [Bytes32](repeating: .zero, count: count)
+        // The leaves in two halves on two threads, four at a time on each.
+        if count > 0 {
             words.withUnsafeBytes { rows in
-                leaves.withUnsafeMutableBufferPointer { KeccakBatch.hash(messages: rows, length: length, double: true, into: $0) }
-            }
-            words.removeLast(words.count - count * length)
-            results.set(k, (keepWords ? words : [], leaves))
-        }
-        var rows = SimpleRows(words: [], leaves: [])
-        for k in 0..<parts.count {
-            guard let (words, leaves) = results.take(k) else { return nil }
-            if rows.leaves.isEmpty {
-                rows = SimpleRows(words: words, leaves: leaves)
-            } else {
-                rows.words += words
-                rows.leaves += leaves
+                leaves.withUnsafeMutableBufferPointer { out in
+                    let rowBase = UnsafeSendable(rows.baseAddress!), leafBase = UnsafeSendable(out.baseAddress!)
+                    let halves = count >= 4_096 ? [0..<(count / 2), (count / 2)..<count] : [0..<count]
+                    DispatchQueue.concurrentPerform(iterations: halves.count) { k in
+                        let range = halves[k]
+                        KeccakBatch.hash(messages: UnsafeRawBufferPointer(start: rowBase.value + range.lowerBound * length, count: range.count * length),
+                                         length: length, double: true,
+                                         into: UnsafeMutableBufferPointer(start: leafBase.value + range.lowerBound, count: range.count))
+                    }
+                }
             }
         }
-        return rows
+        if !keepWords { words = [] }
+        return SimpleRows(words: words, leaves: leaves)
     }
 
     /// How many times `byte` occurs in `part` (`memchr` from hit to hit).
@@ -75,8 +96,10 @@ func jsonRows(bytes: [UInt8], types: [ABIType], keepWords: Bool) -> SimpleRows? 
         if all.count >= 1 << 20, let comma = JSONRowReader.valueBoundary(all, from: all.count / 2) {
             parts = [0..<comma, (comma + 1)..<all.count]
         }
+        // Every row opens with a `[`; so does the array (in the first part).
+        let first = all.baseAddress
         let rows = SimpleRows.read(all, parts: parts, types: types, keepWords: keepWords,
-                                   rowBound: { SimpleRows.count(of: UInt8(ascii: "["), in: $0) }) { part, out in
+                                   rowBound: { max(0, SimpleRows.count(of: UInt8(ascii: "["), in: $0) - ($0.baseAddress == first ? 1 : 0)) }) { part, out in
             var reader = JSONRowReader(bytes: part, types: types)
             let first = part.baseAddress == all.baseAddress, last = part.baseAddress! + part.count == all.baseAddress! + all.count
             return reader.rows(opening: first, closing: last, into: out)
@@ -136,6 +159,7 @@ private struct JSONRowReader {
         while true {
             guard take(UInt8(ascii: "[")) else { return nil }
             let slot = out + 32 * types.count * count
+            slot.initializeMemory(as: UInt8.self, repeating: 0, count: 32 * types.count)
             for (k, type) in types.enumerated() {
                 if k > 0 { guard take(UInt8(ascii: ",")) else { return nil } }
                 skipSpace()
@@ -181,13 +205,13 @@ private struct JSONRowReader {
     }
 }
 
-/// Results of the parts of `SimpleRows.read`, each written by one thread and taken after all have finished.
-private final class PartResults: @unchecked Sendable {
-    private var results: [([UInt8], [Bytes32])?]
+/// The row counts of the parts of `SimpleRows.read`, each written by one thread and read after all have finished.
+private final class PartCounts: @unchecked Sendable {
+    private var counts: [Int?]
     private let lock = NSLock()
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ value: ([UInt8], [Bytes32])) { lock.withLock { results[k] = value } }
-    func take(_ k: Int) -> ([UInt8], [Bytes32])? { lock.withLock { defer { results[k] = nil }; return results[k] } }
+    init(count: Int) { counts = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ value: Int?) { lock.withLock { counts[k] = value } }
+    func get(_ k: Int) -> Int? { lock.withLock { counts[k] } }
 }
 
 /// Values handed to the threads of `SimpleRows.read`, which use them only while the caller waits for them.
