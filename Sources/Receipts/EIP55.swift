@@ -44,14 +44,8 @@ enum EIP55 {
 
     /// Writes the 40 EIP-55 hex digits of each address (no `0x`) to `out` (40 bytes each).
     static func checksummed(_ addresses: UnsafeBufferPointer<Address>, into out: UnsafeMutablePointer<UInt8>) {
-        let digits = Array("0123456789abcdef".utf8)
         for (k, address) in addresses.enumerated() {
-            address.withUnsafeBytes { raw in
-                for j in 0..<20 {
-                    out[40 * k + 2 * j] = digits[Int(raw[j] >> 4)]
-                    out[40 * k + 2 * j + 1] = digits[Int(raw[j] & 0xF)]
-                }
-            }
+            address.withUnsafeBytes { raw in WordText.hex(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 20, into: out + 40 * k) }
         }
         applyChecksums(out, count: addresses.count)
     }

@@ -253,27 +253,9 @@ extension DumpReader {
     /// `{"value": [...], "treeIndex": N}` in either order, the value's ABI words written to `slot` (zeroed, 32 bytes per
     /// type); returns the tree index.
     mutating func entryWords(_ types: [ABIType], into slot: UnsafeMutableRawPointer) throws -> Int {
-        var filled = false, index: Int?
-        try expect(UInt8(ascii: "{"))
-        repeat {
-            let key = try rawString()
-            try expect(UInt8(ascii: ":"))
-            if Self.equals(key, "value"), !filled {
-                var k = 0
-                try array { r in
-                    guard k < types.count, StandardMerkleTree.encodeItem(try r.item(types[k]), types[k], into: slot + 32 * k) else { throw Unexpected() }
-                    k += 1
-                }
-                guard k == types.count else { throw Unexpected() }
-                filled = true
-            } else if Self.equals(key, "treeIndex"), index == nil {
-                index = try treeIndex()
-            } else {
-                throw Unexpected()
-            }
-        } while try next(UInt8(ascii: "}"))
-        guard filled, let index else { throw Unexpected() }
-        return index
+        try entryFields(count: types.count) { r, k in
+            guard StandardMerkleTree.encodeItem(try r.item(types[k]), types[k], into: slot + 32 * k) else { throw Unexpected() }
+        }
     }
 }
 
@@ -296,5 +278,6 @@ private final class HalfSlots: @unchecked Sendable {
     func get(_ k: Int) -> ValueHalf { lock.withLock { slots[k] } }
 }
 
-/// A buffer the threads of `readValues` read while their caller waits for them.
-private struct SendableBytes: @unchecked Sendable { let buffer: UnsafeBufferPointer<UInt8> }
+/// Bytes handed to other threads (the dump loader's tree job, the halves of `readValues`), which read them only while
+/// their owner waits for them.
+struct SendableBytes: @unchecked Sendable { let buffer: UnsafeBufferPointer<UInt8> }

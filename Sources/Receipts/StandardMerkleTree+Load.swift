@@ -158,28 +158,37 @@ struct DumpReader {
 
     /// `{"value": [...], "treeIndex": N}` in either order.
     mutating func entry(_ types: [ABIType]) throws -> ([ABIValue], Int) {
-        var value: [ABIValue]?, index: Int?
+        var items: [ABIValue] = []
+        items.reserveCapacity(types.count)
+        let index = try entryFields(count: types.count) { r, k in items.append(try r.item(types[k])) }
+        return (items, index)
+    }
+
+    /// The fields of one entry, `{"value": [...], "treeIndex": N}` in either order: `item(reader, k)` reads the k-th of
+    /// exactly `count` elements of the value; returns the tree index.
+    mutating func entryFields(count: Int, item: (inout DumpReader, Int) throws -> Void) throws -> Int {
+        var filled = false, index: Int?
         try expect(UInt8(ascii: "{"))
         repeat {
             let key = try rawString()
             try expect(UInt8(ascii: ":"))
-            if Self.equals(key, "value"), value == nil {
-                var items: [ABIValue] = []
-                items.reserveCapacity(types.count)
+            if Self.equals(key, "value"), !filled {
+                var k = 0
                 try array { r in
-                    guard items.count < types.count else { throw Unexpected() }
-                    items.append(try r.item(types[items.count]))
+                    guard k < count else { throw Unexpected() }
+                    try item(&r, k)
+                    k += 1
                 }
-                guard items.count == types.count else { throw Unexpected() }
-                value = items
+                guard k == count else { throw Unexpected() }
+                filled = true
             } else if Self.equals(key, "treeIndex"), index == nil {
                 index = try treeIndex()
             } else {
                 throw Unexpected()
             }
         } while try next(UInt8(ascii: "}"))
-        guard let value, let index else { throw Unexpected() }
-        return (value, index)
+        guard filled, let index else { throw Unexpected() }
+        return index
     }
 
     /// A `treeIndex` number: 1 to 18 digits, no leading zero (JSON the general path refuses the same way).
@@ -246,11 +255,8 @@ final class TreeJob: @unchecked Sendable {
     /// The node hashes and the first inconsistent parent; nil when the array is not what the byte reader expects.
     private(set) var result: ([Bytes32], Int?)?
 
-    /// The bytes, valid until `wait()` returns (the reader waits before its caller's buffer goes away).
-    private struct Bytes: @unchecked Sendable { let buffer: UnsafeBufferPointer<UInt8> }
-
     init(_ array: UnsafeBufferPointer<UInt8>) {
-        let bytes = Bytes(buffer: array)
+        let bytes = SendableBytes(buffer: array)  // valid until `wait()` returns: the reader waits before its caller's buffer goes away
         Thread.detachNewThread { [self] in
             let array = bytes.buffer
             var reader = DumpReader(bytes: array)
