@@ -94,12 +94,12 @@ enum InputFile {
     private static func readInHalves(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String, what: String) throws -> Int? {
         let middle = buffer.count / 2
         let halves = [0..<middle, middle..<buffer.count]
-        let results = HalfReads()
-        let target = UnsafeSendableBuffer(buffer: buffer)
+        let results = ThreadSlots<HalfRead>(count: 2, initial: .bytes(0))
+        let target = UnsafeSendable(buffer)
         DispatchQueue.concurrentPerform(iterations: 2) { k in
             var done = halves[k].lowerBound
             while done < halves[k].upperBound {
-                let n = pread(fd, target.buffer.baseAddress! + done, halves[k].upperBound - done, off_t(done))
+                let n = pread(fd, target.value.baseAddress! + done, halves[k].upperBound - done, off_t(done))
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 {
                     results.set(k, n < 0 ? .failed(errno) : .bytes(done - halves[k].lowerBound))
@@ -118,17 +118,8 @@ enum InputFile {
         }
     }
 
-    /// The outcome of each half of `readInHalves`.
-    private final class HalfReads: @unchecked Sendable {
-        enum Outcome { case bytes(Int), failed(Int32) }
-        private var results: [Outcome] = [.bytes(0), .bytes(0)]
-        private let lock = NSLock()
-        func set(_ k: Int, _ r: Outcome) { lock.withLock { results[k] = r } }
-        func get(_ k: Int) -> Outcome { lock.withLock { results[k] } }
-    }
-
-    /// The buffer both halves are read into, each into its own range, while the caller waits.
-    private struct UnsafeSendableBuffer: @unchecked Sendable { let buffer: UnsafeMutableRawBufferPointer }
+    /// What one half of `readInHalves` read: its byte count, or the `errno` of a failed `pread`.
+    private enum HalfRead { case bytes(Int), failed(Int32) }
 
     /// The text of `path` (UTF-8), at most `limit` bytes.
     static func readText(_ path: String, what: String, limit: Int = defaultLimit) throws -> String {

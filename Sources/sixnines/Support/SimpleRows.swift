@@ -27,7 +27,7 @@ struct SimpleRows {
         var starts = [0]
         for bound in bounds { starts.append(starts[starts.count - 1] + bound) }
         let total = starts[starts.count - 1], offsets = starts
-        let counts = PartCounts(count: parts.count)
+        let counts = ThreadSlots<Int?>(count: parts.count, initial: nil)
         let whole = UnsafeSendable(all)
         let work = UnsafeSendable((rowBound, encode))
         var words = [UInt8](unsafeUninitializedCapacity: total * length) { wordBuffer, wordCount in
@@ -205,17 +205,17 @@ private struct JSONRowReader {
     }
 }
 
-/// The row counts of the parts of `SimpleRows.read`, each written by one thread and read after all have finished.
-private final class PartCounts: @unchecked Sendable {
-    private var counts: [Int?]
+/// One result per worker thread, each written by its thread and read after all have finished (`concurrentPerform`).
+final class ThreadSlots<Value>: @unchecked Sendable {
+    private var slots: [Value]
     private let lock = NSLock()
-    init(count: Int) { counts = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ value: Int?) { lock.withLock { counts[k] = value } }
-    func get(_ k: Int) -> Int? { lock.withLock { counts[k] } }
+    init(count: Int, initial: Value) { slots = Array(repeating: initial, count: count) }
+    func set(_ k: Int, _ value: Value) { lock.withLock { slots[k] = value } }
+    func get(_ k: Int) -> Value { lock.withLock { slots[k] } }
 }
 
-/// Values handed to the threads of `SimpleRows.read`, which use them only while the caller waits for them.
-private struct UnsafeSendable<T>: @unchecked Sendable {
+/// Values handed to worker threads, which use them only while their caller waits for them.
+struct UnsafeSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }
