@@ -93,7 +93,7 @@ struct PlainTransportTests {
         try await withServer(script: { .bytesThenClose(HTTP1TestWire.response(Self.echo($0))) }) { server, _, client in
             let got5 = try await string(client, "eth_chainId", "a")
             #expect(got5 == "a")
-            let closed = try await eventually(timeout: .seconds(10)) { server.closed == 1 }
+            let closed = try await eventually(timeout: .seconds(60)) { server.closed == 1 }
             #expect(closed)
             let got7 = try await string(client, "eth_sendRawTransaction", "0x02")
             #expect(got7 == "0x02")
@@ -178,7 +178,7 @@ struct PlainTransportTests {
         let transport = try PlainHTTPTransport(url: server.url, maxConnections: 1)
         let body = Array(#"{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}"#.utf8)
         let first = Task { try await transport.roundTrip(body, method: "eth_chainId", timeout: .seconds(600)) }
-        let arrived = try await eventually(timeout: .seconds(10)) { server.received.count == 1 }
+        let arrived = try await eventually(timeout: .seconds(60)) { server.received.count == 1 }
         #expect(arrived)
         await #expect(throws: RPCError.timeout(method: "eth_blockNumber")) {
             _ = try await transport.roundTrip(body, method: "eth_blockNumber", timeout: .milliseconds(300))
@@ -190,9 +190,11 @@ struct PlainTransportTests {
     }
 
     @Test func aCancelledCallEndsAtOnceAsCancelled() async throws {
-        try await withServer(script: { _ in .stall([]) }) { server, _, client in
+        // The call's own deadline is far away: under a loaded test run the request may take long to arrive, and the
+        // call must then still end as cancelled, not as a timeout.
+        try await withServer(timeout: .seconds(600), script: { _ in .stall([]) }) { server, _, client in
             let call = Task { try await client.chainId() }
-            let arrived = try await eventually(timeout: .seconds(10)) { server.received.count == 1 }
+            let arrived = try await eventually(timeout: .seconds(60)) { server.received.count == 1 }
             #expect(arrived)
             call.cancel()
             await #expect(throws: RPCError.cancelled) { _ = try await call.value }
