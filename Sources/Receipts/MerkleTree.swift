@@ -1,3 +1,4 @@
+import Dispatch
 import EVM
 
 /// Errors from building, proving against or verifying a Merkle tree.
@@ -81,50 +82,82 @@ public struct MerkleTree: Sendable {
         self.treeIndices = treeIndices
     }
 
-    /// Leaf positions in ascending hash order (ties keep insertion order). Positions are first distributed, stably, into
-    /// 65,536 buckets by the top 16 bits of their hash (one counting pass); each bucket (about n / 65,536 leaves of
-    /// random hashes) is then sorted by (first 8 bytes, whole hash, position): by insertion for a few leaves, by the
-    /// standard sort for more (many equal prefixes cannot make it quadratic).
-    static func sortedOrder(_ leaves: [Bytes32]) -> [Int] {
+    /// Leaf positions in ascending hash order (ties keep insertion order). (first 8 bytes, position) pairs are first
+    /// distributed, stably, into 65,536 buckets by the top 16 bits of their hash (one counting pass), so that each bucket
+    /// (about n / 65,536 leaves of random hashes) is sorted in its own few cache lines by (first 8 bytes, whole hash,
+    /// position): by insertion for a few leaves, by the standard sort for more (many equal prefixes cannot make it
+    /// quadratic). From `twoThreadsFrom` leaves on, the lower and upper halves of the buckets sort on two threads.
+    static func sortedOrder(_ leaves: [Bytes32], twoThreadsFrom: Int = 1 << 16) -> [Int] {
         let n = leaves.count
         let prefixes = leaves.map { leaf in leaf.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) } }
-        func less(_ a: Int, _ b: Int) -> Bool {
-            if prefixes[a] != prefixes[b] { return prefixes[a] < prefixes[b] }
-            let x = leaves[a], y = leaves[b]
-            return x < y || (x == y && a < b)
+        guard n >= 1 << 12 else {
+            return (0..<n).sorted { a, b in
+                if prefixes[a] != prefixes[b] { return prefixes[a] < prefixes[b] }
+                return leaves[a] < leaves[b] || (leaves[a] == leaves[b] && a < b)
+            }
         }
-        guard n >= 1 << 12 else { return (0..<n).sorted(by: less) }
-        var starts = [Int](repeating: 0, count: (1 << 16) + 1)
+        let bucketCount = 1 << 16
+        var starts = [Int](repeating: 0, count: bucketCount + 1)
         for p in prefixes { starts[Int(p >> 48) + 1] += 1 }
-        for b in 0..<(1 << 16) { starts[b + 1] += starts[b] }
-        var order = [Int](repeating: 0, count: n)
+        for b in 0..<bucketCount { starts[b + 1] += starts[b] }
+        var keyed = [SortKey](repeating: SortKey(prefix: 0, position: 0), count: n)
         var next = starts
         for i in 0..<n {
             let b = Int(prefixes[i] >> 48)
-            order[next[b]] = i
+            keyed[next[b]] = SortKey(prefix: prefixes[i], position: i)
             next[b] += 1
         }
-        order.withUnsafeMutableBufferPointer { order in
-            for b in 0..<(1 << 16) {
+        let bounds = starts
+        leaves.withUnsafeBufferPointer { leaves in
+            keyed.withUnsafeMutableBufferPointer { keyed in
+                let shared = SortShared(leaves: leaves, keyed: keyed)
+                if n >= twoThreadsFrom {
+                    DispatchQueue.concurrentPerform(iterations: 2) { half in
+                        shared.sortBuckets(half * bucketCount / 2 ..< (half + 1) * bucketCount / 2, starts: bounds)
+                    }
+                } else {
+                    shared.sortBuckets(0..<bucketCount, starts: bounds)
+                }
+            }
+        }
+        return keyed.map(\.position)
+    }
+
+    /// A leaf's first eight bytes (big-endian) and its insertion position.
+    struct SortKey { var prefix: UInt64, position: Int }
+
+    /// The leaves and the bucketed keys, shared by the two sorting threads (each sorts its own buckets).
+    private struct SortShared: @unchecked Sendable {
+        let leaves: UnsafeBufferPointer<Bytes32>
+        let keyed: UnsafeMutableBufferPointer<SortKey>
+
+        func less(_ a: SortKey, _ b: SortKey) -> Bool {
+            if a.prefix != b.prefix { return a.prefix < b.prefix }
+            let x = leaves[a.position], y = leaves[b.position]
+            return x < y || (x == y && a.position < b.position)
+        }
+
+        /// Sorts the buckets of `range` in place (bucket `b` is `keyed[starts[b] ..< starts[b + 1]]`).
+        func sortBuckets(_ range: Range<Int>, starts: [Int]) {
+            for b in range {
                 let lo = starts[b], hi = starts[b + 1]
                 if hi - lo <= 1 { continue }
                 if hi - lo > 48 {
-                    var bucket = UnsafeMutableBufferPointer(rebasing: order[lo..<hi])
+                    var bucket = UnsafeMutableBufferPointer(rebasing: keyed[lo..<hi])
                     bucket.sort(by: less)
                     continue
                 }
                 for i in (lo + 1)..<hi {
-                    let item = order[i]
+                    let item = keyed[i]
                     var j = i
-                    while j > lo && less(item, order[j - 1]) {
-                        order[j] = order[j - 1]
+                    while j > lo && less(item, keyed[j - 1]) {
+                        keyed[j] = keyed[j - 1]
                         j -= 1
                     }
-                    order[j] = item
+                    keyed[j] = item
                 }
             }
         }
-        return order
     }
 
     /// Rebuilds a tree from its serialised nodes (an OpenZeppelin dump's `tree`), checking every parent.

@@ -40,7 +40,11 @@ extension StandardMerkleTree {
 private struct WordDumpWriter: @unchecked Sendable {
     enum Job { case text([UInt8]), nodes(Range<Int>), values(Range<Int>) }
 
+    /// How a column's word is written; unlike `ABIType` (an indirect enum), switching over it retains nothing.
+    enum Column { case address, uint, bool, fixedBytes(Int) }
+
     let types: [ABIType]
+    let columns: [Column]
     let tree: MerkleTree
     /// The values' words, valid while `writeDump` runs (it waits for every render before returning).
     let values: UnsafeRawBufferPointer
@@ -49,6 +53,14 @@ private struct WordDumpWriter: @unchecked Sendable {
 
     init(types: [ABIType], tree: MerkleTree, values: UnsafeRawBufferPointer) {
         self.types = types
+        columns = types.map {
+            switch $0 {
+            case .address: .address
+            case .bool: .bool
+            case .fixedBytes(let n): .fixedBytes(n)
+            default: .uint  // writeDump admits uintN, address, bool and bytesN only
+            }
+        }
         self.tree = tree
         self.values = values
         // `,{"value":[` … `],"treeIndex":` digits `}`; per item at most `"0x` + 64 digits + `",` (a uint256 has 78 digits).
@@ -106,6 +118,7 @@ private struct WordDumpWriter: @unchecked Sendable {
         let rowLength = 32 * types.count
         let words = values.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let addressColumns = types.indices.filter { types[$0] == .address }
+        let columns = self.columns
         var checksums = [UInt8](unsafeUninitializedCapacity: 40 * range.count * addressColumns.count) { c, initialized in
             var a = c.baseAddress!
             for i in range {
@@ -125,10 +138,10 @@ private struct WordDumpWriter: @unchecked Sendable {
                     for i in range {
                         o.put(i > 0 ? #",{"value":["# : #"{"value":["#)
                         let row = words + i * rowLength
-                        for k in 0..<types.count {
+                        for k in 0..<columns.count {
                             if k > 0 { o.put(",") }
                             let word = row + 32 * k
-                            switch types[k] {
+                            switch columns[k] {
                             case .address:
                                 o.put("\"0x")
                                 o.p.update(from: nextAddress, count: 40)
@@ -146,8 +159,6 @@ private struct WordDumpWriter: @unchecked Sendable {
                                 WordText.hex(word, count: n, into: o.p)
                                 o.p += 2 * n
                                 o.put("\"")
-                            default:
-                                break  // invariant: writeDump admits simple static types only
                             }
                         }
                         o.put(#"],"treeIndex":"#)

@@ -4,7 +4,7 @@ import Testing
 
 /// The bucketed leaf sort gives exactly the order of sorting (hash, insertion position): random hashes, hashes that
 /// share their first 2 or 8 bytes (one crowded bucket, prefix ties), repeated hashes (ties keep insertion order), and
-/// sizes on both sides of the small-input path.
+/// sizes on both sides of the small-input path, on one thread and on two.
 @Suite struct MerkleSortTests {
     static func reference(_ leaves: [Bytes32]) -> [Int] {
         leaves.indices.sorted { a, b in leaves[a] < leaves[b] || (leaves[a] == leaves[b] && a < b) }
@@ -33,10 +33,12 @@ import Testing
             leaves += (0..<3_000).map { _ in pool[Int.random(in: 0..<pool.count, using: &rng)] }
             leaves.shuffle(using: &rng)
             #expect(MerkleTree.sortedOrder(leaves) == Self.reference(leaves), "shared prefix \(shared)")
+            #expect(MerkleTree.sortedOrder(leaves, twoThreadsFrom: 0) == Self.reference(leaves), "two threads, shared prefix \(shared)")
         }
         // Buckets of a few (insertion) with repeats inside them.
         var small = (0..<40_000).map { _ in Self.leaf(&rng, sharedPrefix: 0) }
         for i in stride(from: 0, to: small.count, by: 7) { small[i] = small[(i * 31) % small.count] }
         #expect(MerkleTree.sortedOrder(small) == Self.reference(small))
+        #expect(MerkleTree.sortedOrder(small, twoThreadsFrom: 0) == Self.reference(small))
     }
 }
