@@ -7,12 +7,13 @@ import Foundation
 // exactly those of `writeDump(to:)` / `dump().jsonText` for the same values (StandardDumpWordsTests checks every type).
 extension StandardMerkleTree {
     /// Writes the standard-v1 dump of `tree`, whose value `i` is the ABI encoding at `encodedValues[32·k·i ..< 32·k·(i+1)]`
-    /// (k = `leafEncoding.count`, every type one `isSimpleStatic` accepts), in chunks of about `chunkSize` bytes; at most
-    /// two chunks are in memory at a time. The output is byte for byte `writeDump(to:)` of the same values.
+    /// (k = `leafEncoding.count`, every type one `isSimpleStatic` accepts), in chunks of about `chunkSize` bytes, each
+    /// valid only during its `sink` call (the chunk buffers, at most six, are reused). The output is byte for byte
+    /// `writeDump(to:)` of the same values.
     /// - Throws: ``Failure/malformedDump(_:)`` when the types are not simple static ones or the words do not match the
     ///   tree's leaf count; whatever `sink` throws.
     public static func writeDump(leafEncoding: [ABIType], tree: MerkleTree, encodedValues: UnsafeRawBufferPointer,
-                                 chunkSize: Int = 1 << 22, to sink: ([UInt8]) throws -> Void) throws {
+                                 chunkSize: Int = 1 << 22, to sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         let rowLength = 32 * leafEncoding.count
         guard !leafEncoding.isEmpty, isSimpleStatic(leafEncoding) else {
             throw Failure.malformedDump("the word writer takes uintN, address, bool and bytesN values only")
@@ -23,7 +24,7 @@ extension StandardMerkleTree {
         var header: [UInt8] = Array(#"{"format":"standard-v1","leafEncoding":"#.utf8)
         JSONValue.array(leafEncoding.map { .string($0.description) }).write(to: &header)
         header.append(contentsOf: #","tree":["#.utf8)
-        try sink(header)
+        try header.withUnsafeBytes { try sink($0) }
         let writer = WordDumpWriter(types: leafEncoding, tree: tree, values: encodedValues)
         let nodesPerChunk = max(1, chunkSize / 69), valuesPerChunk = max(1, chunkSize / writer.maxValueBytes)
         var jobs: [WordDumpWriter.Job] = stride(from: 0, to: tree.nodes.count, by: nodesPerChunk).map {
@@ -45,6 +46,8 @@ private struct WordDumpWriter: @unchecked Sendable {
 
     let types: [ABIType]
     let columns: [Column]
+    /// The positions of the address columns.
+    let addressColumns: [Int]
     let tree: MerkleTree
     /// The values' words, valid while `writeDump` runs (it waits for every render before returning).
     let values: UnsafeRawBufferPointer
@@ -61,6 +64,7 @@ private struct WordDumpWriter: @unchecked Sendable {
             default: .uint  // writeDump admits uintN, address, bool and bytesN only
             }
         }
+        addressColumns = types.indices.filter { types[$0] == .address }
         self.tree = tree
         self.values = values
         // `,{"value":[` … `],"treeIndex":` digits `}`; per item at most `"0x` + 64 digits + `",` (a uint256 has 78 digits).
@@ -68,106 +72,118 @@ private struct WordDumpWriter: @unchecked Sendable {
     }
 
     /// Renders the jobs on two worker threads, at most four chunks ahead of the writer, while the calling thread hands
-    /// them to `sink` in order (writing overlaps rendering). If `sink` throws, the workers stop and are waited for.
-    func run(_ jobs: [Job], sink: ([UInt8]) throws -> Void) throws {
-        let queue = RenderQueue(count: jobs.count, window: 4)
+    /// them to `sink` in order (writing overlaps rendering). Chunks are rendered into buffers that are reused once
+    /// written (no fresh pages to fault in and zero for every chunk). If `sink` throws, the workers stop and are waited for.
+    func run(_ jobs: [Job], sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let capacity = jobs.map(capacity(of:)).max() ?? 0
+        let queue = RenderQueue(count: jobs.count, window: 4, bufferSize: capacity)
         let done = DispatchGroup()
         let writer = self
         for _ in 0..<2 {
             done.enter()
             Thread.detachNewThread {
-                while let k = queue.nextJob() { queue.finish(k, writer.render(jobs[k])) }
+                while let (k, buffer) = queue.nextJob() { queue.finish(k, buffer, writer.render(jobs[k], into: buffer)) }
                 done.leave()
             }
         }
         defer {
             queue.stop()
             done.wait()
+            queue.deallocate()
         }
-        for k in 0..<jobs.count { try sink(queue.take(k)) }
+        for k in 0..<jobs.count {
+            let (buffer, count) = queue.take(k)
+            try sink(UnsafeRawBufferPointer(start: buffer, count: count))
+            queue.recycle(buffer)
+        }
     }
 
-    func render(_ job: Job) -> [UInt8] {
+    /// The buffer size `job` needs: its text, 69 bytes per node, or `maxValueBytes` per value plus the scratch space
+    /// of its addresses' EIP-55 spellings (40 bytes each).
+    func capacity(of job: Job) -> Int {
         switch job {
-        case .text(let bytes): return bytes
-        case .nodes(let range): return renderNodes(range)
-        case .values(let range): return renderValues(range)
+        case .text(let bytes): bytes.count
+        case .nodes(let range): range.count * 69
+        case .values(let range): range.count * (maxValueBytes + 40 * addressColumns.count)
+        }
+    }
+
+    /// Renders `job` at `out` (at least `capacity(of: job)` bytes); the number of bytes written.
+    func render(_ job: Job, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        switch job {
+        case .text(let bytes):
+            out.update(from: bytes, count: bytes.count)
+            return bytes.count
+        case .nodes(let range): return renderNodes(range, into: out)
+        case .values(let range): return renderValues(range, into: out)
         }
     }
 
     /// `"0x…"` for each node of `range`, comma-separated (and a leading comma unless it starts the array).
-    func renderNodes(_ range: Range<Int>) -> [UInt8] {
+    func renderNodes(_ range: Range<Int>, into out: UnsafeMutablePointer<UInt8>) -> Int {
         tree.nodes.withUnsafeBufferPointer { nodes in
-            [UInt8](unsafeUninitializedCapacity: range.count * 69) { out, initialized in
-                var o = Cursor(out.baseAddress!)
-                for i in range {
-                    o.put(i > 0 ? #","0x"# : #""0x"#)
-                    let node = UnsafeRawPointer(nodes.baseAddress! + i).assumingMemoryBound(to: UInt8.self)
-                    WordText.hex(node, count: 32, into: o.p)
-                    o.p += 64
-                    o.put("\"")
-                }
-                initialized = o.p - out.baseAddress!
+            var o = Cursor(out)
+            for i in range {
+                o.put(i > 0 ? #","0x"# : #""0x"#)
+                let node = UnsafeRawPointer(nodes.baseAddress! + i).assumingMemoryBound(to: UInt8.self)
+                WordText.hex(node, count: 32, into: o.p)
+                o.p += 64
+                o.put("\"")
             }
+            return o.p - out
         }
     }
 
     /// The value entries of `range`, comma-separated (and a leading comma unless it starts the array); the block's
-    /// addresses get their EIP-55 spelling first, four Keccak hashes at a time.
-    func renderValues(_ range: Range<Int>) -> [UInt8] {
+    /// addresses get their EIP-55 spelling first, four Keccak hashes at a time, in the scratch space after the
+    /// entries' room (`range.count · maxValueBytes`).
+    func renderValues(_ range: Range<Int>, into out: UnsafeMutablePointer<UInt8>) -> Int {
         let rowLength = 32 * types.count
         let words = values.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        let addressColumns = types.indices.filter { types[$0] == .address }
-        let columns = self.columns
-        var checksums = [UInt8](unsafeUninitializedCapacity: 40 * range.count * addressColumns.count) { c, initialized in
-            var a = c.baseAddress!
-            for i in range {
-                for column in addressColumns {
-                    WordText.hex(words + i * rowLength + 32 * column + 12, count: 20, into: a)
-                    a += 40
-                }
+        let columns = self.columns, addressColumns = self.addressColumns
+        let checksums = out + range.count * maxValueBytes
+        var a = checksums
+        for i in range {
+            for column in addressColumns {
+                WordText.hex(words + i * rowLength + 32 * column + 12, count: 20, into: a)
+                a += 40
             }
-            EIP55.applyChecksums(c.baseAddress!, count: range.count * addressColumns.count)
-            initialized = c.count
         }
-        return checksums.withUnsafeBufferPointer { c in
-            tree.treeIndices.withUnsafeBufferPointer { treeIndices in
-                [UInt8](unsafeUninitializedCapacity: range.count * maxValueBytes) { out, initialized in
-                    var o = Cursor(out.baseAddress!)
-                    var nextAddress = c.baseAddress!
-                    for i in range {
-                        o.put(i > 0 ? #",{"value":["# : #"{"value":["#)
-                        let row = words + i * rowLength
-                        for k in 0..<columns.count {
-                            if k > 0 { o.put(",") }
-                            let word = row + 32 * k
-                            switch columns[k] {
-                            case .address:
-                                o.put("\"0x")
-                                o.p.update(from: nextAddress, count: 40)
-                                o.p += 40
-                                nextAddress += 40
-                                o.put("\"")
-                            case .uint:
-                                o.put("\"")
-                                o.p += WordText.decimal(word, into: o.p)
-                                o.put("\"")
-                            case .bool:
-                                o.put(word[31] != 0 ? "true" : "false")
-                            case .fixedBytes(let n):
-                                o.put("\"0x")
-                                WordText.hex(word, count: n, into: o.p)
-                                o.p += 2 * n
-                                o.put("\"")
-                            }
-                        }
-                        o.put(#"],"treeIndex":"#)
-                        o.p += WordText.decimal(UInt64(treeIndices[i]), into: o.p)
-                        o.put("}")
+        EIP55.applyChecksums(checksums, count: range.count * addressColumns.count)
+        return tree.treeIndices.withUnsafeBufferPointer { treeIndices in
+            var o = Cursor(out)
+            var nextAddress = checksums
+            for i in range {
+                o.put(i > 0 ? #",{"value":["# : #"{"value":["#)
+                let row = words + i * rowLength
+                for k in 0..<columns.count {
+                    if k > 0 { o.put(",") }
+                    let word = row + 32 * k
+                    switch columns[k] {
+                    case .address:
+                        o.put("\"0x")
+                        o.p.update(from: nextAddress, count: 40)
+                        o.p += 40
+                        nextAddress += 40
+                        o.put("\"")
+                    case .uint:
+                        o.put("\"")
+                        o.p += WordText.decimal(word, into: o.p)
+                        o.put("\"")
+                    case .bool:
+                        o.put(word[31] != 0 ? "true" : "false")
+                    case .fixedBytes(let n):
+                        o.put("\"0x")
+                        WordText.hex(word, count: n, into: o.p)
+                        o.p += 2 * n
+                        o.put("\"")
                     }
-                    initialized = o.p - out.baseAddress!
                 }
+                o.put(#"],"treeIndex":"#)
+                o.p += WordText.decimal(UInt64(treeIndices[i]), into: o.p)
+                o.put("}")
             }
+            return o.p - out
         }
     }
 }
@@ -185,43 +201,61 @@ private struct Cursor {
 }
 
 /// The chunks of a word dump between the rendering threads and the writer: jobs are handed out in order, at most
-/// `window` ahead of the last one taken, and taken in order.
+/// `window` ahead of the last one taken, each with a buffer of `bufferSize` bytes, and taken in order; a written
+/// buffer comes back through `recycle` (so at most `window` + 2 buffers ever exist).
 private final class RenderQueue: @unchecked Sendable {
     private let condition = NSCondition()
-    private let count: Int, window: Int
+    private let count: Int, window: Int, bufferSize: Int
     private var next = 0, taken = 0, stopped = false
-    private var ready: [Int: [UInt8]] = [:]
+    private var ready: [Int: (UnsafeMutablePointer<UInt8>, Int)] = [:]
+    private var free: [UnsafeMutablePointer<UInt8>] = [], all: [UnsafeMutablePointer<UInt8>] = []
 
-    init(count: Int, window: Int) {
+    init(count: Int, window: Int, bufferSize: Int) {
         self.count = count
         self.window = window
+        self.bufferSize = max(1, bufferSize)
     }
 
-    /// The next job to render, waiting while the window is full; nil when every job is handed out or the queue stopped.
-    func nextJob() -> Int? {
+    /// The next job to render and a buffer for it, waiting while the window is full; nil when every job is handed out
+    /// or the queue stopped.
+    func nextJob() -> (Int, UnsafeMutablePointer<UInt8>)? {
         condition.lock()
         defer { condition.unlock() }
         while !stopped && next < count && next - taken >= window { condition.wait() }
         guard !stopped, next < count else { return nil }
         next += 1
-        return next - 1
+        if let buffer = free.popLast() { return (next - 1, buffer) }
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: bufferSize)
+        all.append(buffer)
+        return (next - 1, buffer)
     }
 
-    func finish(_ k: Int, _ bytes: [UInt8]) {
+    func finish(_ k: Int, _ buffer: UnsafeMutablePointer<UInt8>, _ length: Int) {
         condition.lock()
-        ready[k] = bytes
+        ready[k] = (buffer, length)
         condition.broadcast()
         condition.unlock()
     }
 
-    /// Job `k`'s bytes, waiting until they are rendered (jobs are taken in order).
-    func take(_ k: Int) -> [UInt8] {
+    /// Job `k`'s buffer and length, waiting until it is rendered (jobs are taken in order).
+    func take(_ k: Int) -> (UnsafeMutablePointer<UInt8>, Int) {
         condition.lock()
         defer { condition.unlock() }
-        while ready[k] == nil { condition.wait() }
-        taken = k + 1
-        condition.broadcast()
-        return ready.removeValue(forKey: k) ?? []
+        while true {
+            if let entry = ready.removeValue(forKey: k) {
+                taken = k + 1
+                condition.broadcast()
+                return entry
+            }
+            condition.wait()
+        }
+    }
+
+    /// A buffer whose chunk is written, for the next job.
+    func recycle(_ buffer: UnsafeMutablePointer<UInt8>) {
+        condition.lock()
+        free.append(buffer)
+        condition.unlock()
     }
 
     /// No more jobs are handed out (workers finish the one they render).
@@ -230,6 +264,16 @@ private final class RenderQueue: @unchecked Sendable {
         stopped = true
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Frees every buffer; only once the workers are done.
+    func deallocate() {
+        condition.lock()
+        defer { condition.unlock() }
+        for buffer in all { buffer.deallocate() }
+        all = []
+        free = []
+        ready = [:]
     }
 }
 

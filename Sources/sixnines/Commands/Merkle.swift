@@ -55,11 +55,11 @@ struct MerkleCommand: ParsableCommand {
                     let tree: MerkleTree
                     do { tree = try MerkleTree(leaves: fast.leaves, sortLeaves: !unsorted) } catch { throw CLIError("<values>: \(error)") }
                     if let dump {
-                        try writeFile(to: dump, what: "--dump") { write in
+                        try writeFile(to: dump, what: "--dump", produceBytes: { write in
                             try fast.words.withUnsafeBytes { words in
-                                try StandardMerkleTree.writeDump(leafEncoding: leafTypes, tree: tree, encodedValues: words) { try write(Data($0)) }
+                                try StandardMerkleTree.writeDump(leafEncoding: leafTypes, tree: tree, encodedValues: words, to: write)
                             }
-                        }
+                        })
                     }
                     if output.json { try printJSON(["root": tree.root.description, "count": fast.leaves.count]) } else { print(tree.root) }
                     return

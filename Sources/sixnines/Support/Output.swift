@@ -80,6 +80,13 @@ func writeFile(_ data: Data, to path: String, what: String) throws {
 /// `writeFile` for content produced in pieces: `produce` calls its argument with each piece in order (nothing is held
 /// in memory beyond a piece); the file appears complete or not at all.
 func writeFile(to path: String, what: String, produce: ((Data) throws -> Void) throws -> Void) throws {
+    try writeFile(to: path, what: what, produceBytes: { write in
+        try withoutActuallyEscaping(write) { write in try produce { data in try data.withUnsafeBytes { try write($0) } } }
+    })
+}
+
+/// `writeFile(to:what:produce:)` for pieces in borrowed buffers (each valid during its call; no copy into `Data`).
+func writeFile(to path: String, what: String, produceBytes produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
     var info = stat()
     let exists = stat(path, &info) == 0
     let type = info.st_mode & S_IFMT
@@ -124,17 +131,15 @@ func writeFile(to path: String, what: String, produce: ((Data) throws -> Void) t
     }
 }
 
-private func writeAll(_ fd: Int32, _ data: Data, path: String, what: String) throws {
-    try data.withUnsafeBytes { buffer in
-        var offset = 0
-        while offset < buffer.count {
-            let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw CLIError("\(what) \(path): cannot write (\(String(cString: strerror(errno))))")
-            }
-            offset += n
+private func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String, what: String) throws {
+    var offset = 0
+    while offset < buffer.count {
+        let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw CLIError("\(what) \(path): cannot write (\(String(cString: strerror(errno))))")
         }
+        offset += n
     }
 }
 
