@@ -56,34 +56,26 @@ public final class HTTPTransport: RPCTransport {
 
     /// POSTs `body` as JSON and returns the response body; HTTP 429 is ``RPCError/rateLimited(retryAfterSeconds:)``, other non-2xx statuses ``RPCError/http(status:body:)``.
     ///
-    /// `timeout` covers the whole exchange, body included. async-http-client's own deadline stops at the response
-    /// head and reaches the request through a task on Swift's cooperative pool: when that pool is busy, a head that
-    /// arrives after the deadline disarms it and a late answer would come back as a success. So the body is read
-    /// against the deadline too, and an answer completed after it is a timeout.
+    /// `timeout` covers the whole exchange, body included, and is enforced on the connection's event loop: an answer
+    /// completed after it is a timeout even when Swift's cooperative pool is too busy to resume this call in time.
+    /// (async-http-client's async `execute` stops its deadline at the response head and delivers it through a task on
+    /// that pool, so a late answer could come back as a success.) Cancelling the calling task cancels the request.
     public func roundTrip(_ body: [UInt8], method: String, timeout: Duration) async throws(RPCError) -> [UInt8] {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept-Encoding", value: "gzip")
-        request.body = .bytes(ByteBuffer(bytes: body))
         let nanos = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         let deadline = NIODeadline.now() + .nanoseconds(nanos)
-        let limit = maxResponseBytes
         do {
-            let response = try await client.execute(request, deadline: deadline)
-            if NIODeadline.now() > deadline { throw RPCError.timeout(method: method) }
-            let collected = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-                group.addTask { try await response.body.collect(upTo: limit) }
-                group.addTask {
-                    let left = deadline - NIODeadline.now()
-                    if left.nanoseconds > 0 { try await Task.sleep(nanoseconds: UInt64(left.nanoseconds)) }
-                    return nil
-                }
-                defer { group.cancelAll() }
-                return try await group.next() ?? nil
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "application/json")
+            headers.add(name: "Accept-Encoding", value: "gzip")
+            let request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .bytes(body))
+            let accumulator = ResponseAccumulator(request: request, maxBodySize: maxResponseBytes)
+            let task = client.execute(request: request, delegate: accumulator, deadline: deadline)
+            let response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
             }
-            guard let buffer = collected, NIODeadline.now() <= deadline else { throw RPCError.timeout(method: method) }
-            let bytes = Array(buffer.readableBytesView)
+            let bytes = response.body.map { Array($0.readableBytesView) } ?? []
             let status = Int(response.status.code)
             if status == 429 {
                 let retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0) }
