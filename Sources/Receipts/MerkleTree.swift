@@ -68,10 +68,19 @@ public struct MerkleTree: Sendable {
         let order = sortLeaves ? MerkleTree.sortedOrder(leaves) : Array(0..<n)
         var treeIndices = [Int](repeating: 0, count: n)
         nodes = [Bytes32](unsafeUninitializedCapacity: total) { buffer, initialized in
-            for (position, original) in order.enumerated() {
-                let index = total - 1 - position
-                (buffer.baseAddress! + index).initialize(to: leaves[original])
-                treeIndices[original] = index
+            // The leaves into their slots (random reads of `leaves`): for a large tree, the two halves of the order on two
+            // threads (each writes its own slots and its own leaves' tree indices).
+            leaves.withUnsafeBufferPointer { leaves in
+                order.withUnsafeBufferPointer { order in
+                    treeIndices.withUnsafeMutableBufferPointer { treeIndices in
+                        let placing = LeafPlacement(leaves: leaves, order: order, treeIndices: treeIndices, nodes: buffer.baseAddress!)
+                        if n >= 1 << 16 {
+                            DispatchQueue.concurrentPerform(iterations: 2) { half in placing.place(half * n / 2 ..< (half + 1) * n / 2) }
+                        } else {
+                            placing.place(0..<n)
+                        }
+                    }
+                }
             }
             // Parents from the last one down (every child is written before its parent); 4 at a time where possible, and
             // for a large tree the two subtrees of the root on two threads.
@@ -80,6 +89,21 @@ public struct MerkleTree: Sendable {
             initialized = total
         }
         self.treeIndices = treeIndices
+    }
+
+    /// Writes the leaves at sorted positions `range` into their node slots and records their tree indices.
+    private struct LeafPlacement: @unchecked Sendable {
+        let leaves: UnsafeBufferPointer<Bytes32>, order: UnsafeBufferPointer<Int>
+        let treeIndices: UnsafeMutableBufferPointer<Int>, nodes: UnsafeMutablePointer<Bytes32>
+
+        func place(_ range: Range<Int>) {
+            let last = 2 * leaves.count - 2
+            for position in range {
+                let original = order[position], index = last - position
+                (nodes + index).initialize(to: leaves[original])
+                treeIndices[original] = index
+            }
+        }
     }
 
     /// Leaf positions in ascending hash order (ties keep insertion order). (first 8 bytes, position) pairs are first

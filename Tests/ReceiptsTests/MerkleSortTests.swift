@@ -23,6 +23,22 @@ import Testing
         #expect(MerkleTree.sortedOrder(leaves) == Self.reference(leaves))
     }
 
+    /// A tree large enough for the two-thread placement: every leaf sits at its tree index, the leaf slots ascend by
+    /// hash, and every parent is the hash of its children.
+    @Test(arguments: [65_535, 65_536, 70_001])
+    func leaves_are_placed_in_sorted_slots_on_one_and_two_threads(count: Int) throws {
+        var rng = SystemRandomNumberGenerator()
+        var leaves = (0..<count).map { _ in Self.leaf(&rng, sharedPrefix: 0) }
+        leaves[count - 1] = leaves[0]  // a repeated hash: insertion order between the two
+        let tree = try MerkleTree(leaves: leaves)
+        for (i, index) in tree.treeIndices.enumerated() { #expect(tree.nodes[index] == leaves[i]) }
+        #expect(tree.treeIndices[0] > tree.treeIndices[count - 1])  // the earlier of equal hashes is the later slot
+        let slots = tree.nodes[(count - 1)...]
+        #expect(zip(slots, slots.dropFirst()).allSatisfy { $0 >= $1 })
+        #expect(Set(tree.treeIndices).count == count)
+        #expect(MerkleTree.firstInconsistentParent(tree.nodes) == nil)
+    }
+
     @Test func crowded_buckets_prefix_ties_and_repeats_sort_as_the_reference() {
         var rng = SystemRandomNumberGenerator()
         for shared in [2, 8] {
