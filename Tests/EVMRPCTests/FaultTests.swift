@@ -68,7 +68,7 @@ struct FaultTests {
             _ = try await client.chainId()
             try await proxy.arm("latency", delay: 1.5)
             let call = Task { try await client.chainId() }
-            #expect(try await eventually(timeout: .seconds(60)) { try await proxy.faulted()["latency"] == 1 })
+            #expect(try await eventually(timeout: .seconds(300)) { try await proxy.faulted()["latency"] == 1 })
             // Every thread of the cooperative pool busy past the proxy's delay, as in a loaded run.
             let busyUntil = ContinuousClock.now + .seconds(2)
             await withTaskGroup(of: Void.self) { group in

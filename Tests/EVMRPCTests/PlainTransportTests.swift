@@ -93,7 +93,7 @@ struct PlainTransportTests {
         try await withServer(script: { .bytesThenClose(HTTP1TestWire.response(Self.echo($0))) }) { server, _, client in
             let got5 = try await string(client, "eth_chainId", "a")
             #expect(got5 == "a")
-            let closed = try await eventually(timeout: .seconds(60)) { server.closed == 1 }
+            let closed = try await eventually(timeout: .seconds(300)) { server.closed == 1 }
             #expect(closed)
             let got7 = try await string(client, "eth_sendRawTransaction", "0x02")
             #expect(got7 == "0x02")
@@ -122,7 +122,7 @@ struct PlainTransportTests {
         }) { server, _, client in
             await #expect(throws: RPCError.timeout(method: "eth_chainId")) { _ = try await client.chainId() }
             // The client dropped the stalled connection at its deadline (timed on the server's thread).
-            let dropped = try await eventually(timeout: .seconds(60)) { server.stalls.count == 1 }
+            let dropped = try await eventually(timeout: .seconds(300)) { server.stalls.count == 1 }
             #expect(dropped)
             #expect(server.stalls.allSatisfy { $0 < .seconds(5) })
         }
@@ -178,7 +178,7 @@ struct PlainTransportTests {
         let transport = try PlainHTTPTransport(url: server.url, maxConnections: 1)
         let body = Array(#"{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}"#.utf8)
         let first = Task { try await transport.roundTrip(body, method: "eth_chainId", timeout: .seconds(600)) }
-        let arrived = try await eventually(timeout: .seconds(60)) { server.received.count == 1 }
+        let arrived = try await eventually(timeout: .seconds(300)) { server.received.count == 1 }
         #expect(arrived)
         await #expect(throws: RPCError.timeout(method: "eth_blockNumber")) {
             _ = try await transport.roundTrip(body, method: "eth_blockNumber", timeout: .milliseconds(300))
@@ -194,7 +194,7 @@ struct PlainTransportTests {
         // call must then still end as cancelled, not as a timeout.
         try await withServer(timeout: .seconds(600), script: { _ in .stall([]) }) { server, _, client in
             let call = Task { try await client.chainId() }
-            let arrived = try await eventually(timeout: .seconds(60)) { server.received.count == 1 }
+            let arrived = try await eventually(timeout: .seconds(300)) { server.received.count == 1 }
             #expect(arrived)
             call.cancel()
             await #expect(throws: RPCError.cancelled) { _ = try await call.value }

@@ -129,14 +129,14 @@ func namedDescriptor(_ path: String) -> Int32? {
     return nil
 }
 
-/// Keeps a large file's flush to disk going while it is written. Every 8 MiB of one contiguous run starts the kernel's
-/// write-back (`sync_file_range`, which does not wait); every 32 MiB asks a background thread (started on the first
+/// Keeps a large file's flush to disk going while it is written: every 8 MiB of one contiguous run starts the kernel's
+/// write-back of that run (`sync_file_range`, which does not wait) and asks a background thread (started on the first
 /// such request) to `fdatasync` what is written so far. On a virtual disk the device flush, not the write-back, is most
 /// of the final `fsync` (≈ 0.2 s for 250 MB here, however early the write-back started): flushing in the background
 /// while the rest is produced leaves the final `fsync` the tail only.
 private struct Writeback {
     let fd: Int32
-    var start = 0, end = 0, sinceFlush = 0
+    var start = 0, end = 0
     var flusher: BackgroundFlush?
 
     mutating func wrote(at offset: Int, count: Int) {
@@ -146,10 +146,8 @@ private struct Writeback {
             end = offset
         }
         end += count
-        if end - start >= 8 << 20 { startWriteback() }
-        sinceFlush += count
-        if sinceFlush >= 32 << 20 {
-            sinceFlush = 0
+        if end - start >= 8 << 20 {
+            startWriteback()
             if flusher == nil { flusher = BackgroundFlush(fd: fd) }
             flusher?.request()
         }
