@@ -115,10 +115,11 @@ public struct MerkleTree: Sendable {
         let n = leaves.count
         let prefixes = leaves.map { leaf in leaf.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) } }
         guard n >= 1 << 12 else {
-            return (0..<n).sorted { a, b in
-                if prefixes[a] != prefixes[b] { return prefixes[a] < prefixes[b] }
-                return leaves[a] < leaves[b] || (leaves[a] == leaves[b] && a < b)
+            var keyed = (0..<n).map { SortKey(prefix: prefixes[$0], position: $0) }
+            leaves.withUnsafeBufferPointer { leaves in
+                keyed.withUnsafeMutableBufferPointer { keyed in keyed.sort(by: SortShared(leaves: leaves, keyed: keyed).less) }
             }
+            return keyed.map(\.position)
         }
         let bucketCount = 1 << 16
         var starts = [Int](repeating: 0, count: bucketCount + 1)

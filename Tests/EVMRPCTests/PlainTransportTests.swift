@@ -58,11 +58,13 @@ struct PlainTransportTests {
         await transport.shutdown()
     }
 
+    /// An echo node that closes its first connection as the second request arrives (a keep-alive expiry race).
+    static func closingTheFirstConnectionAtItsSecondRequest(_ request: TinyHTTPServer.Request) -> TinyHTTPServer.Reply {
+        request.connection == 0 && request.indexOnConnection == 1 ? .close : .bytes(HTTP1TestWire.response(echo(request)))
+    }
+
     @Test func aReadOnAReusedConnectionClosedBeforeAnyAnswerIsRetriedOnceOnANewOne() async throws {
-        // The server closes its first connection as the second request arrives (a keep-alive expiry race).
-        try await withServer(script: { request in
-            request.connection == 0 && request.indexOnConnection == 1 ? .close : .bytes(HTTP1TestWire.response(Self.echo(request)))
-        }) { server, _, client in
+        try await withServer(script: Self.closingTheFirstConnectionAtItsSecondRequest) { server, _, client in
             let got2 = try await string(client, "eth_chainId", "a")
             #expect(got2 == "a")
             let got3 = try await string(client, "eth_chainId", "b")
@@ -73,9 +75,7 @@ struct PlainTransportTests {
     }
 
     @Test func aSendOnAReusedConnectionClosedBeforeAnyAnswerIsNotSentAgain() async throws {
-        try await withServer(script: { request in
-            request.connection == 0 && request.indexOnConnection == 1 ? .close : .bytes(HTTP1TestWire.response(Self.echo(request)))
-        }) { server, _, client in
+        try await withServer(script: Self.closingTheFirstConnectionAtItsSecondRequest) { server, _, client in
             let got4 = try await string(client, "eth_chainId", "a")
             #expect(got4 == "a")
             await #expect {
